@@ -1,0 +1,72 @@
+import {stat} from 'node:fs/promises'
+import {glob, isDynamicPattern} from 'tinyglobby'
+import type {InputError} from '../report/types.js'
+
+export const STDIN = '-'
+
+export interface ExpandedInputs {
+  /** Files to read, rotated sets oldest first; `-` for standard input. */
+  files: string[]
+  errors: InputError[]
+}
+
+/**
+ * Turns the PATH arguments (files, globs, `-`) into the list of files to read. A glob that
+ * matches nothing is an error of its own; a missing plain file is reported when it is opened.
+ */
+export async function expandInputs(patterns: readonly string[]): Promise<ExpandedInputs> {
+  const files: string[] = []
+  const errors: InputError[] = []
+  for (const pattern of patterns) {
+    if (pattern === STDIN) {
+      files.push(STDIN)
+      continue
+    }
+    if (!isDynamicPattern(pattern)) {
+      files.push(...(await expandDirectory(pattern)))
+      continue
+    }
+    const matches = await glob(pattern, {absolute: false, onlyFiles: true, dot: true, expandDirectories: false})
+    if (matches.length === 0) {
+      errors.push({input: pattern, message: `no file matches ${pattern}: check the pattern (quote it so the shell does not expand it)`})
+      continue
+    }
+    files.push(...sortRotated(matches))
+  }
+  return {files: [...new Set(files)], errors}
+}
+
+/** A directory given as input stands for the log files inside it. */
+async function expandDirectory(path: string): Promise<string[]> {
+  const info = await stat(path).catch(() => undefined)
+  if (!info?.isDirectory()) return [path]
+  const matches = await glob('*', {cwd: path, absolute: true, onlyFiles: true, expandDirectories: false})
+  return matches.length > 0 ? sortRotated(matches) : [path]
+}
+
+interface RotationKey {
+  base: string
+  /** Higher is older: access.log.2 is older than access.log.1, which is older than access.log. */
+  age: number
+  stamp: string
+}
+
+function rotationKey(path: string): RotationKey {
+  const plain = path.replace(/\.(gz|bz2|xz|zst)$/, '')
+  const numbered = /^(.*)\.(\d{1,4})$/.exec(plain)
+  if (numbered?.[1] && numbered[2]) return {base: numbered[1], age: Number(numbered[2]), stamp: ''}
+  const dated = /^(.*?)[.-](\d{4}-?\d{2}-?\d{2}(?:[-_T]?\d{2,6})?)$/.exec(plain)
+  if (dated?.[1] && dated[2]) return {base: dated[1], age: 0.5, stamp: dated[2]}
+  return {base: plain, age: 0, stamp: '\uffff'}
+}
+
+/** Rotated sets oldest first: `access.log.2.gz`, `access.log.1`, `access.log`; dated files by date. */
+export function sortRotated(paths: readonly string[]): string[] {
+  return [...paths].sort((a, b) => {
+    const ka = rotationKey(a)
+    const kb = rotationKey(b)
+    if (ka.base !== kb.base) return ka.base < kb.base ? -1 : 1
+    if (ka.age !== kb.age) return kb.age - ka.age
+    return ka.stamp < kb.stamp ? -1 : ka.stamp > kb.stamp ? 1 : 0
+  })
+}

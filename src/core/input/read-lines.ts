@@ -1,0 +1,238 @@
+import {createReadStream} from 'node:fs'
+import {open, stat} from 'node:fs/promises'
+import type {Readable} from 'node:stream'
+import {createGunzip} from 'node:zlib'
+import {STDIN} from './expand-inputs.js'
+
+/** A line longer than this is cut and counted: a 10 MB line must not take 10 MB per copy. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024
+
+export interface ReadLinesOptions {
+  maxLineBytes?: number
+  /** Read chunk size; larger chunks mean fewer, longer batches. */
+  chunkBytes?: number
+  signal?: AbortSignal
+  /** Standard input, for `-` (tests pass their own stream). */
+  stdin?: Readable
+}
+
+export interface FileReadResult {
+  input: string
+  lines: number
+  bytes: number
+  truncatedLines: number
+  gzip: boolean
+  /** Set when the file could not be read to its end; lines read before the error were handled. */
+  error?: string
+}
+
+/**
+ * Receives the lines of one chunk. The strings are slices of the chunk's text: copy any string
+ * that outlives the call (see detachString) or the whole chunk stays in memory with it.
+ */
+export type LineBatchHandler = (lines: string[], firstLineNumber: number) => void
+
+/**
+ * Reads one input (file, `.gz`, or `-`) and hands its lines to `onBatch` a chunk at a time.
+ * Never throws for the input's sake: a missing, unreadable or truncated file is an `error`
+ * in the result, with what to do about it.
+ */
+export async function readLines(input: string, onBatch: LineBatchHandler, options: ReadLinesOptions = {}): Promise<FileReadResult> {
+  const result: FileReadResult = {input, lines: 0, bytes: 0, truncatedLines: 0, gzip: false}
+  let stream: Readable
+  try {
+    const opened = await openInput(input, options)
+    stream = opened.stream
+    result.gzip = opened.gzip
+  } catch (error) {
+    result.error = describeOpenError(input, error)
+    return result
+  }
+  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (options.signal?.aborted) break
+      result.bytes += chunk.length
+      const lines = splitter.push(chunk)
+      if (lines.length > 0) {
+        onBatch(lines, result.lines + 1)
+        result.lines += lines.length
+      }
+    }
+    const last = splitter.end()
+    if (last.length > 0) {
+      onBatch(last, result.lines + 1)
+      result.lines += last.length
+    }
+  } catch (error) {
+    result.error = describeReadError(input, error, result.lines)
+  } finally {
+    if (input !== STDIN) stream.destroy()
+  }
+  result.truncatedLines = splitter.truncatedLines
+  return result
+}
+
+async function openInput(input: string, options: ReadLinesOptions): Promise<{stream: Readable; gzip: boolean}> {
+  if (input === STDIN) {
+    const stdin = options.stdin ?? process.stdin
+    const gzip = await peekGzip(stdin)
+    return {stream: gzip ? stdin.pipe(createGunzip()) : stdin, gzip}
+  }
+  const info = await stat(input)
+  if (info.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'})
+  let gzip = false
+  if (info.isFile()) {
+    const handle = await open(input, 'r')
+    try {
+      const magic = Buffer.alloc(2)
+      const {bytesRead} = await handle.read(magic, 0, 2, 0)
+      gzip = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b
+    } finally {
+      await handle.close()
+    }
+  }
+  const file = createReadStream(input, {highWaterMark: options.chunkBytes ?? 1024 * 1024})
+  return {stream: gzip ? file.pipe(createGunzip({chunkSize: 256 * 1024})).on('close', () => file.destroy()) : file, gzip}
+}
+
+async function peekGzip(stream: Readable): Promise<boolean> {
+  const first = await new Promise<Buffer | null>((resolve) => {
+    const onReadable = (): void => {
+      cleanup()
+      resolve(stream.read() as Buffer | null)
+    }
+    const onEnd = (): void => {
+      cleanup()
+      resolve(null)
+    }
+    const cleanup = (): void => {
+      stream.off('readable', onReadable)
+      stream.off('end', onEnd)
+    }
+    stream.on('readable', onReadable)
+    stream.on('end', onEnd)
+  })
+  if (!first) return false
+  stream.unshift(first)
+  return first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b
+}
+
+function describeOpenError(input: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  switch (code) {
+    case 'ENOENT':
+      return `${input}: no such file; check the path (globs must match at least one file)`
+    case 'EACCES':
+    case 'EPERM':
+      return `${input}: permission denied; run sessdoc as a user who can read it (e.g. in the adm group) or copy the file`
+    case 'EISDIR':
+      return `${input}: is a directory; give the log files inside it, e.g. '${input}/*.log'`
+    default:
+      return `${input}: cannot open (${(error as Error).message ?? String(error)}); check the file`
+  }
+}
+
+function describeReadError(input: string, error: unknown, linesRead: number): string {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(String(error))) {
+    return `${input}: truncated or corrupt gzip after ${linesRead} lines; the lines before the damage were analyzed (check the file with gzip -t)`
+  }
+  return `${input}: read failed after ${linesRead} lines (${(error as Error).message ?? String(error)})`
+}
+
+const NEWLINE = 0x0a
+
+/**
+ * Splits a byte stream into lines chunk by chunk: one UTF-8 decode and one split per chunk,
+ * bytes after the last newline carried over. Lines longer than the cap are cut to the cap.
+ */
+export class LineSplitter {
+  truncatedLines = 0
+  private carry: Buffer | null = null
+  /** Inside an over-long line whose head was already emitted: drop bytes up to the next newline. */
+  private skipping = false
+
+  constructor(private readonly maxLineBytes: number) {}
+
+  push(chunk: Buffer): string[] {
+    let start = 0
+    const out: string[] = []
+    if (this.skipping) {
+      const nl = chunk.indexOf(NEWLINE)
+      if (nl < 0) return out
+      this.skipping = false
+      start = nl + 1
+    }
+    const lastNl = chunk.lastIndexOf(NEWLINE)
+    if (lastNl < start) {
+      this.carryOver(chunk, start, out)
+      return out
+    }
+    let text: string
+    if (this.carry) {
+      const head = this.carry
+      this.carry = null
+      const firstNl = chunk.indexOf(NEWLINE, start)
+      const firstLine = Buffer.concat([head, chunk.subarray(start, firstNl)])
+      this.emitCapped(firstLine, out)
+      start = firstNl + 1
+    }
+    if (start <= lastNl) {
+      text = chunk.toString('utf8', start, lastNl)
+      const lines = text.split('\n')
+      for (const line of lines) out.push(this.cap(stripCr(line)))
+    }
+    this.carryOver(chunk, lastNl + 1, out)
+    return out
+  }
+
+  end(): string[] {
+    const out: string[] = []
+    if (this.carry && this.carry.length > 0) this.emitCapped(this.carry, out)
+    this.carry = null
+    this.skipping = false
+    return out
+  }
+
+  private carryOver(chunk: Buffer, from: number, out: string[]): void {
+    if (from >= chunk.length) return
+    const rest = chunk.subarray(from)
+    const total = (this.carry?.length ?? 0) + rest.length
+    if (total > this.maxLineBytes) {
+      const joined = this.carry ? Buffer.concat([this.carry, rest]) : rest
+      this.carry = null
+      this.truncatedLines++
+      out.push(stripCr(joined.toString('utf8', 0, this.maxLineBytes)))
+      this.skipping = true
+      return
+    }
+    // Copy: a subarray would keep the whole chunk alive.
+    this.carry = this.carry ? Buffer.concat([this.carry, rest]) : Buffer.from(rest)
+  }
+
+  private emitCapped(line: Buffer, out: string[]): void {
+    if (line.length > this.maxLineBytes) {
+      this.truncatedLines++
+      out.push(stripCr(line.toString('utf8', 0, this.maxLineBytes)))
+    } else {
+      out.push(stripCr(line.toString('utf8')))
+    }
+  }
+
+  private cap(line: string): string {
+    // A JS string's length is at most its UTF-8 byte length, so this only cuts lines that are too long.
+    if (line.length <= this.maxLineBytes) return line
+    this.truncatedLines++
+    return line.slice(0, this.maxLineBytes)
+  }
+}
+
+function stripCr(line: string): string {
+  return line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line
+}
+
+/** A copy of a string that does not pin the chunk it was sliced from. */
+export function detachString(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8')
+}

@@ -1,0 +1,69 @@
+import {createHash} from 'node:crypto'
+
+export interface RedactOptions {
+  /** --show-session-ids: leave session ids as they are. Passwords are masked regardless. */
+  showSessionIds?: boolean
+  /** What separates the session id from its route (Tomcat: `.`). */
+  routeSeparator?: string
+}
+
+/** `sid:` + the first 8 hex digits of the id's SHA-256, keeping the route suffix. */
+export function redactSessionId(value: string, options: RedactOptions = {}): string {
+  if (options.showSessionIds) return value
+  const separator = options.routeSeparator ?? '.'
+  const at = separator ? value.indexOf(separator) : -1
+  const base = at >= 0 ? value.slice(0, at) : value
+  const route = at >= 0 ? value.slice(at) : ''
+  return `sid:${hashId(base)}${route}`
+}
+
+export function hashId(base: string): string {
+  return createHash('sha256').update(base).digest('hex').slice(0, 8)
+}
+
+const urlPassword = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):([^@/?#\s]*)@/gi
+
+/** `redis://user:secret@host` → `redis://user:***@host`, anywhere in a text. */
+export function maskUrlPasswords(text: string): string {
+  return text.replace(urlPassword, '$1:***@')
+}
+
+const sessionCookie = /\b(jsessionid|session|sessionid|phpsessid|connect\.sid|sid)=("?)([^;,&\s"']+)/gi
+const credentialHeader = /\b(authorization|proxy-authorization|cookie|set-cookie|x-auth-token)(:\s*)([^\r\n]+)/gi
+const passwordPair = /\b(password|passwd|pwd|requirepass|masterauth|auth)(["']?\s*[=:]\s*["']?)([^\s"',;&]+)/gi
+// Tomcat ids (32 hex), Spring Session ids (UUIDs) and other long tokens, with an optional route.
+const bareId = /\b([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,128})((?:[.!][A-Za-z0-9_-]{1,64})?)\b/g
+
+/**
+ * The last line of defence for free text (log messages, samples): masks passwords always and
+ * session ids unless they are to be shown. Structured values should be redacted where they are
+ * produced, with redactSessionId.
+ */
+export function scrubText(text: string, options: RedactOptions = {}): string {
+  let out = maskUrlPasswords(text)
+  out = out.replace(passwordPair, (_m, key: string, sep: string) => `${key}${sep}***`)
+  if (options.showSessionIds) return out
+  out = out.replace(credentialHeader, (_m, name: string, sep: string, value: string) =>
+    name.toLowerCase().includes('cookie') ? `${name}${sep}${scrubCookies(value, options)}` : `${name}${sep}[redacted]`,
+  )
+  out = out.replace(sessionCookie, (_m, name: string, quote: string, value: string) =>
+    value.startsWith('sid:') ? _m : `${name}=${quote}${redactSessionId(value, {routeSeparator: '.', ...options})}`,
+  )
+  out = out.replace(bareId, (_m, id: string, route: string) => `sid:${hashId(id)}${route}`)
+  return out
+}
+
+function scrubCookies(header: string, options: RedactOptions): string {
+  return header
+    .split(';')
+    .map((pair) => {
+      const eq = pair.indexOf('=')
+      if (eq < 0) return pair
+      const name = pair.slice(0, eq)
+      const value = pair.slice(eq + 1)
+      return /^\s*(jsessionid|session)$/i.test(name)
+        ? `${name}=${redactSessionId(value.trim(), options)}`
+        : `${name}=[redacted]`
+    })
+    .join(';')
+}

@@ -1,0 +1,86 @@
+import {findingCatalog, type FindingId} from './catalog.js'
+import type {Finding, Report, Severity, SourceResult, SourceSection, Status} from './types.js'
+import {toolVersion} from '../version.js'
+
+export interface FindingInput {
+  detail: string
+  severity?: Severity
+  title?: string
+  evidence?: Record<string, unknown>
+  /** Added before the catalog's causes (most likely first). */
+  causes?: string[]
+  /** Added before the catalog's actions. */
+  actions?: string[]
+}
+
+/** A finding whose title, causes and actions come from the catalog, with the check's numbers. */
+export function makeFinding(id: FindingId, input: FindingInput): Finding {
+  const info = findingCatalog[id]
+  return {
+    id,
+    severity: input.severity ?? info.severity,
+    source: info.source,
+    title: input.title ?? info.title,
+    detail: input.detail,
+    evidence: input.evidence ?? {},
+    causes: dedupe([...(input.causes ?? []), ...info.causes]),
+    actions: dedupe([...(input.actions ?? []), ...info.actions]),
+  }
+}
+
+const severityRank: Record<Severity, number> = {critical: 0, warning: 1, info: 2}
+
+/** Contract order: critical, warning, info, then by id. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => severityRank[a.severity] - severityRank[b.severity] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
+}
+
+/**
+ * The worst finding decides; a report in which no requested source could be analyzed
+ * and nothing was found is `unknown`.
+ */
+export function reportStatus(findings: readonly Finding[], sections: readonly SourceSection[]): Status {
+  if (findings.some((f) => f.severity === 'critical')) return 'critical'
+  const analyzed = sections.some((s) => s.status === 'analyzed')
+  if (!analyzed && findings.length === 0) return 'unknown'
+  if (findings.some((f) => f.severity === 'warning')) return 'warning'
+  return 'ok'
+}
+
+export interface ReportInput {
+  results: SourceResult[]
+  /** Findings that belong to no single source (correlation). */
+  extraFindings?: Finding[]
+  window?: {since: Date | null; until: Date | null}
+  now?: Date
+}
+
+export function buildReport({results, extraFindings = [], window, now = new Date()}: ReportInput): Report {
+  const findings = sortFindings([...results.flatMap((r) => r.findings), ...extraFindings])
+  const sources: Report['sources'] = {}
+  for (const r of results) sources[r.key] = r.section
+  const sections = Object.values(sources)
+  const report: Report = {
+    schemaVersion: 1,
+    tool: {name: 'sessdoc', version: toolVersion},
+    generatedAt: now.toISOString(),
+    status: reportStatus(findings, sections),
+    window: {since: window?.since?.toISOString() ?? null, until: window?.until?.toISOString() ?? null},
+    findings,
+    sources,
+  }
+  if (sections.some((s) => s.partial)) report.partial = true
+  return report
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = {critical: 0, warning: 0, info: 0}
+  for (const f of findings) counts[f.severity]++
+  return counts
+}
+
+function dedupe(items: string[]): string[] {
+  return [...new Set(items)]
+}

@@ -1,0 +1,111 @@
+import {randomBytes} from 'node:crypto'
+import {rename, unlink, writeFile} from 'node:fs/promises'
+import {Command, type Interfaces} from '@oclif/core'
+import createDebug from 'debug'
+import {exitCodeFor, ExitCode, type FailOn} from '../core/report/exit-code.js'
+import type {Report} from '../core/report/types.js'
+import {parseTimeWindow, type TimeWindow} from '../core/input/time-window.js'
+import {render, type OutputFormat} from '../render/index.js'
+import {UserError} from './errors.js'
+import {reportFlags} from './flags.js'
+
+const debug = createDebug('sessdoc:command')
+
+export type BaseFlags = Interfaces.InferredFlags<typeof reportFlags> & {json?: boolean}
+
+/**
+ * What every sessdoc command shares: the output flags, rendering once to stdout or a file, the
+ * exit code from the report, short usage errors (exit 3, also under --json), and Ctrl-C that
+ * stops the analysis and still prints what was found.
+ */
+export abstract class SessdocCommand extends Command {
+  static override enableJsonFlag = true
+  static override baseFlags = reportFlags
+
+  /** The last report this command produced (for tests and programmatic use). */
+  report?: Report
+  protected readonly abortController = new AbortController()
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    if (this.abortController.signal.aborted) process.exit(130)
+    process.stderr.write(`\nsessdoc: ${signal}: stopping, the report will cover what was read so far (again to quit at once)\n`)
+    this.abortController.abort()
+  }
+
+  override async init(): Promise<void> {
+    await super.init()
+    process.on('SIGINT', this.onSignal)
+    process.on('SIGTERM', this.onSignal)
+  }
+
+  override async finally(error: Error | undefined): Promise<void> {
+    process.off('SIGINT', this.onSignal)
+    process.off('SIGTERM', this.onSignal)
+    return super.finally(error)
+  }
+
+  protected get signal(): AbortSignal {
+    return this.abortController.signal
+  }
+
+  protected timeWindow(flags: {since?: string; until?: string}): TimeWindow {
+    const parsed = parseTimeWindow(flags.since, flags.until)
+    if (!parsed.ok) throw new UserError(parsed.error)
+    return parsed.value
+  }
+
+  /** Renders the report once, writes it, and sets the exit code. */
+  protected async emit(report: Report, flags: BaseFlags): Promise<void> {
+    this.report = report
+    if (this.signal.aborted) report.partial = true
+    const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'text')
+    const toTerminal = !flags.output && process.stdout.isTTY === true
+    const color = flags.color && toTerminal && !process.env.NO_COLOR && format === 'text'
+    const text = render(report, format, {color, showSessionIds: flags['show-session-ids']})
+    if (flags.output) await writeAtomically(flags.output, text)
+    else await writeStdout(text)
+    process.exitCode = this.signal.aborted && report.status === 'ok' ? ExitCode.unknown : exitCodeFor(report, flags['fail-on'] as FailOn)
+  }
+
+  override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    if (error.oclif?.exit === 0 || (error as {code?: string}).code === 'EEXIT') throw error
+    const usage = error instanceof UserError || isParseError(error)
+    const message = usage ? firstLine(error.message) : `internal error: ${firstLine(error.message)}`
+    const userHint = error instanceof UserError ? (error as UserError).hint : undefined
+    const hint = userHint ? userHint : usage ? `see: sessdoc ${this.id ?? ''} --help` : 'run again with DEBUG=sessdoc:* to see the stack trace, and report it'
+    debug('%s', error.stack)
+    if (process.env.DEBUG && !usage) process.stderr.write(`${error.stack}\n`)
+    process.exitCode = ExitCode.unknown
+    if (this.jsonEnabled()) {
+      this.logJson({error: {message, hint, exitCode: ExitCode.unknown}})
+    } else {
+      process.stderr.write(`Error: ${message}\nHint: ${hint}\n`)
+    }
+  }
+}
+
+function isParseError(error: Error): boolean {
+  const name = error.constructor?.name ?? ''
+  return /Flag|Arg|Parse|Validation|Options|Invalid/i.test(name) || /flag|argument/i.test(error.message.split('\n')[0] ?? '')
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim()
+}
+
+async function writeStdout(text: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve()))
+  })
+}
+
+/** Temp file in the same directory, then rename: a cron job never leaves half a report. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    await writeFile(temp, text, {mode: 0o600})
+    await rename(temp, path)
+  } catch (error) {
+    await unlink(temp).catch(() => {})
+    throw new UserError(`cannot write ${path}: ${(error as Error).message}`, 'check that the directory exists and is writable')
+  }
+}

@@ -1,0 +1,57 @@
+import {Flags} from '@oclif/core'
+import {outputFormats} from '../render/index.js'
+
+/** Output and exit-code flags of every command (CONTRACT.md). */
+export const reportFlags = {
+  format: Flags.option({
+    options: outputFormats,
+    description: 'Output format (text on a terminal by default; --json is the same as --format json).',
+    helpGroup: 'OUTPUT',
+  })(),
+  output: Flags.string({
+    char: 'o',
+    description: 'Write the report to FILE (atomically: a temp file, then renamed) instead of standard output.',
+    helpGroup: 'OUTPUT',
+  }),
+  'fail-on': Flags.option({
+    options: ['warning', 'critical', 'never'] as const,
+    default: 'warning' as const,
+    description: 'Lowest severity that makes the exit code non-zero (1 warning, 2 critical).',
+    helpGroup: 'OUTPUT',
+  })(),
+  color: Flags.boolean({
+    default: true,
+    allowNo: true,
+    description: 'Colour the text output (off when not a terminal or NO_COLOR is set).',
+    helpGroup: 'OUTPUT',
+  }),
+  'show-session-ids': Flags.boolean({
+    default: false,
+    description: 'Show session ids as they are instead of sid:<hash> (they are credentials: keep such reports private).',
+    helpGroup: 'OUTPUT',
+  }),
+}
+
+/** The time window of the log commands. */
+export const windowFlags = {
+  since: Flags.string({description: 'Only look at log lines from this time on: ISO time or a duration before now (2h, 30m, 7d).'}),
+  until: Flags.string({description: 'Only look at log lines up to this time: ISO time or a duration before now.'}),
+  timezone: Flags.string({
+    description: 'Time zone of log times that carry none (IANA name such as Europe/Berlin, or UTC); default: this machine\'s.',
+  }),
+}
+
+/** Connection flags of every command that talks to Redis (CONTRACT.md). */
+export const redisFlags = {
+  redis: Flags.string({
+    description: 'Redis URL: redis://[user@]host:port/db, rediss:// for TLS. Password from SESSDOC_REDIS_PASSWORD or REDISCLI_AUTH.',
+    helpGroup: 'REDIS',
+  }),
+  cluster: Flags.boolean({description: 'Treat the server as a Redis Cluster (also detected).', helpGroup: 'REDIS'}),
+  sentinel: Flags.string({description: 'Sentinel addresses host:port[,host:port] (with --sentinel-master).', helpGroup: 'REDIS'}),
+  'sentinel-master': Flags.string({description: 'Name of the master watched by the Sentinels.', helpGroup: 'REDIS'}),
+  'tls-ca': Flags.string({description: 'CA certificate file (PEM) for rediss://.', helpGroup: 'REDIS'}),
+  'connect-timeout': Flags.integer({description: 'Connect and command timeout in milliseconds.', default: 3000, min: 100, helpGroup: 'REDIS'}),
+  db: Flags.integer({description: 'Database number (overrides the URL path).', min: 0, helpGroup: 'REDIS'}),
+  replica: Flags.boolean({description: 'Read from a replica when one exists, so that an audit does not load the primary.', helpGroup: 'REDIS'}),
+}

@@ -1,0 +1,43 @@
+import {countBySeverity} from '../core/report/report.js'
+import type {Report, Status} from '../core/report/types.js'
+import {escapeMarkdown} from './escape.js'
+import type {RenderOptions} from './options.js'
+import {scrubReport} from './scrub-report.js'
+import {sectionRenderers, sourceOrder} from './sections/index.js'
+import {markdownTable} from './sections/section-renderer.js'
+
+const statusLabel: Record<Status, string> = {ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN'}
+
+/** The report for a ticket: verdict heading, a findings table, then one section per finding and source. */
+export function renderMarkdown(input: Report, options: RenderOptions = {}): string {
+  const report = scrubReport(input, options)
+  const counts = countBySeverity(report.findings)
+  const lines: string[] = [
+    `# sessdoc: ${statusLabel[report.status]}${report.partial ? ' (partial)' : ''}`,
+    '',
+    `${counts.critical} critical, ${counts.warning} warning, ${counts.info} info. Generated ${report.generatedAt} by sessdoc ${report.tool.version}.`,
+    '',
+  ]
+  if (report.findings.length > 0) {
+    lines.push('## Findings', '')
+    lines.push(...markdownTable(['Severity', 'Finding', 'Id'], report.findings.map((f) => [f.severity, f.title, f.id])), '')
+    for (const finding of report.findings) {
+      lines.push(`### ${escapeMarkdown(finding.title)} (\`${finding.id}\`, ${finding.severity})`, '')
+      lines.push(...finding.detail.split('\n').map((line) => escapeMarkdown(line) + '  '), '')
+      if (finding.causes.length > 0) lines.push('**Likely causes**', '', ...finding.causes.map((c) => `- ${escapeMarkdown(c)}`), '')
+      if (finding.actions.length > 0) lines.push('**Do next**', '', ...finding.actions.map((a) => `- ${escapeMarkdown(a)}`), '')
+    }
+  }
+  const present = sourceOrder.filter((key) => report.sources[key])
+  if (present.length > 0) lines.push('## Sources', '')
+  for (const key of present) {
+    const section = report.sources[key]!
+    const renderer = sectionRenderers[key]
+    lines.push(`### ${renderer.title}: ${section.status}${section.partial ? ' (partial)' : ''}`, '')
+    if (section.reason) lines.push(escapeMarkdown(section.reason), '')
+    for (const error of section.errors ?? []) lines.push(`- ${escapeMarkdown(error.message)}`)
+    if (section.errors?.length) lines.push('')
+    if (section.status === 'analyzed') lines.push(...renderer.markdown(section, options))
+  }
+  return lines.join('\n').replace(/\n+$/, '\n')
+}

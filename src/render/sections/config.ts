@@ -1,0 +1,3 @@
+import {genericRenderer, type SectionRenderer} from './section-renderer.js'
+
+export const configRenderer: SectionRenderer = genericRenderer('Configuration')

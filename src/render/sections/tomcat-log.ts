@@ -1,0 +1,3 @@
+import {genericRenderer, type SectionRenderer} from './section-renderer.js'
+
+export const tomcatLogRenderer: SectionRenderer = genericRenderer('Application log')

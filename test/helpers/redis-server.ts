@@ -1,0 +1,123 @@
+import {spawn, execFile, type ChildProcess} from 'node:child_process'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {promisify} from 'node:util'
+import Redis from 'ioredis'
+
+const run = promisify(execFile)
+const children = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL')
+})
+
+export interface TestRedis {
+  port: number
+  host: string
+  url: string
+  dir: string
+  process: ChildProcess
+  /** A plain client for arranging data (not sessdoc's). */
+  client(options?: {password?: string; username?: string}): Redis
+  stop(): Promise<void>
+}
+
+/** A free TCP port on loopback (never 6379: that one belongs to the machine). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+/**
+ * Starts a real redis-server on a free loopback port, nothing kept on disk. Extra arguments are
+ * passed as they are (e.g. ['--requirepass', 's3cret', '--maxmemory', '10mb']).
+ */
+export async function startRedis(extraArgs: string[] = [], options: {password?: string} = {}): Promise<TestRedis> {
+  const port = await freePort()
+  const dir = await mkdtemp(join(tmpdir(), 'sessdoc-redis-'))
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', ...extraArgs]
+  const child = spawn('redis-server', args, {stdio: ['ignore', 'ignore', 'pipe']})
+  children.add(child)
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+  const host = '127.0.0.1'
+  const client = (o: {password?: string; username?: string} = {}): Redis =>
+    new Redis({host, port, password: o.password ?? options.password, username: o.username, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true})
+  await waitForPing(port, options.password, () => stderr)
+  return {
+    port,
+    host,
+    url: `redis://${host}:${port}`,
+    dir,
+    process: child,
+    client,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGKILL')
+        await exited
+      }
+      children.delete(child)
+      await rm(dir, {recursive: true, force: true})
+    },
+  }
+}
+
+async function waitForPing(port: number, password: string | undefined, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const probe = new Redis({host: '127.0.0.1', port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500})
+    probe.on('error', () => {})
+    try {
+      await probe.connect()
+      await probe.ping()
+      probe.disconnect()
+      return
+    } catch {
+      probe.disconnect()
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  throw new Error(`redis-server on port ${port} did not start: ${stderr()}`)
+}
+
+export interface TestCluster {
+  nodes: TestRedis[]
+  stop(): Promise<void>
+}
+
+/** A Redis Cluster of `primaries` primaries (no replicas), slots spread by redis-cli. */
+export async function startCluster(primaries = 3): Promise<TestCluster> {
+  const nodes: TestRedis[] = []
+  for (let i = 0; i < primaries; i++) {
+    nodes.push(await startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000']))
+  }
+  await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'])
+  const deadline = Date.now() + 15_000
+  for (const node of nodes) {
+    const c = node.client()
+    await c.connect()
+    try {
+      while ((await c.cluster('INFO')).includes('cluster_state:ok') === false) {
+        if (Date.now() > deadline) throw new Error('cluster did not reach cluster_state:ok')
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    } finally {
+      c.disconnect()
+    }
+  }
+  return {
+    nodes,
+    async stop() {
+      await Promise.all(nodes.map((n) => n.stop()))
+    },
+  }
+}
