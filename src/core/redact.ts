@@ -29,8 +29,10 @@ export function maskUrlPasswords(text: string): string {
 }
 
 const sessionCookie = /\b(jsessionid|session|sessionid|phpsessid|connect\.sid|sid)=("?)([^;,&\s"']+)/gi
-const credentialHeader = /\b(authorization|proxy-authorization|cookie|set-cookie|x-auth-token)(:\s*)([^\r\n]+)/gi
-const passwordPair = /\b(password|passwd|pwd|requirepass|masterauth|auth)(["']?\s*[=:]\s*["']?)([^\s"',;&]+)/gi
+const authHeader = /\b(authorization|proxy-authorization|x-auth-token)(:\s*)([^\r\n]+)/gi
+const cookieHeader = /\b(cookie|set-cookie)(:\s*)([^\r\n"]+)/gi
+const passwordPair = /\b(password|passwd|pwd|auth)(["']?\s*[=:]\s*["']?)([^\s"',;&]+)/gi
+const passwordDirective = /\b(requirepass|masterauth)(\s+)([^\s"',;&]+)/gi
 // Tomcat ids (32 hex), Spring Session ids (UUIDs) and other long tokens, with an optional route.
 const bareId = /\b([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,128})((?:[.!][A-Za-z0-9_-]{1,64})?)\b/g
 
@@ -42,10 +44,10 @@ const bareId = /\b([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[
 export function scrubText(text: string, options: RedactOptions = {}): string {
   let out = maskUrlPasswords(text)
   out = out.replace(passwordPair, (_m, key: string, sep: string) => `${key}${sep}***`)
+  out = out.replace(passwordDirective, (_m, key: string, sep: string) => `${key}${sep}***`)
+  out = out.replace(authHeader, (_m, name: string, sep: string) => `${name}${sep}[redacted]`)
   if (options.showSessionIds) return out
-  out = out.replace(credentialHeader, (_m, name: string, sep: string, value: string) =>
-    name.toLowerCase().includes('cookie') ? `${name}${sep}${scrubCookies(value, options)}` : `${name}${sep}[redacted]`,
-  )
+  out = out.replace(cookieHeader, (_m, name: string, sep: string, value: string) => `${name}${sep}${scrubCookies(value, options)}`)
   out = out.replace(sessionCookie, (_m, name: string, quote: string, value: string) =>
     value.startsWith('sid:') ? _m : `${name}=${quote}${redactSessionId(value, {routeSeparator: '.', ...options})}`,
   )

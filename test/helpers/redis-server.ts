@@ -4,7 +4,7 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
-import Redis from 'ioredis'
+import {Redis} from 'ioredis'
 
 const run = promisify(execFile)
 const children = new Set<ChildProcess>()

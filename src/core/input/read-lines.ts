@@ -1,6 +1,6 @@
 import {createReadStream} from 'node:fs'
-import {open, stat} from 'node:fs/promises'
-import type {Readable} from 'node:stream'
+import {stat} from 'node:fs/promises'
+import {pipeline, Readable} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 import {STDIN} from './expand-inputs.js'
 
@@ -74,48 +74,32 @@ export async function readLines(input: string, onBatch: LineBatchHandler, option
 }
 
 async function openInput(input: string, options: ReadLinesOptions): Promise<{stream: Readable; gzip: boolean}> {
-  if (input === STDIN) {
-    const stdin = options.stdin ?? process.stdin
-    const gzip = await peekGzip(stdin)
-    return {stream: gzip ? stdin.pipe(createGunzip()) : stdin, gzip}
-  }
+  if (input === STDIN) return openStream(options.stdin ?? process.stdin)
   const info = await stat(input)
   if (info.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'})
-  let gzip = false
-  if (info.isFile()) {
-    const handle = await open(input, 'r')
-    try {
-      const magic = Buffer.alloc(2)
-      const {bytesRead} = await handle.read(magic, 0, 2, 0)
-      gzip = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b
-    } finally {
-      await handle.close()
-    }
-  }
   const file = createReadStream(input, {highWaterMark: options.chunkBytes ?? 1024 * 1024})
-  return {stream: gzip ? file.pipe(createGunzip({chunkSize: 256 * 1024})).on('close', () => file.destroy()) : file, gzip}
+  // Surface open errors (EACCES) here rather than mid-read.
+  await new Promise<void>((resolve, reject) => file.once('open', () => resolve()).once('error', reject))
+  return openStream(file)
 }
 
-async function peekGzip(stream: Readable): Promise<boolean> {
-  const first = await new Promise<Buffer | null>((resolve) => {
-    const onReadable = (): void => {
-      cleanup()
-      resolve(stream.read() as Buffer | null)
+/** Passes the bytes through gunzip when they start with the gzip magic, whatever the name. */
+async function openStream(source: Readable): Promise<{stream: Readable; gzip: boolean}> {
+  const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]()
+  const first = await iterator.next()
+  const gzip = !first.done && first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b
+  async function* replay(): AsyncGenerator<Buffer> {
+    if (first.done) return
+    yield first.value
+    for (;;) {
+      const next = await iterator.next()
+      if (next.done) return
+      yield next.value
     }
-    const onEnd = (): void => {
-      cleanup()
-      resolve(null)
-    }
-    const cleanup = (): void => {
-      stream.off('readable', onReadable)
-      stream.off('end', onEnd)
-    }
-    stream.on('readable', onReadable)
-    stream.on('end', onEnd)
-  })
-  if (!first) return false
-  stream.unshift(first)
-  return first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b
+  }
+  const raw = Readable.from(replay(), {objectMode: false})
+  if (!gzip) return {stream: raw, gzip}
+  return {stream: pipeline(raw, createGunzip({chunkSize: 256 * 1024}), () => {}), gzip}
 }
 
 function describeOpenError(input: string, error: unknown): string {
