@@ -1,0 +1,163 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {connectRedis, connectionFailureFinding, describeTarget, parseClusterNodes, redisTargetFromFlags, RedisTargetError, type RedisTarget} from '../../src/core/redis/connection.js'
+import {freePort, startCluster, startRedis, type TestCluster, type TestRedis} from '../helpers/redis-server.js'
+
+const timeout = 1000
+const target = (url: string, extra: Partial<RedisTarget> = {}): RedisTarget => ({url, connectTimeoutMs: timeout, ...extra})
+
+describe('redisTargetFromFlags', () => {
+  it('defaults to loopback 6379 and takes the password from the environment', () => {
+    const {target, warnings} = redisTargetFromFlags({}, {REDISCLI_AUTH: 'pw'})
+    expect(target).toEqual({url: 'redis://127.0.0.1:6379', connectTimeoutMs: 3000, password: 'pw'})
+    expect(warnings).toEqual([])
+  })
+  it('prefers SESSDOC_REDIS_PASSWORD, moves a URL password out of the URL and warns', () => {
+    expect(redisTargetFromFlags({}, {SESSDOC_REDIS_PASSWORD: 'a', REDISCLI_AUTH: 'b'}).target.password).toBe('a')
+    const {target, warnings} = redisTargetFromFlags({redis: 'redis://audit:s%40cret@10.0.0.5:6380/2'}, {})
+    expect(target.password).toBe('s@cret')
+    expect(target.url).toBe('redis://audit@10.0.0.5:6380/2')
+    expect(target.db).toBe(2)
+    expect(describeTarget(target)).not.toContain('cret')
+    expect(warnings[0]).toMatch(/SESSDOC_REDIS_PASSWORD/)
+  })
+  it('lets --db override the URL path and parses sentinels', () => {
+    const {target} = redisTargetFromFlags({redis: 'redis://h:1/3', db: 5, sentinel: 'a:26379,b', 'sentinel-master': 'sessions', 'connect-timeout': 500}, {})
+    expect(target.db).toBe(5)
+    expect(target.sentinels).toEqual([{host: 'a', port: 26379}, {host: 'b', port: 26379}])
+    expect(target.connectTimeoutMs).toBe(500)
+  })
+  it.each([['http://x'], ['redis://h:1/abc']])('rejects %s', (url) => {
+    expect(() => redisTargetFromFlags({redis: url}, {})).toThrow(RedisTargetError)
+  })
+  it('rejects --sentinel without --sentinel-master', () => {
+    expect(() => redisTargetFromFlags({sentinel: 'a:1'}, {})).toThrow(/sentinel-master/)
+  })
+})
+
+describe('parseClusterNodes', () => {
+  it('reads primaries, replicas, slots and fills an empty address from the seed', () => {
+    const text = [
+      'aaa 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-5460',
+      'bbb :7001@17001 master - 0 0 2 connected 5461-10922 [10923->-ccc]',
+      'ccc 10.0.0.3:7002@17002,redis-3 master,fail - 0 0 3 disconnected 10923-16383',
+      'ddd 10.0.0.4:7003@17003 slave aaa 0 0 1 connected',
+    ].join('\n')
+    const nodes = parseClusterNodes(text, {host: 'seed', port: 7000})
+    expect(nodes.map((n) => [n.id, n.address, n.role, n.slots])).toEqual([
+      ['aaa', '127.0.0.1:7000', 'primary', 5461],
+      ['bbb', 'seed:7001', 'primary', 5462],
+      ['ccc', '10.0.0.3:7002', 'primary', 5461],
+      ['ddd', '10.0.0.4:7003', 'replica', 0],
+    ])
+    expect(nodes[3]!.primaryId).toBe('aaa')
+  })
+})
+
+describe('connectRedis against real servers', () => {
+  let plain: TestRedis
+  let secured: TestRedis
+  beforeAll(async () => {
+    ;[plain, secured] = await Promise.all([startRedis(), startRedis(['--requirepass', 'right'], {password: 'right'})])
+    const admin = secured.client({password: 'right'})
+    await admin.connect()
+    await admin.call('ACL', 'SETUSER', 'audit', 'on', '>auditpw', '~*', '+@read', '+info', '+ping', '+client', '+cluster', '+scan', '+memory')
+    admin.disconnect()
+  })
+  afterAll(async () => {
+    await Promise.all([plain?.stop(), secured?.stop()])
+  })
+
+  it('connects to a standalone server and closes every client', async () => {
+    const connection = await connectRedis(target(plain.url))
+    expect(connection.ok).toBe(true)
+    if (!connection.ok) return
+    expect(connection.mode).toBe('standalone')
+    expect(connection.version).toMatch(/^\d+\.\d+/)
+    expect(connection.nodes).toHaveLength(1)
+    expect(connection.nodes[0]!.role).toBe('primary')
+    expect(await connection.nodes[0]!.client.ping()).toBe('PONG')
+    await connection.close()
+    expect(connection.nodes[0]!.client.status).toBe('end')
+  })
+
+  it('reports a closed port as unreachable, fast', async () => {
+    const port = await freePort()
+    const started = Date.now()
+    const connection = await connectRedis(target(`redis://127.0.0.1:${port}`))
+    expect(Date.now() - started).toBeLessThan(timeout)
+    expect(connection).toMatchObject({ok: false, kind: 'unreachable'})
+    if (connection.ok) return
+    expect(connection.message).toMatch(/ECONNREFUSED|nothing listens/)
+    const finding = connectionFailureFinding(connection, target(`redis://127.0.0.1:${port}`))
+    expect(finding).toMatchObject({id: 'redis.unreachable', severity: 'critical', source: 'redis'})
+  })
+
+  it('reports a wrong password as auth-failed without showing it', async () => {
+    const connection = await connectRedis(target(secured.url, {password: 'wrong-one'}))
+    expect(connection).toMatchObject({ok: false, kind: 'auth-failed'})
+    if (connection.ok) return
+    expect(connection.message).not.toContain('wrong-one')
+    expect(connection.message).toMatch(/SESSDOC_REDIS_PASSWORD/)
+    expect(connectionFailureFinding(connection, target(secured.url)).id).toBe('redis.auth-failed')
+  })
+
+  it('reports a missing password as auth-failed', async () => {
+    const connection = await connectRedis(target(secured.url))
+    expect(connection).toMatchObject({ok: false, kind: 'auth-failed'})
+  })
+
+  it('connects as an ACL user with the password from the environment', async () => {
+    const {target: t} = redisTargetFromFlags({redis: `redis://audit@127.0.0.1:${secured.port}`, 'connect-timeout': timeout}, {SESSDOC_REDIS_PASSWORD: 'auditpw'})
+    const connection = await connectRedis(t)
+    expect(connection.ok).toBe(true)
+    if (!connection.ok) return
+    expect(await connection.nodes[0]!.client.call('ACL', 'WHOAMI').catch(() => 'denied')).toMatch(/audit|denied/)
+    await connection.close()
+  })
+
+  it('fails an ACL user with the wrong password as auth-failed', async () => {
+    const connection = await connectRedis(target(`redis://audit@127.0.0.1:${secured.port}`, {password: 'nope'}))
+    expect(connection).toMatchObject({ok: false, kind: 'auth-failed'})
+  })
+
+  it('gives rediss:// against a plain server a clear TLS failure within the timeout', async () => {
+    const started = Date.now()
+    const connection = await connectRedis(target(`rediss://127.0.0.1:${plain.port}`))
+    expect(Date.now() - started).toBeLessThan(timeout * 2 + 500)
+    expect(connection).toMatchObject({ok: false, kind: 'tls'})
+    if (connection.ok) return
+    expect(connection.message).toMatch(/TLS/)
+    expect(connectionFailureFinding(connection, target(plain.url)).id).toBe('redis.unreachable')
+  })
+
+  it('stops connecting when aborted', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const connection = await connectRedis(target(plain.url), {signal: controller.signal})
+    expect(connection).toMatchObject({ok: false, kind: 'unreachable'})
+  })
+})
+
+describe('connectRedis against a cluster', () => {
+  let cluster: TestCluster
+  beforeAll(async () => {
+    cluster = await startCluster(3)
+  })
+  afterAll(async () => {
+    await cluster?.stop()
+  })
+
+  it('detects the cluster and opens one client per primary', async () => {
+    const connection = await connectRedis(target(cluster.nodes[1]!.url))
+    expect(connection.ok).toBe(true)
+    if (!connection.ok) return
+    expect(connection.mode).toBe('cluster')
+    expect(connection.nodes.map((n) => Number(n.address.split(':')[1])).sort()).toEqual(cluster.nodes.map((n) => n.port).sort())
+    expect(connection.nodes.every((n) => n.role === 'primary')).toBe(true)
+    expect(connection.clusterNodes).toHaveLength(3)
+    const sizes = await Promise.all(connection.nodes.map((n) => n.client.dbsize()))
+    expect(sizes).toHaveLength(3)
+    await connection.close()
+    expect(connection.nodes.every((n) => n.client.status === 'end')).toBe(true)
+  })
+})
