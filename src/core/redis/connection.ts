@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs'
-import Redis, {type RedisOptions} from 'ioredis'
+import {Redis, type RedisOptions} from 'ioredis'
 import createDebug from 'debug'
 import {makeFinding} from '../report/report.js'
 import type {Finding} from '../report/types.js'
