@@ -68,6 +68,8 @@ export abstract class SessdocCommand extends Command {
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     if (error.oclif?.exit === 0 || (error as {code?: string}).code === 'EEXIT') throw error
+    // A parse error is reported here; oclif would add a development-mode warning that it was never parsed.
+    this.parsed = true
     const usage = error instanceof UserError || isParseError(error)
     const message = usage ? firstLine(error.message) : `internal error: ${firstLine(error.message)}`
     const userHint = error instanceof UserError ? (error as UserError).hint : undefined
