@@ -1,10 +1,12 @@
 import type {Report} from '../core/report/types.js'
+import {renderHtml} from './html.js'
 import {renderJson} from './json.js'
 import {renderMarkdown} from './markdown.js'
 import type {RenderOptions} from './options.js'
+import {renderPrometheus} from './prometheus.js'
 import {renderText} from './text.js'
 
-export const outputFormats = ['text', 'json', 'markdown'] as const
+export const outputFormats = ['text', 'json', 'markdown', 'html', 'prometheus'] as const
 export type OutputFormat = (typeof outputFormats)[number]
 
 export function render(report: Report, format: OutputFormat, options: RenderOptions): string {
@@ -15,6 +17,10 @@ export function render(report: Report, format: OutputFormat, options: RenderOpti
       return renderMarkdown(report, options)
     case 'text':
       return renderText(report, options)
+    case 'html':
+      return renderHtml(report, options)
+    case 'prometheus':
+      return renderPrometheus(report)
   }
 }
 

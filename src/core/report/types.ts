@@ -43,6 +43,41 @@ export interface Report {
   window: {since: string | null; until: string | null}
   findings: Finding[]
   sources: Partial<Record<SourceKey, SourceSection>>
+  /** diagnose only: ranked causes per symptom and the merged timeline. */
+  diagnosis?: Diagnosis
+}
+
+export interface Diagnosis {
+  /** Which inputs diagnose used and which it skipped, with why. */
+  inputs: Array<{source: SourceKey; input: string; used: boolean; reason?: string}>
+  playbooks: Playbook[]
+  timeline: TimelineBucket[]
+}
+
+export interface Playbook {
+  symptom: string
+  causes: RankedCause[]
+}
+
+export interface RankedCause {
+  cause: string
+  /** 0 (no evidence) to 1 (proven by the evidence found). */
+  score: number
+  verdict: 'likely' | 'possible' | 'unlikely' | 'unknown'
+  evidence: string[]
+  /** What sessdoc could not check, and which input would let it. */
+  missing: string[]
+  findings: string[]
+}
+
+export interface TimelineBucket {
+  start: string
+  requests: number
+  flips: number
+  newSessions: number
+  appErrors: number
+  redisErrors: number
+  restarts: number
 }
 
 /** What an analyzer hands back: its section and the findings it raised. */
