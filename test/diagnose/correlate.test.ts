@@ -1,0 +1,152 @@
+import {describe, expect, it} from 'vitest'
+import {flipsAfterRestart, redisErrorsLogouts} from '../../src/core/diagnose/correlate.js'
+import {gatherEvidence} from '../../src/core/diagnose/evidence.js'
+import {rankCauses} from '../../src/core/diagnose/playbooks.js'
+import {strategyFit} from '../../src/core/diagnose/strategy.js'
+import {mergeTimeline} from '../../src/core/diagnose/timeline.js'
+import {correlationThresholds} from '../../src/core/diagnose/thresholds.js'
+import {makeFinding} from '../../src/core/report/report.js'
+import type {Report, SourceSection} from '../../src/core/report/types.js'
+
+const t = {...correlationThresholds}
+const at = (hhmm: string): string => `2026-11-28T${hhmm}:00.000Z`
+
+/** An access timeline of one-minute buckets from 10:00, with flips / churn planted where asked. */
+function accessSection(minutes: number, plant: Record<string, {flips?: number; churn?: number}>, extra: Partial<SourceSection> = {}): SourceSection {
+  const timeline = Array.from({length: minutes}, (_, i) => {
+    const start = new Date(Date.parse(at('10:00')) + i * 60_000).toISOString()
+    const hhmm = start.slice(11, 16)
+    return {start, requests: 100, flips: plant[hhmm]?.flips ?? 0, newSessions: 5, churn: plant[hhmm]?.churn ?? 0}
+  })
+  const routeFlips = timeline.reduce((n, b) => n + b.flips, 0)
+  return {status: 'analyzed', timeline, routeFlips, sessions: 500, sessionsWithFlips: routeFlips, routes: {node1: 3000, node2: 3000}, flipsByRoutePair: {'node1→node2': routeFlips}, ...extra}
+}
+
+function report(sources: Report['sources'], findings: Report['findings'] = []): Pick<Report, 'sources' | 'findings'> {
+  return {sources, findings}
+}
+
+describe('correlation.flips-after-restart', () => {
+  it('fires when flips cluster right after a restart, and names the node and the share', () => {
+    const evidence = gatherEvidence(
+      report({
+        accessLog: accessSection(60, {'10:20': {flips: 30}, '10:22': {flips: 10}, '10:50': {flips: 2}}),
+        tomcatLog: {status: 'analyzed', lifecycle: [{time: at('10:19'), kind: 'startup', node: 'node1'}]},
+      }),
+    )
+    const [finding] = flipsAfterRestart(evidence, t)
+    expect(finding?.id).toBe('correlation.flips-after-restart')
+    expect(finding?.evidence).toMatchObject({flipsInWindows: 40, totalFlips: 42, share: 0.952})
+    expect(finding?.severity).toBe('critical')
+    expect(finding?.detail).toContain('node node1')
+  })
+
+  it('stays quiet when flips are spread evenly, restarts or not', () => {
+    const plant = Object.fromEntries(Array.from({length: 60}, (_, i) => [`10:${String(i).padStart(2, '0')}`, {flips: 1}]))
+    const evidence = gatherEvidence(
+      report({accessLog: accessSection(60, plant), tomcatLog: {status: 'analyzed', restarts: [at('10:30')]}}),
+    )
+    expect(flipsAfterRestart(evidence, t)).toEqual([])
+  })
+
+  it('needs both sources', () => {
+    const evidence = gatherEvidence(report({accessLog: accessSection(10, {'10:05': {flips: 50}})}))
+    expect(flipsAfterRestart(evidence, t)).toEqual([])
+  })
+})
+
+describe('correlation.redis-errors-logouts', () => {
+  it('fires when churn falls in the minutes of Redis errors', () => {
+    const evidence = gatherEvidence(
+      report({
+        accessLog: accessSection(60, {'10:30': {churn: 8}, '10:31': {churn: 6}, '10:05': {churn: 1}}),
+        tomcatLog: {status: 'analyzed', redisErrorsByMinute: [{minute: at('10:30'), count: 40}]},
+      }),
+    )
+    const [finding] = redisErrorsLogouts(evidence, t)
+    expect(finding?.severity).toBe('critical')
+    expect(finding?.evidence).toMatchObject({redisErrors: 40, churnInside: 14, churnOutside: 1})
+  })
+
+  it('stays quiet when the Redis errors come in calm minutes', () => {
+    const evidence = gatherEvidence(
+      report({
+        accessLog: accessSection(60, {'10:50': {churn: 8}}),
+        tomcatLog: {status: 'analyzed', redisErrorsByMinute: [{minute: at('10:10'), count: 3}]},
+      }),
+    )
+    expect(redisErrorsLogouts(evidence, t)).toEqual([])
+  })
+})
+
+describe('ranked causes', () => {
+  it('ranks the cause with the strongest evidence first and says what was not checked', () => {
+    const evidence = gatherEvidence(
+      report({accessLog: accessSection(5, {'10:01': {flips: 3}})}, [makeFinding('access.route-flip', {detail: ''}), makeFinding('access.unknown-route', {detail: ''})]),
+    )
+    const logout = rankCauses(evidence).find((p) => p.symptom === 'Users keep getting logged out')!
+    expect(logout.causes[0]?.cause).toMatch(/Sticky sessions/)
+    expect(logout.causes[0]?.verdict).toBe('likely')
+    const timeout = logout.causes.find((c) => c.cause.startsWith('Session timeout'))!
+    expect(timeout.verdict).toBe('unknown')
+    expect(timeout.missing.join(' ')).toMatch(/--redis/)
+    const deploy = logout.causes.find((c) => c.cause.startsWith('A deploy'))!
+    expect(deploy.verdict).toBe('unknown')
+  })
+
+  it('calls a checked cause without evidence unlikely', () => {
+    const evidence = gatherEvidence(report({redis: {status: 'analyzed', mode: 'standalone'}}))
+    const explosion = rankCauses(evidence).find((p) => p.symptom.startsWith('Session explosion'))!
+    expect(explosion.causes.every((c) => c.verdict === 'unlikely')).toBe(true)
+  })
+})
+
+describe('correlation.strategy-fit', () => {
+  it('warns when node-local sticky sessions serve five backends', () => {
+    const routes = {n1: 100, n2: 100, n3: 100, n4: 100, n5: 100}
+    const evidence = gatherEvidence(report({accessLog: accessSection(5, {}, {routes})}))
+    const [finding] = strategyFit(evidence, t)
+    expect(finding?.severity).toBe('warning')
+    expect(finding?.evidence).toMatchObject({backends: 5, current: 'sticky', recommended: 'redis'})
+  })
+
+  it('is info when Redis holds the sessions of many backends and Redis is redundant', () => {
+    const routes = {n1: 100, n2: 100, n3: 100, n4: 100, n5: 100, n6: 100}
+    const evidence = gatherEvidence(report({accessLog: accessSection(5, {}, {routes}), redis: {status: 'analyzed', mode: 'sentinel', sessions: 900}}))
+    const [finding] = strategyFit(evidence, t)
+    expect(finding?.severity).toBe('info')
+    expect(finding?.evidence).toMatchObject({current: 'redis', recommended: 'redis'})
+  })
+
+  it('warns when Redis holds the sessions but is a lone primary', () => {
+    const evidence = gatherEvidence(
+      report({redis: {status: 'analyzed', mode: 'standalone', sessions: 10}}, [makeFinding('redis.no-redundancy', {detail: ''})]),
+    )
+    const [finding] = strategyFit(evidence, t)
+    expect(finding?.severity).toBe('warning')
+    expect(finding?.detail).toMatch(/one Redis failure/)
+  })
+})
+
+describe('merged timeline', () => {
+  it('puts flips, Redis errors and restarts in the same buckets', () => {
+    const evidence = gatherEvidence(
+      report({
+        accessLog: accessSection(30, {'10:20': {flips: 7}}),
+        tomcatLog: {status: 'analyzed', restarts: [at('10:19')], redisErrorsByMinute: [{minute: at('10:20'), count: 4}]},
+      }),
+    )
+    const timeline = mergeTimeline(evidence)
+    expect(timeline).toHaveLength(30)
+    const bucket = timeline.find((b) => b.start === at('10:20'))
+    expect(bucket).toMatchObject({flips: 7, redisErrors: 4, requests: 100})
+    expect(timeline.find((b) => b.start === at('10:19'))?.restarts).toBe(1)
+  })
+
+  it('widens buckets to keep a long span short', () => {
+    const evidence = gatherEvidence(report({tomcatLog: {status: 'analyzed', restarts: [at('00:00'), '2026-11-29T00:00:00.000Z']}}))
+    const timeline = mergeTimeline(evidence)
+    expect(timeline.length).toBeLessThanOrEqual(120)
+    expect(timeline.reduce((n, b) => n + b.restarts, 0)).toBe(2)
+  })
+})
