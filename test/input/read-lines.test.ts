@@ -139,3 +139,60 @@ describe('expandInputs', () => {
     expect(sortRotated(['app.log', 'app.log-20261127', 'app.log-20261126.gz'])).toEqual(['app.log-20261126.gz', 'app.log-20261127', 'app.log'])
   })
 })
+
+describe('odd inputs', () => {
+  it('reads an empty file as zero lines, no error', async () => {
+    const path = join(dir, 'empty.log')
+    await writeFile(path, '')
+    const {lines, result} = await collect(path)
+    expect(lines).toEqual([])
+    expect(result).toMatchObject({lines: 0, bytes: 0})
+    expect(result.error).toBeUndefined()
+  })
+
+  it('passes NUL bytes and invalid UTF-8 through as text, never throwing', async () => {
+    const path = join(dir, 'binary.log')
+    await writeFile(path, Buffer.concat([Buffer.from('ok\n'), Buffer.from([0x00, 0xff, 0xfe, 0xc3, 0x28, 0x0a]), Buffer.from('after\n')]))
+    const {lines} = await collect(path)
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toBe('ok')
+    expect(lines[1]).toContain('\u0000')
+    expect(lines[1]).toContain('\ufffd')
+    expect(lines[2]).toBe('after')
+  })
+
+  it('reads a FIFO until its writer closes', async () => {
+    const {execFileSync} = await import('node:child_process')
+    const {createWriteStream} = await import('node:fs')
+    const fifo = join(dir, 'pipe.log')
+    execFileSync('mkfifo', [fifo])
+    const reading = collect(fifo)
+    const writer = createWriteStream(fifo)
+    writer.end('from\nthe\npipe\n')
+    const {lines, result} = await reading
+    expect(lines).toEqual(['from', 'the', 'pipe'])
+    expect(result.error).toBeUndefined()
+  })
+
+  it('keeps reading a file that is truncated while being read (log rotation)', async () => {
+    const {truncate} = await import('node:fs/promises')
+    const path = join(dir, 'rotating.log')
+    await writeFile(path, Array.from({length: 200_000}, (_, i) => `line ${i}`).join('\n'))
+    let truncated = false
+    const lines: string[] = []
+    const result = await readLines(
+      path,
+      (batch) => {
+        lines.push(...batch)
+        if (!truncated) {
+          truncated = true
+          void truncate(path, 0)
+        }
+      },
+      {chunkBytes: 64 * 1024},
+    )
+    expect(result.error).toBeUndefined()
+    expect(lines.length).toBeGreaterThan(0)
+    expect(lines.length).toBeLessThanOrEqual(200_000)
+  })
+})
