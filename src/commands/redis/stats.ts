@@ -1,3 +1,6 @@
+import {redisTargetFromFlags, RedisTargetError} from '../../core/redis/connection.js'
+import {runRedisStats} from '../../core/redis/stats/index.js'
+import {buildReport} from '../../core/report/report.js'
 import {SessdocCommand} from '../../lib/base-command.js'
 import {UserError} from '../../lib/errors.js'
 import {redisFlags} from '../../lib/flags.js'
@@ -5,12 +8,26 @@ import {redisFlags} from '../../lib/flags.js'
 export default class RedisStats extends SessdocCommand {
   static override summary = 'Check whether a Redis is fit to hold sessions: memory, eviction policy, hit rate, replication.'
   static override description =
-    'Reads INFO, CONFIG GET maxmemory* and ROLE (every node of a Cluster, the Sentinel view when connected through Sentinel) and reports memory pressure, eviction policy, evictions, hit rate, keys without expiry, persistence and redundancy.'
-  static override examples = ['<%= config.bin %> redis stats --redis redis://127.0.0.1:6379', '<%= config.bin %> redis stats --sentinel 10.0.0.1:26379,10.0.0.2:26379 --sentinel-master sessions']
+    'Reads INFO, CONFIG GET maxmemory* and ROLE (every node of a Cluster, the Sentinel view when connected through Sentinel) and reports memory pressure, eviction policy, evictions, hit rate, keys without expiry, persistence and redundancy. Read-only.'
+  static override examples = [
+    '<%= config.bin %> redis stats --redis redis://127.0.0.1:6379',
+    'SESSDOC_REDIS_PASSWORD=… <%= config.bin %> redis stats --redis rediss://audit@redis.internal:6380 --tls-ca ca.pem --json',
+    '<%= config.bin %> redis stats --sentinel 10.0.0.1:26379,10.0.0.2:26379 --sentinel-master sessions',
+    '<%= config.bin %> redis stats --redis redis://10.0.0.7:7000 --cluster --format markdown -o redis.md',
+  ]
   static override flags = {...redisFlags}
 
   async run(): Promise<void> {
-    await this.parse(RedisStats)
-    throw new UserError('sessdoc redis stats is not built yet (issue #6)', 'use redis-cli INFO for now; this command will come in a later release')
+    const {flags} = await this.parse(RedisStats)
+    let resolved: ReturnType<typeof redisTargetFromFlags>
+    try {
+      resolved = redisTargetFromFlags(flags)
+    } catch (error) {
+      if (error instanceof RedisTargetError) throw new UserError(error.message, error.hint)
+      throw error
+    }
+    for (const warning of resolved.warnings) this.warn(warning)
+    const result = await runRedisStats(resolved.target, {signal: this.signal})
+    await this.emit(buildReport({results: [result]}), flags)
   }
 }

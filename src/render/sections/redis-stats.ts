@@ -1,0 +1,145 @@
+import type {KeySizeBucket} from '../../core/redis/stats/info-parser.js'
+import type {RedisNodeRow, RedisStatsFigures} from '../../core/redis/stats/figures.js'
+import {formatBytes, formatCount, formatDuration, formatPercent} from '../../core/redis/stats/format.js'
+import type {SourceSection} from '../../core/report/types.js'
+import type {RenderOptions} from '../options.js'
+import {markdownTable, textTable, type TextContext} from './section-renderer.js'
+
+interface Table {
+  title?: string
+  head: string[]
+  rows: string[][]
+}
+
+/** The stats part of the Redis section (redis stats, diagnose); nothing when the section has no stats. */
+export function redisStatsText(section: SourceSection, context: TextContext): string[] {
+  return statsTables(section).map((table) => (table.title ? `${context.chalk.bold(table.title)}\n` : '') + textTable(table.head, table.rows, context))
+}
+
+export function redisStatsMarkdown(section: SourceSection, _options: RenderOptions): string[] {
+  const lines: string[] = []
+  for (const table of statsTables(section)) {
+    if (table.title) lines.push(`**${table.title}**`, '')
+    lines.push(...markdownTable(table.head, table.rows), '')
+  }
+  return lines
+}
+
+export function hasRedisStats(section: SourceSection): boolean {
+  return Array.isArray(section.nodeStats) && typeof section.memory === 'object' && section.memory !== null
+}
+
+function statsTables(section: SourceSection): Table[] {
+  if (!hasRedisStats(section)) return []
+  const s = section as unknown as RedisStatsFigures
+  const tables: Table[] = [{head: ['Figure', 'Value'], rows: summaryRows(s)}]
+  const keyspace = Object.entries(s.keyspace ?? {})
+  if (keyspace.length > 0) {
+    tables.push({
+      title: 'Keyspace',
+      head: ['Database', 'Keys', 'With expiry', 'Without expiry'],
+      rows: keyspace.map(([db, c]) => [db, formatCount(c.keys), formatCount(c.expires), `${formatCount(c.withoutExpiry)}${c.keys ? ` (${formatPercent(c.withoutExpiry / c.keys)})` : ''}`]),
+    })
+  }
+  const links = replicationRows(s.nodeStats)
+  if (links.length > 0) tables.push({title: 'Replication', head: ['Node', 'Peer', 'Link', 'Lag'], rows: links})
+  if (s.nodeStats.length > 1) {
+    tables.push({
+      title: 'Nodes',
+      head: ['Node', 'Role', 'Used', 'Max', 'Usage', 'Policy', 'Hit rate', 'Evicted', 'Keys', 'No expiry', 'Clients', 'Replicas'],
+      rows: s.nodeStats.map((n) => [
+        n.address,
+        n.role,
+        formatBytes(n.usedBytes),
+        maxText(n.maxBytes),
+        n.memoryUsage === null ? '–' : formatPercent(n.memoryUsage),
+        n.policy ?? '–',
+        n.hitRate === null ? '–' : formatPercent(n.hitRate),
+        formatCount(n.evictedKeys),
+        formatCount(n.keys),
+        formatCount(n.withoutExpiry),
+        n.connectedClients === null ? '–' : formatCount(n.connectedClients),
+        formatCount(n.replicas),
+      ]),
+    })
+  }
+  for (const [db, kinds] of Object.entries(s.keySizes ?? {})) {
+    const rows = Object.entries(kinds)
+      .filter(([, buckets]) => buckets.length > 0)
+      .map(([kind, buckets]) => [kind.replace('_', ' '), histogramText(kind, buckets)])
+    if (rows.length > 0) tables.push({title: `Key sizes (${db}, INFO keysizes)`, head: ['Kind', 'Keys from … (power-of-two buckets)'], rows})
+  }
+  return tables
+}
+
+function summaryRows(s: RedisStatsFigures): string[][] {
+  const m = s.memory
+  const rows: string[][] = [
+    ['Mode', `${s.mode}, ${s.nodes} node${s.nodes === 1 ? '' : 's'}`],
+    ['Version', s.version ?? 'unknown'],
+    ['Uptime', formatDuration(s.uptimeSeconds)],
+    ['Memory used', `${formatBytes(m.usedBytes)}${m.peakBytes !== null ? ` (peak ${formatBytes(m.peakBytes)})` : ''}`],
+    ['Maxmemory', `${maxText(m.maxBytes)}${m.usage !== null ? ` (${formatPercent(m.usage)} used)` : ''}${m.source === 'info' ? ', from INFO (CONFIG refused)' : ''}`],
+    ['Eviction policy', m.policy ?? 'unknown'],
+    ['Fragmentation ratio', m.fragmentationRatio === null ? 'unknown' : m.fragmentationRatio.toFixed(2)],
+    ['Hit rate', s.hitRate === null ? 'no lookups yet' : `${formatPercent(s.hitRate)} (${formatCount(s.keyspaceHits)} hits, ${formatCount(s.keyspaceMisses)} misses)`],
+    ['Evicted keys', formatCount(s.evictedKeys)],
+    ['Expired keys', formatCount(s.expiredKeys)],
+    [
+      'Clients',
+      `${formatCount(s.clients.connected)} connected, ${formatCount(s.clients.blocked)} blocked, ${formatCount(s.clients.rejectedConnections)} rejected` +
+        (s.clients.maxClients !== null ? `, maxclients ${formatCount(s.clients.maxClients)}` : ''),
+    ],
+    ['Replicas', s.replicas === null ? 'unknown' : formatCount(s.replicas)],
+    ['Persistence', persistenceText(s.persistence)],
+  ]
+  if (s.sentinel) {
+    const q = s.sentinel.quorum !== undefined ? `, quorum ${s.sentinel.quorum}` : ''
+    rows.push(['Sentinel', `master ${s.sentinel.master}${q}, ${s.sentinel.sentinels} sentinel(s), ${s.sentinel.replicas} replica(s)`])
+  }
+  return rows
+}
+
+function persistenceText(p: RedisStatsFigures['persistence']): string {
+  const rdb = `last RDB save ${p.rdbLastBgsaveStatus ?? 'unknown'}${p.rdbLastSaveTime ? ` (${p.rdbLastSaveTime})` : ''}`
+  const changes = p.rdbChangesSinceLastSave !== null ? `, ${formatCount(p.rdbChangesSinceLastSave)} changes since` : ''
+  const aof = p.aofEnabled ? `, AOF on (last write ${p.aofLastWriteStatus ?? 'unknown'})` : ', AOF off'
+  return rdb + changes + aof
+}
+
+function replicationRows(nodes: readonly RedisNodeRow[]): string[][] {
+  const rows: string[][] = []
+  for (const node of nodes) {
+    if (node.primaryLink) {
+      const l = node.primaryLink
+      const lag = l.status === 'down' ? (l.downSinceSeconds !== null && l.downSinceSeconds >= 0 ? `down for ${formatDuration(l.downSinceSeconds)}` : 'down') : l.lastIoSecondsAgo !== null ? `last heard ${formatDuration(l.lastIoSecondsAgo)} ago` : '–'
+      rows.push([node.address, `primary ${l.address}`, l.status ?? 'unknown', lag])
+    }
+    for (const r of node.replicaLinks) {
+      const lag = [r.lagSeconds !== null ? `${r.lagSeconds} s` : null, r.behindBytes ? `${formatBytes(r.behindBytes)} behind` : null].filter(Boolean).join(', ') || '–'
+      rows.push([node.address, `replica ${r.address}`, r.state ?? 'unknown', lag])
+    }
+  }
+  return rows
+}
+
+function maxText(maxBytes: number | null): string {
+  return maxBytes === null ? 'unknown' : maxBytes === 0 ? 'none (no limit)' : formatBytes(maxBytes)
+}
+
+function histogramText(kind: string, buckets: readonly KeySizeBucket[]): string {
+  const bytes = kind.endsWith('_sizes')
+  return buckets.map((b) => `${bytes ? formatBytes(b.from).replace('.0 ', ' ') : formatCount(b.from)}: ${formatCount(b.count)}`).join(', ')
+}
+
+/** Figures of `sources.redis` that belong to redis stats (CONTRACT.md splits the section with redis scan). */
+export const redisStatsFigureKeys: ReadonlySet<string> = new Set([
+  'mode', 'nodes', 'version', 'uptimeSeconds', 'memory', 'hitRate', 'keyspaceHits', 'keyspaceMisses', 'evictedKeys', 'expiredKeys',
+  'replicas', 'keyspace', 'clients', 'persistence', 'sentinel', 'keySizes', 'nodeStats',
+])
+
+/** The section without the stats figures, for the renderer of the scan figures. */
+export function withoutStatsFigures(section: SourceSection): SourceSection {
+  if (!hasRedisStats(section)) return section
+  return Object.fromEntries(Object.entries(section).filter(([key]) => !redisStatsFigureKeys.has(key))) as SourceSection
+}
