@@ -1,7 +1,16 @@
-import {Args} from '@oclif/core'
+import {readFile} from 'node:fs/promises'
+import {Args, Flags} from '@oclif/core'
+import {analyzeAccessLogs, builtinFormats} from '../core/access-log/index.js'
+import {buildReport} from '../core/report/report.js'
 import {SessdocCommand} from '../lib/base-command.js'
 import {UserError} from '../lib/errors.js'
 import {windowFlags} from '../lib/flags.js'
+
+const durationMs = (spec: string): number => {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/i.exec(spec.trim())
+  if (!m) throw new UserError(`--session-timeout: cannot read '${spec}'`, 'give a duration such as 30m, 1h or 1800s')
+  return Number(m[1]) * ({s: 1000, m: 60_000, h: 3_600_000}[(m[2] ?? 'm').toLowerCase() as 's' | 'm' | 'h'])
+}
 
 export default class AccessLog extends SessdocCommand {
   static override summary = 'Find broken sticky sessions in load-balancer access logs.'
@@ -10,13 +19,51 @@ export default class AccessLog extends SessdocCommand {
   static override examples = [
     '<%= config.bin %> access-log /var/log/apache2/access.log',
     '<%= config.bin %> access-log "/var/log/httpd/access_log*" --since 2h --json',
+    '<%= config.bin %> access-log access.log --apache-conf /etc/httpd/conf.d/balancer.conf',
+    '<%= config.bin %> access-log haproxy.log --log-format haproxy --workers app1,app2',
   ]
   static override strict = false
   static override args = {path: Args.string({description: 'Log file, glob, .gz file or - for standard input', required: true})}
-  static override flags = {...windowFlags}
+  static override flags = {
+    ...windowFlags,
+    'log-format': Flags.string({
+      description: `Log format: ${Object.keys(builtinFormats).join(', ')}, haproxy, a LogFormat nickname from --apache-conf, or the LogFormat / nginx log_format string itself. Default: detected from the first lines.`,
+    }),
+    'apache-conf': Flags.string({description: 'httpd config file to read LogFormat lines and BalancerMember route= values from.'}),
+    workers: Flags.string({description: 'Known backend routes (jvmRoute values), comma-separated, e.g. node1,node2.'}),
+    cookie: Flags.string({description: 'Session cookie name (SESSION for Spring Session, whose value is Base64).', default: undefined}),
+    'route-separator': Flags.string({description: 'What separates the session id from its route.', default: '.'}),
+    'session-timeout': Flags.string({description: 'Session timeout: sessions idle longer are forgotten (30m, 1h).', default: '30m'}),
+  }
 
   async run(): Promise<void> {
-    await this.parse(AccessLog)
-    throw new UserError('sessdoc access-log is not built yet (issue #3)', 'use grep on the access log for now; this command will come in a later release')
+    const {argv, flags} = await this.parse(AccessLog)
+    const window = this.timeWindow(flags)
+    const apacheConf = flags['apache-conf'] ? {path: flags['apache-conf'], text: await readConf(flags['apache-conf'])} : undefined
+    const result = await analyzeAccessLogs({
+      paths: argv as string[],
+      window,
+      logFormat: flags['log-format'],
+      apacheConf,
+      workers: flags.workers?.split(',').map((w) => w.trim()).filter(Boolean),
+      cookieName: flags.cookie,
+      routeSeparator: flags['route-separator'],
+      sessionTimeoutMs: durationMs(flags['session-timeout']),
+      timeZone: flags.timezone,
+      redact: {showSessionIds: flags['show-session-ids'], routeSeparator: flags['route-separator']},
+      signal: this.signal,
+    })
+    if (result.section.status === 'error' && flags['log-format'] && /log format/.test(result.section.reason ?? '')) {
+      throw new UserError(result.section.reason!, 'see sessdoc access-log --help for the format names')
+    }
+    await this.emit(buildReport({results: [result], window}), flags)
+  }
+}
+
+async function readConf(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    throw new UserError(`--apache-conf: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'check the path and that you may read it')
   }
 }

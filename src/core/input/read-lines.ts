@@ -73,6 +73,53 @@ export async function readLines(input: string, onBatch: LineBatchHandler, option
   return result
 }
 
+export interface LineBatch {
+  lines: string[]
+  firstLineNumber: number
+}
+
+/**
+ * The pull form of readLines, for callers that interleave several inputs (merging logs in time
+ * order): yields the lines chunk by chunk and returns the same per-file result.
+ */
+export async function* readLineBatches(input: string, options: ReadLinesOptions = {}): AsyncGenerator<LineBatch, FileReadResult> {
+  const result: FileReadResult = {input, lines: 0, bytes: 0, truncatedLines: 0, gzip: false}
+  let stream: Readable
+  try {
+    const opened = await openInput(input, options)
+    stream = opened.stream
+    result.gzip = opened.gzip
+  } catch (error) {
+    result.error = describeOpenError(input, error)
+    return result
+  }
+  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (options.signal?.aborted) break
+      result.bytes += chunk.length
+      const lines = splitter.push(chunk)
+      if (lines.length > 0) {
+        const firstLineNumber = result.lines + 1
+        result.lines += lines.length
+        yield {lines, firstLineNumber}
+      }
+    }
+    const last = splitter.end()
+    if (last.length > 0) {
+      const firstLineNumber = result.lines + 1
+      result.lines += last.length
+      yield {lines: last, firstLineNumber}
+    }
+  } catch (error) {
+    result.error = describeReadError(input, error, result.lines)
+  } finally {
+    if (input !== STDIN) stream.destroy()
+  }
+  result.truncatedLines = splitter.truncatedLines
+  return result
+}
+
 async function openInput(input: string, options: ReadLinesOptions): Promise<{stream: Readable; gzip: boolean}> {
   if (input === STDIN) return openStream(options.stdin ?? process.stdin)
   const info = await stat(input)

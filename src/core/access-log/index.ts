@@ -1,0 +1,288 @@
+import {expandInputs} from '../input/expand-inputs.js'
+import {readLineBatches, type FileReadResult} from '../input/read-lines.js'
+import type {InputError, SourceResult} from '../report/types.js'
+import {AccessLogAnalyzer} from './analyzer.js'
+import {readApacheConf} from './apache-conf.js'
+import {runChecks, type CheckContext} from './checks.js'
+import {candidateParsers, detectFormat, resolveFormat, type FormatOptions} from './formats.js'
+import {groupStreams} from './inputs.js'
+import {FormatError} from './log-format.js'
+import {ParsedLine, type LineParser} from './parsed-line.js'
+import type {SessionIdRules} from './session-id.js'
+import type {AccessLogOptions, AccessLogSection} from './types.js'
+
+export type {AccessLogOptions, AccessLogSection, TimelineEntry} from './types.js'
+export {builtinFormats} from './formats.js'
+
+export const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60_000
+
+/** The format and session rules of one stream (one front end's rotated set). */
+interface StreamFormat {
+  parser: LineParser
+  rules: SessionIdRules
+  detected: boolean
+}
+
+class Run {
+  readonly analyzer: AccessLogAnalyzer
+  readonly errors: InputError[] = []
+  readonly formats: StreamFormat[] = []
+  filesRead = 0
+  private readonly formatOptions: FormatOptions
+  private readonly fixedParser: LineParser | null
+
+  constructor(private readonly options: AccessLogOptions) {
+    const conf = options.apacheConf ? readApacheConf(options.apacheConf.text) : undefined
+    this.formatOptions = {cookieName: options.cookieName, timeZone: options.timeZone, conf}
+    this.fixedParser = options.logFormat ? resolveFormat(options.logFormat, this.formatOptions) : null
+    this.analyzer = new AccessLogAnalyzer({
+      window: options.window,
+      routeSeparator: options.routeSeparator ?? '.',
+      sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+      redact: {...options.redact, routeSeparator: options.routeSeparator ?? '.'},
+      cookieName: this.cookieName,
+    })
+  }
+
+  get cookieName(): string {
+    return this.options.cookieName ?? 'JSESSIONID'
+  }
+
+  get knownWorkers(): string[] {
+    const conf = this.formatOptions.conf
+    const names = [...(this.options.workers ?? []), ...(conf?.routes ?? []), ...[...this.analyzer.workerRoutes].map((i) => this.analyzer.routeNames[i]!)]
+    return [...new Set(names.filter((n) => n !== ''))]
+  }
+
+  /** Chooses the stream's format: the flag's, or the best fit for its first lines. */
+  formatFor(lines: readonly string[]): StreamFormat {
+    const baseRules = {cookieName: this.cookieName, base64: this.cookieName.toUpperCase() === 'SESSION'}
+    const parser = this.fixedParser ?? detectFormat(lines, candidateParsers(this.formatOptions), baseRules).parser
+    const cookieName = this.options.cookieName ?? parser.capabilities.sessionCookie ?? 'JSESSIONID'
+    const format: StreamFormat = {
+      parser,
+      rules: {sessionCookie: parser.capabilities.sessionCookie, cookieName, base64: cookieName.toUpperCase() === 'SESSION'},
+      detected: this.fixedParser === null,
+    }
+    this.formats.push(format)
+    return format
+  }
+
+  noteFile(result: FileReadResult): void {
+    if (result.error) this.errors.push({input: result.input, message: result.error})
+    if (!result.error || result.lines > 0) this.filesRead++
+  }
+}
+
+/** Reads one stream's files in turn, parsing each line as it goes (the fast path for one front end). */
+async function analyzeStream(run: Run, files: string[], options: AccessLogOptions): Promise<void> {
+  const analyzer = run.analyzer
+  const parsed = new ParsedLine()
+  let format: StreamFormat | null = null
+  for (const file of files) {
+    if (options.signal?.aborted) return
+    const batches = readLineBatches(file, {signal: options.signal, stdin: options.stdin})
+    for (;;) {
+      const next = await batches.next()
+      if (next.done) {
+        run.noteFile(next.value)
+        break
+      }
+      const {lines, firstLineNumber} = next.value
+      format ??= run.formatFor(lines)
+      const {parser, rules} = format
+      analyzer.lines += lines.length
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!
+        if (line.length === 0) continue
+        if (parser.parse(line, parsed)) analyzer.add(line, parsed, parser, rules)
+        else analyzer.reject(line, file, firstLineNumber + i)
+      }
+    }
+  }
+}
+
+/** One stream's position while several are merged in time order. */
+class Cursor {
+  readonly parsed = new ParsedLine()
+  format: StreamFormat | null = null
+  private lines: string[] = []
+  private index = 0
+  private firstLineNumber = 1
+  private fileIndex = -1
+  private batches: AsyncGenerator<{lines: string[]; firstLineNumber: number}, FileReadResult> | null = null
+  done = false
+  /** The current line, parsed; valid while !done. */
+  line = ''
+
+  constructor(
+    private readonly run: Run,
+    private readonly files: string[],
+    private readonly options: AccessLogOptions,
+  ) {}
+
+  get file(): string {
+    return this.files[this.fileIndex] ?? ''
+  }
+
+  /** Moves to the next line that parses (rejecting the others on the way). */
+  async advance(): Promise<void> {
+    const analyzer = this.run.analyzer
+    for (;;) {
+      while (this.index < this.lines.length) {
+        const i = this.index++
+        const line = this.lines[i]!
+        analyzer.lines++
+        if (line.length === 0) continue
+        if (this.format!.parser.parse(line, this.parsed)) {
+          this.line = line
+          return
+        }
+        analyzer.reject(line, this.file, this.firstLineNumber + i)
+      }
+      if (!(await this.nextBatch())) {
+        this.done = true
+        return
+      }
+    }
+  }
+
+  private async nextBatch(): Promise<boolean> {
+    for (;;) {
+      if (this.options.signal?.aborted) return false
+      if (this.batches === null) {
+        if (++this.fileIndex >= this.files.length) return false
+        this.batches = readLineBatches(this.files[this.fileIndex]!, {signal: this.options.signal, stdin: this.options.stdin})
+      }
+      const next = await this.batches.next()
+      if (next.done) {
+        this.run.noteFile(next.value)
+        this.batches = null
+        continue
+      }
+      this.lines = next.value.lines
+      this.index = 0
+      this.firstLineNumber = next.value.firstLineNumber
+      this.format ??= this.run.formatFor(this.lines)
+      return true
+    }
+  }
+}
+
+/** Several front ends: their requests are interleaved by time, so a session moving between them is followed. */
+async function analyzeMerged(run: Run, streams: string[][], options: AccessLogOptions): Promise<void> {
+  const cursors = streams.map((files) => new Cursor(run, files, options))
+  for (const cursor of cursors) await cursor.advance()
+  for (;;) {
+    let next: Cursor | null = null
+    for (const cursor of cursors) {
+      if (cursor.done) continue
+      const t = cursor.parsed.timeMs
+      if (next === null || Number.isNaN(t) || t < next.parsed.timeMs) next = cursor
+      if (Number.isNaN(t)) break
+    }
+    if (next === null) return
+    run.analyzer.add(next.line, next.parsed, next.format!.parser, next.format!.rules)
+    await next.advance()
+  }
+}
+
+/** The access-log source: reads the logs, follows sessions across routes, and raises the access.* findings. */
+export async function analyzeAccessLogs(options: AccessLogOptions): Promise<SourceResult<AccessLogSection>> {
+  let run: Run
+  try {
+    run = new Run(options)
+  } catch (error) {
+    if (error instanceof FormatError) return errorResult(`${error.message}`)
+    throw error
+  }
+  const expanded = await expandInputs(options.paths)
+  run.errors.push(...expanded.errors)
+  const streams = groupStreams(expanded.files)
+  if (streams.length === 1) await analyzeStream(run, streams[0]!, options)
+  else if (streams.length > 1) await analyzeMerged(run, streams, options)
+
+  if (run.filesRead === 0) {
+    const reason = run.errors.map((e) => e.message).join('; ') || 'no access log to read: give a file, a glob or - for standard input'
+    return {...errorResult(reason), section: {...errorResult(reason).section, errors: run.errors}}
+  }
+  const section = buildSection(run, options)
+  const primary = run.formats[0]
+  const context: CheckContext = {
+    formatKind: primary?.parser.kind ?? null,
+    formatText: primary?.parser.formatText ?? null,
+    formatName: section.detectedFormat,
+    cookieName: run.cookieName,
+    sessionCookieLogged: run.formats.some((f) => f.parser.capabilities.sessionCookie !== null),
+    cookieHeaderLogged: run.formats.some((f) => f.parser.capabilities.cookieHeader),
+  }
+  return {key: 'accessLog', section, findings: runChecks(section, context)}
+}
+
+function errorResult(reason: string): SourceResult<AccessLogSection> {
+  return {key: 'accessLog', section: {status: 'error', reason} as AccessLogSection, findings: []}
+}
+
+function countsOf(names: readonly string[], counts: readonly number[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  names.forEach((name, i) => {
+    if ((counts[i] ?? 0) > 0) out[name] = counts[i]!
+  })
+  return out
+}
+
+function buildSection(run: Run, options: AccessLogOptions): AccessLogSection {
+  const a = run.analyzer
+  const names = a.routeNames
+  const known = run.knownWorkers
+  const cookieRoutes = countsOf(names, a.suffixRequests)
+  const unknownRoutes: Record<string, number> = {}
+  if (known.length > 0) for (const [route, n] of Object.entries(cookieRoutes)) if (!known.includes(route)) unknownRoutes[route] = n
+  const flipsByRoutePair: Record<string, number> = {}
+  for (const [pair, n] of [...a.flipPairs].sort((x, y) => y[1] - x[1])) {
+    flipsByRoutePair[`${names[Math.floor(pair / 65_536)]} → ${names[pair % 65_536]}`] = n
+  }
+  const {bucketSeconds, entries} = a.timeline.entries((i) => names[i]!)
+  const sources = Object.entries(a.sessionSources).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1])
+  const workerKind = run.formats.find((f) => f.parser.capabilities.worker !== null)?.parser.capabilities.worker ?? null
+  const section: AccessLogSection = {
+    status: 'analyzed',
+    files: run.filesRead,
+    lines: a.lines,
+    parsed: a.parsed,
+    rejected: a.rejected,
+    outsideWindow: a.outsideWindow,
+    detectedFormat: [...new Set(run.formats.map((f) => f.parser.name))].join(', ') || null,
+    formatSource: run.formats.length === 0 ? null : options.logFormat ? 'flag' : 'detected',
+    sessionSource: sources[0]?.[0] ?? null,
+    routeSource: workerKind === 'route' ? 'worker-route' : workerKind ?? (a.requestsWithSession > 0 ? 'id-suffix' : null),
+    requestsWithSession: a.requestsWithSession,
+    sessions: a.sessions,
+    routes: countsOf(names, a.routeRequests),
+    knownWorkers: known,
+    unknownRoutes,
+    requestsWithoutRoute: a.requestsWithoutRoute,
+    sessionsWithoutRoute: a.sessionsWithoutRoute,
+    routeFlips: a.routeFlips,
+    sessionsWithFlips: a.sessionsWithFlips,
+    flipsByRoutePair,
+    failoversKept: a.failoversKept,
+    sessionsLost: a.sessionsLost,
+    retries: a.retries,
+    churnEvents: a.churnEvents,
+    churnClients: a.churnClients,
+    sessionIdInUrl: a.sessionIdInUrl,
+    peakActiveSessions: a.peakActiveSessions,
+    firstSeen: Number.isNaN(a.firstSeen) ? null : new Date(a.firstSeen).toISOString(),
+    lastSeen: Number.isNaN(a.lastSeen) ? null : new Date(a.lastSeen).toISOString(),
+    bucketSeconds,
+    timeline: entries,
+    flipSamples: a.flipSamples,
+    rejectedSamples: a.rejectedSamples,
+  }
+  if (workerKind !== null) section.cookieRoutes = cookieRoutes
+  if (a.haproxyCookieStates.size > 0) section.haproxyCookieStates = Object.fromEntries(a.haproxyCookieStates)
+  if (options.signal?.aborted) section.partial = true
+  if (run.errors.length > 0) section.errors = run.errors
+  return section
+}

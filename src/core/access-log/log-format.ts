@@ -1,0 +1,327 @@
+import {localTimeConverter, parseClfTime, parseEpoch, parseIsoTime, type LocalTimeToUtc} from './log-time.js'
+import type {FormatCapabilities, LineParser, ParsedLine} from './parsed-line.js'
+
+/** What a field is used for; everything else is skipped over without being read. */
+const enum Role {
+  Skip,
+  Client,
+  ForwardedFor,
+  TimeBracketed,
+  TimeClf,
+  TimeIso,
+  TimeEpochSeconds,
+  TimeEpochMillis,
+  Request,
+  UserAgent,
+  Cookie,
+  CookieHeader,
+  WorkerRoute,
+  SessionRoute,
+  Upstream,
+}
+
+interface Field {
+  role: Role
+  /** The literal text that follows the field ('' at the end of the line). */
+  terminator: string
+  /** Between double quotes: a `"` escaped with a backslash does not end it. */
+  quoted: boolean
+}
+
+export interface CompiledFormat {
+  prefix: string
+  fields: Field[]
+  capabilities: FormatCapabilities
+}
+
+export class FormatError extends Error {
+  override name = 'FormatError'
+}
+
+export interface CompileOptions {
+  cookieName?: string
+  timeZone?: string
+}
+
+const apacheDirective = /%([<>]?)(?:!?\d{3}(?:,\d{3})*)?([<>]?)(?:\{([^}]*)\})?([a-zA-Z%])/g
+const nginxVariable = /\$(?:\{([a-zA-Z_][a-zA-Z0-9_]*)\}|([a-zA-Z_][a-zA-Z0-9_]*))/g
+
+function apacheRole(letter: string, arg: string | undefined, cookieName: string | undefined): Role {
+  const name = (arg ?? '').toLowerCase()
+  switch (letter) {
+    case 'h':
+    case 'a':
+      return Role.Client
+    case 't':
+      if (arg === undefined) return Role.TimeBracketed
+      if (name === 'sec') return Role.TimeEpochSeconds
+      if (name === 'msec') return Role.TimeEpochMillis
+      return Role.Skip
+    case 'r':
+    case 'U':
+      return Role.Request
+    case 'i':
+      if (name === 'user-agent') return Role.UserAgent
+      if (name === 'cookie') return Role.CookieHeader
+      if (name === 'x-forwarded-for') return Role.ForwardedFor
+      return Role.Skip
+    case 'C':
+      return cookieName === undefined || name === cookieName.toLowerCase() ? Role.Cookie : Role.Skip
+    case 'e':
+    case 'n':
+      if (name === 'balancer_worker_route' || name === 'jk_worker_route') return Role.WorkerRoute
+      if (name === 'balancer_session_route') return Role.SessionRoute
+      return Role.Skip
+    default:
+      return Role.Skip
+  }
+}
+
+function nginxRole(variable: string, cookieName: string | undefined): Role {
+  const name = variable.toLowerCase()
+  if (name === 'remote_addr' || name === 'binary_remote_addr' || name === 'realip_remote_addr') return Role.Client
+  if (name === 'http_x_forwarded_for' || name === 'proxy_add_x_forwarded_for') return Role.ForwardedFor
+  if (name === 'time_local') return Role.TimeClf
+  if (name === 'time_iso8601') return Role.TimeIso
+  if (name === 'msec') return Role.TimeEpochSeconds
+  if (name === 'request' || name === 'request_uri' || name === 'uri') return Role.Request
+  if (name === 'http_user_agent') return Role.UserAgent
+  if (name === 'http_cookie') return Role.CookieHeader
+  if (name.startsWith('cookie_')) {
+    return cookieName === undefined || name === `cookie_${cookieName.toLowerCase()}` ? Role.Cookie : Role.Skip
+  }
+  if (name === 'upstream_addr') return Role.Upstream
+  return Role.Skip
+}
+
+interface Piece {
+  literal: string
+  role?: Role
+  /** The session cookie's name, when this piece is the cookie field. */
+  cookie?: string
+}
+
+function splitFormat(format: string, kind: 'apache' | 'nginx', options: CompileOptions): Piece[] {
+  const pattern = kind === 'apache' ? apacheDirective : nginxVariable
+  const pieces: Piece[] = []
+  let last = 0
+  let cookieName = options.cookieName
+  pattern.lastIndex = 0
+  for (let m = pattern.exec(format); m; m = pattern.exec(format)) {
+    pieces.push({literal: format.slice(last, m.index)})
+    last = m.index + m[0].length
+    if (kind === 'apache') {
+      const letter = m[4]!
+      if (letter === '%') {
+        pieces[pieces.length - 1]!.literal += '%'
+        continue
+      }
+      const role = apacheRole(letter, m[3], cookieName)
+      if (role === Role.Cookie) cookieName ??= m[3]
+      pieces.push({literal: '', role, cookie: role === Role.Cookie ? m[3] : undefined})
+    } else {
+      const variable = m[1] ?? m[2]!
+      const role = nginxRole(variable, cookieName)
+      if (role === Role.Cookie) cookieName ??= variable.slice('cookie_'.length)
+      pieces.push({literal: '', role, cookie: role === Role.Cookie ? variable.slice('cookie_'.length) : undefined})
+    }
+  }
+  pieces.push({literal: format.slice(last)})
+  return pieces
+}
+
+/** Compiles an Apache LogFormat or nginx log_format string into the field list of a scanner. */
+export function compileFormat(format: string, kind: 'apache' | 'nginx', options: CompileOptions = {}): CompiledFormat {
+  const text = kind === 'apache' ? format.replace(/\\"/g, '"').replace(/\\t/g, '\t') : format
+  const pieces = splitFormat(text, kind, options)
+  // Merge consecutive literals, then alternate literal / field / literal …
+  const literals: string[] = ['']
+  const roles: Role[] = []
+  let cookie: string | null = null
+  for (const piece of pieces) {
+    if (piece.role === undefined) {
+      literals[literals.length - 1] += piece.literal
+    } else {
+      if (roles.length > 0 && literals[literals.length - 1] === '') {
+        throw new FormatError(`two fields with nothing between them in '${format}': a log line cannot be split there`)
+      }
+      roles.push(piece.role)
+      literals.push('')
+      if (piece.cookie && cookie === null) cookie = piece.cookie
+    }
+  }
+  if (roles.length === 0) throw new FormatError(`no field in the log format '${format}'`)
+  const fields: Field[] = roles.map((role, i) => {
+    const before = literals[i]!
+    const terminator = literals[i + 1]!
+    return {role, terminator, quoted: before.endsWith('"') && terminator.startsWith('"')}
+  })
+  const has = (role: Role): boolean => roles.includes(role)
+  return {
+    prefix: literals[0]!,
+    fields,
+    capabilities: {
+      sessionCookie: cookie,
+      cookieHeader: has(Role.CookieHeader),
+      request: has(Role.Request),
+      client: has(Role.Client) || has(Role.ForwardedFor),
+      userAgent: has(Role.UserAgent),
+      worker: has(Role.WorkerRoute) ? 'route' : has(Role.Upstream) ? 'upstream' : null,
+      sessionRoute: has(Role.SessionRoute),
+    },
+  }
+}
+
+/** Index of `terminator` at or after `from` that is not escaped by a backslash, or -1. */
+function findUnescaped(line: string, terminator: string, from: number): number {
+  let at = line.indexOf(terminator, from)
+  while (at > from) {
+    let backslashes = 0
+    for (let i = at - 1; i >= from && line.charCodeAt(i) === 92; i--) backslashes++
+    if ((backslashes & 1) === 0) return at
+    at = line.indexOf(terminator, at + 1)
+  }
+  return at
+}
+
+/** A line parser for one compiled Apache or nginx format. */
+export class FormatScanner implements LineParser {
+  readonly capabilities: FormatCapabilities
+  readonly fieldCount: number
+  private readonly prefix: string
+  private readonly fields: Field[]
+  private readonly local: LocalTimeToUtc
+
+  constructor(
+    readonly name: string,
+    readonly kind: 'apache' | 'nginx',
+    readonly formatText: string,
+    compiled: CompiledFormat,
+    timeZone?: string,
+  ) {
+    this.capabilities = compiled.capabilities
+    this.prefix = compiled.prefix
+    this.fields = compiled.fields
+    this.fieldCount = compiled.fields.length
+    this.local = localTimeConverter(timeZone)
+  }
+
+  parse(line: string, out: ParsedLine): boolean {
+    out.reset()
+    let pos = 0
+    if (this.prefix.length > 0) {
+      if (!line.startsWith(this.prefix)) return false
+      pos = this.prefix.length
+    }
+    const fields = this.fields
+    const last = fields.length - 1
+    for (let i = 0; i <= last; i++) {
+      const field = fields[i]!
+      const start = pos
+      let end: number
+      const terminator = field.terminator
+      if (field.role === Role.TimeBracketed) {
+        if (line.charCodeAt(pos) !== 91) return false
+        end = line.indexOf(']', pos) + 1
+        if (end === 0 || !line.startsWith(terminator, end)) return false
+      } else if (i === last) {
+        if (terminator.length > 0 && !line.endsWith(terminator)) return false
+        end = line.length - terminator.length
+        if (end < pos) return false
+      } else if (field.quoted) {
+        end = findUnescaped(line, terminator, pos)
+      } else {
+        end = line.indexOf(terminator, pos)
+        if (field.role === Role.Upstream) {
+          // `10.0.0.1:8080, 10.0.0.2:8080` (a retry) or `a : b` (internal redirect) holds spaces.
+          while (end > 0 && (line.charCodeAt(end - 1) === 44 || line.charCodeAt(end + 1) === 58 || line.charCodeAt(end - 1) === 58)) {
+            const next = line.indexOf(terminator, end + 1)
+            if (next < 0) break
+            end = next
+          }
+        }
+      }
+      if (end < 0) return false
+      this.assign(field.role, line, start, end, out)
+      pos = end + terminator.length
+    }
+    return true
+  }
+
+  private assign(role: Role, line: string, start: number, end: number, out: ParsedLine): void {
+    switch (role) {
+      case Role.Skip:
+        return
+      case Role.Client:
+        if (out.clientStart < 0) {
+          out.clientStart = start
+          out.clientEnd = end
+        }
+        return
+      case Role.ForwardedFor: {
+        // The first address of X-Forwarded-For is the client; `-` means none was sent.
+        if (end - start <= 1 && line.charCodeAt(start) === 45) return
+        const comma = line.indexOf(',', start)
+        out.clientStart = start
+        out.clientEnd = comma >= 0 && comma < end ? comma : end
+        return
+      }
+      case Role.TimeBracketed:
+        out.timeMs = parseClfTime(line, start + 1, this.local)
+        return
+      case Role.TimeClf:
+        out.timeMs = parseClfTime(line, start, this.local)
+        return
+      case Role.TimeIso:
+        out.timeMs = parseIsoTime(line, start, end, this.local)
+        return
+      case Role.TimeEpochSeconds:
+        out.timeMs = parseEpoch(line, start, end, 1000)
+        return
+      case Role.TimeEpochMillis:
+        out.timeMs = parseEpoch(line, start, end, 1)
+        return
+      case Role.Request:
+        out.requestStart = start
+        out.requestEnd = end
+        return
+      case Role.UserAgent:
+        out.userAgentStart = start
+        out.userAgentEnd = end
+        return
+      case Role.Cookie:
+        out.cookieStart = start
+        out.cookieEnd = end
+        return
+      case Role.CookieHeader:
+        out.cookieHeaderStart = start
+        out.cookieHeaderEnd = end
+        return
+      case Role.WorkerRoute:
+        out.workerStart = start
+        out.workerEnd = end
+        return
+      case Role.SessionRoute:
+        out.sessionRouteStart = start
+        out.sessionRouteEnd = end
+        return
+      case Role.Upstream: {
+        // The last address served the request; more than one means nginx retried.
+        let from = start
+        for (let at = line.indexOf(',', start); at >= 0 && at < end; at = line.indexOf(',', at + 1)) from = at + 1
+        for (let at = line.indexOf(':', from); at >= 0 && at < end; at = line.indexOf(':', at + 1)) {
+          if (line.charCodeAt(at - 1) === 32 && line.charCodeAt(at + 1) === 32) from = at + 1
+        }
+        while (from < end && line.charCodeAt(from) === 32) from++
+        out.retried = from !== start
+        out.workerStart = from
+        out.workerEnd = end
+        return
+      }
+    }
+  }
+}
+
+export function makeScanner(name: string, kind: 'apache' | 'nginx', format: string, options: CompileOptions = {}): FormatScanner {
+  return new FormatScanner(name, kind, format, compileFormat(format, kind, options), options.timeZone)
+}

@@ -1,0 +1,88 @@
+import type {Readable} from 'node:stream'
+import type {TimeWindow} from '../input/time-window.js'
+import type {RedactOptions} from '../redact.js'
+import type {SectionStatus} from '../report/types.js'
+
+export interface AccessLogOptions {
+  /** Files, globs, `.gz` files or `-` for standard input. */
+  paths: string[]
+  window: TimeWindow
+  /** A built-in or httpd-config nickname, an Apache LogFormat string, an nginx log_format string, or `haproxy`. */
+  logFormat?: string
+  /** Text of an httpd config (its LogFormat lines and BalancerMember route= values are used). */
+  apacheConf?: {path: string; text: string}
+  /** Known backend routes (jvmRoute values). */
+  workers?: string[]
+  /** Session cookie name; default JSESSIONID (SESSION: Spring Session, Base64). */
+  cookieName?: string
+  /** What separates the id from its route; default `.`. */
+  routeSeparator?: string
+  /** Sessions idle longer than this (plus a margin) are forgotten; default 30 minutes. */
+  sessionTimeoutMs?: number
+  /** IANA time zone for log times without an offset (HAProxy); default this machine's. */
+  timeZone?: string
+  redact: RedactOptions
+  signal?: AbortSignal
+  stdin?: Readable
+}
+
+export interface TimelineEntry {
+  start: string
+  requests: number
+  flips: number
+  newSessions: number
+  churn: number
+  /** Flips by the route the session moved to (only routes with flips). */
+  flipsTo?: Record<string, number>
+}
+
+export interface FlipSample {
+  session: string
+  from: string
+  to: string
+  at: string | null
+}
+
+export interface RejectedSample {
+  file: string
+  line: number
+  text: string
+}
+
+export interface AccessLogSection extends SectionStatus {
+  [figure: string]: unknown
+  files: number
+  lines: number
+  parsed: number
+  rejected: number
+  outsideWindow: number
+  detectedFormat: string | null
+  formatSource: 'flag' | 'detected' | 'apache-conf' | null
+  sessionSource: string | null
+  routeSource: string | null
+  requestsWithSession: number
+  sessions: number
+  routes: Record<string, number>
+  cookieRoutes?: Record<string, number>
+  knownWorkers: string[]
+  unknownRoutes: Record<string, number>
+  requestsWithoutRoute: number
+  sessionsWithoutRoute: number
+  routeFlips: number
+  sessionsWithFlips: number
+  flipsByRoutePair: Record<string, number>
+  failoversKept: number
+  sessionsLost: number
+  retries: number
+  churnEvents: number
+  churnClients: number
+  sessionIdInUrl: number
+  haproxyCookieStates?: Record<string, number>
+  peakActiveSessions: number
+  firstSeen: string | null
+  lastSeen: string | null
+  bucketSeconds: number
+  timeline: TimelineEntry[]
+  flipSamples: FlipSample[]
+  rejectedSamples: RejectedSample[]
+}
