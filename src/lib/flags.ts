@@ -51,7 +51,7 @@ export const redisFlags = {
   sentinel: Flags.string({description: 'Sentinel addresses host:port[,host:port] (with --sentinel-master).', helpGroup: 'REDIS'}),
   'sentinel-master': Flags.string({description: 'Name of the master watched by the Sentinels.', helpGroup: 'REDIS'}),
   'tls-ca': Flags.string({description: 'CA certificate file (PEM) for rediss://.', helpGroup: 'REDIS'}),
-  'connect-timeout': Flags.integer({description: 'Connect and command timeout in milliseconds.', default: 3000, min: 100, helpGroup: 'REDIS'}),
+  'connect-timeout': Flags.integer({description: 'Connect and command timeout in milliseconds (default 3000).', min: 100, helpGroup: 'REDIS'}),
   db: Flags.integer({description: 'Database number (overrides the URL path).', min: 0, helpGroup: 'REDIS'}),
   replica: Flags.boolean({description: 'Read from a replica when one exists, so that an audit does not load the primary.', helpGroup: 'REDIS'}),
 }

@@ -1,24 +1,136 @@
+import {readFile} from 'node:fs/promises'
+import type {Readable} from 'node:stream'
+import createDebug from 'debug'
+import {analyzeAccessLogs} from '../access-log/index.js'
+import type {AccessLogOptions} from '../access-log/types.js'
+import {checkConfig, knownRoutesFromApacheConf} from '../config/index.js'
 import type {TimeWindow} from '../input/time-window.js'
+import type {RedactOptions} from '../redact.js'
+import {connectionFailureFinding, connectRedis, describeTarget, type RedisTarget} from '../redis/connection.js'
+import {collectRedisStats, type RedisStatsThresholds} from '../redis/stats/index.js'
 import {buildReport} from '../report/report.js'
-import type {Report, SourceResult} from '../report/types.js'
+import type {Diagnosis, Finding, Report, SourceKey, SourceResult} from '../report/types.js'
+import {analyzeTomcatLogs} from '../tomcat-log/index.js'
+import {flipsAfterRestart, redisErrorsLogouts} from './correlate.js'
+import {gatherEvidence} from './evidence.js'
+import {rankCauses} from './playbooks.js'
+import {strategyFit} from './strategy.js'
+import {correlationThresholds, type CorrelationThresholds} from './thresholds.js'
+import {mergeTimeline} from './timeline.js'
 
-export interface DiagnoseOptions {
-  accessLogs?: string[]
-  tomcatLogs?: string[]
-  redisUrl?: string
+const debug = createDebug('sessdoc:diagnose')
+
+export interface DiagnoseRequest {
+  accessLog?: Omit<AccessLogOptions, 'window' | 'redact' | 'signal' | 'stdin'>
+  tomcatLog?: {paths: string[]; timezone?: string}
+  redis?: {
+    target: RedisTarget
+    /** A default address nobody asked for: unreachable means skipped, not a finding. */
+    probeOnly?: boolean
+    scan?: boolean
+  }
+  config?: {apacheConf?: string[]; tomcatConf?: string[]; appConfig?: string[]}
+  /** Which inputs were looked for and not found (the usual places). */
+  skipped?: Diagnosis['inputs']
   window: TimeWindow
+  redact: RedactOptions
+  thresholds?: Partial<CorrelationThresholds & RedisStatsThresholds>
   signal?: AbortSignal
+  stdin?: Readable
+  now?: Date
 }
 
 /** Runs every requested source concurrently; a failing source is an error section, the rest goes on. */
-export async function diagnose(options: DiagnoseOptions): Promise<Report> {
-  const results: SourceResult[] = []
-  if (options.accessLogs?.length) results.push(notBuilt('accessLog', 'the access-log analyzer is not built yet (issue #3)'))
-  if (options.tomcatLogs?.length) results.push(notBuilt('tomcatLog', 'the tomcat-log analyzer is not built yet (issue #4)'))
-  if (options.redisUrl) results.push(notBuilt('redis', 'the Redis analyzers are not built yet (issues #5, #6)'))
-  return buildReport({results, window: options.window})
+export async function diagnose(request: DiagnoseRequest): Promise<Report> {
+  const {window, redact, signal} = request
+  const jobs: Array<Promise<SourceResult | null>> = []
+  const guard = (key: SourceKey, job: () => Promise<SourceResult | null>): void => {
+    jobs.push(
+      job().catch((error: Error) => {
+        debug('%s failed: %s', key, error.stack)
+        return {key, section: {status: 'error', reason: `internal error while analyzing (${error.message}); run again with DEBUG=sessdoc:* and report it`}, findings: []}
+      }),
+    )
+  }
+
+  const accessLog = request.accessLog
+  if (accessLog) {
+    guard('accessLog', async () => {
+      const workers = accessLog.workers ?? (request.config?.apacheConf?.length ? await routesFromConfig(request.config.apacheConf) : undefined)
+      const apacheConf = accessLog.apacheConf ?? (request.config?.apacheConf?.[0] ? await readConf(request.config.apacheConf[0]) : undefined)
+      return analyzeAccessLogs({...accessLog, ...(workers?.length ? {workers} : {}), ...(apacheConf ? {apacheConf} : {}), window, redact, signal, stdin: request.stdin})
+    })
+  }
+  const tomcatLog = request.tomcatLog
+  if (tomcatLog) guard('tomcatLog', () => analyzeTomcatLogs({...tomcatLog, window, redact, signal, stdin: request.stdin}))
+  const redis = request.redis
+  if (redis) guard('redis', () => analyzeRedis(redis, request))
+  const config = request.config
+  if (config && (config.apacheConf?.length || config.tomcatConf?.length || config.appConfig?.length)) guard('config', () => checkConfig({...config, redact}))
+
+  const results = (await Promise.all(jobs)).filter((r): r is SourceResult => r !== null)
+  const preliminary = buildReport({results, window, now: request.now})
+  const evidence = gatherEvidence(preliminary)
+  const t = {...correlationThresholds, ...pick(request.thresholds, correlationThresholds)}
+  const correlations: Finding[] = [...flipsAfterRestart(evidence, t), ...redisErrorsLogouts(evidence, t), ...strategyFit(evidence, t)]
+  const report = buildReport({results, extraFindings: correlations, window, now: request.now})
+  const evidenceWithCorrelations = gatherEvidence(report)
+  report.diagnosis = {
+    inputs: [...inputsUsed(request), ...(request.skipped ?? [])],
+    playbooks: rankCauses(evidenceWithCorrelations),
+    timeline: mergeTimeline(evidenceWithCorrelations),
+  }
+  return report
 }
 
-function notBuilt(key: SourceResult['key'], reason: string): SourceResult {
-  return {key, section: {status: 'error', reason}, findings: []}
+/** One connection for stats and scan; a default address that does not answer is skipped. */
+async function analyzeRedis(redis: NonNullable<DiagnoseRequest['redis']>, request: DiagnoseRequest): Promise<SourceResult | null> {
+  const connection = await connectRedis(redis.target, request.signal ? {signal: request.signal} : {})
+  if (!connection.ok) {
+    if (redis.probeOnly) {
+      request.skipped?.push({source: 'redis', input: describeTarget(redis.target), used: false, reason: `nothing answered there (${connection.message})`})
+      return null
+    }
+    return {key: 'redis', section: {status: 'error', reason: connection.message}, findings: [connectionFailureFinding(connection, redis.target)]}
+  }
+  try {
+    const stats = await collectRedisStats(connection, {thresholds: pick(request.thresholds, {}) as Partial<RedisStatsThresholds>, signal: request.signal})
+    const section: SourceResult['section'] = {status: 'analyzed', ...stats.figures}
+    if (stats.partial) section.partial = true
+    if (stats.errors.length > 0) section.errors = stats.errors
+    return {key: 'redis', section, findings: stats.findings}
+  } finally {
+    await connection.close()
+  }
+}
+
+async function routesFromConfig(paths: string[]): Promise<string[] | undefined> {
+  const known = await knownRoutesFromApacheConf(paths).catch(() => undefined)
+  return known?.routes.length ? known.routes : undefined
+}
+
+async function readConf(path: string): Promise<{path: string; text: string} | undefined> {
+  try {
+    return {path, text: await readFile(path, 'utf8')}
+  } catch {
+    return undefined
+  }
+}
+
+function inputsUsed(request: DiagnoseRequest): Diagnosis['inputs'] {
+  const used: Diagnosis['inputs'] = []
+  for (const path of request.accessLog?.paths ?? []) used.push({source: 'accessLog', input: path, used: true})
+  for (const path of request.tomcatLog?.paths ?? []) used.push({source: 'tomcatLog', input: path, used: true})
+  if (request.redis && !request.skipped?.some((s) => s.source === 'redis')) used.push({source: 'redis', input: describeTarget(request.redis.target), used: true})
+  for (const path of [...(request.config?.apacheConf ?? []), ...(request.config?.tomcatConf ?? []), ...(request.config?.appConfig ?? [])]) {
+    used.push({source: 'config', input: path, used: true})
+  }
+  return used
+}
+
+/** The overrides that belong to one set of thresholds (empty `defaults`: all of them). */
+function pick<T extends object>(overrides: Partial<Record<string, number>> | undefined, defaults: T): Partial<T> {
+  if (!overrides) return {}
+  const keys = Object.keys(defaults)
+  return Object.fromEntries(Object.entries(overrides).filter(([k]) => keys.length === 0 || keys.includes(k))) as Partial<T>
 }

@@ -79,7 +79,7 @@ function accessEvidence(section: Section): NonNullable<Evidence['access']> {
     .filter((b) => !Number.isNaN(b.startMs))
     .sort((a, b) => a.startMs - b.startMs)
   const steps = buckets.slice(1).map((b, i) => b.startMs - buckets[i]!.startMs).filter((d) => d > 0)
-  const bucketMs = num(section.timelineBucketSeconds) !== null ? num(section.timelineBucketSeconds)! * 1000 : steps.length ? Math.min(...steps) : MINUTE
+  const bucketMs = num(section.bucketSeconds) !== null ? num(section.bucketSeconds)! * 1000 : steps.length ? Math.min(...steps) : MINUTE
   const routes = obj(section.routes)
   const total = Object.values(routes).reduce<number>((n, v) => n + (num(v) ?? 0), 0)
   const backends = Object.entries(routes)

@@ -44,7 +44,8 @@ export function strategyFit(evidence: Evidence, t: CorrelationThresholds): Findi
 
 function currentStrategy(evidence: Evidence): Strategy | null {
   const store = evidence.config?.sessionStore
-  if (store === 'redis' || (evidence.redis?.sessions ?? 0) > 0) return 'redis'
+  // Redis errors in the app log mean the app keeps its sessions there, even when Redis was not given.
+  if (store === 'redis' || (evidence.redis?.sessions ?? 0) > 0 || (evidence.tomcat?.byCategory.redis ?? 0) > 0) return 'redis'
   if (store === 'replication' || (evidence.tomcat?.byCategory.replication ?? 0) > 0) return 'tomcat-cluster'
   if (store === 'node-local') return 'sticky'
   if (evidence.access && evidence.access.backends.length > 0 && !evidence.redis) return 'sticky'

@@ -45,3 +45,10 @@ export function inWindow(window: TimeWindow, timeMs: number | null | undefined):
   if (window.until && timeMs > window.until.getTime()) return false
   return true
 }
+
+/** A duration such as `30m`, `1h`, `1800s` or a bare number of minutes, in milliseconds. */
+export function parseDuration(spec: string): Parsed<number> {
+  const m = /^(\d+(?:\.\d+)?)\s*([smhdw])?$/i.exec(spec.trim())
+  if (!m?.[1]) return {ok: false, error: `cannot read the duration '${spec}': give a number with a unit, such as 30m, 1h or 1800s`}
+  return {ok: true, value: Number(m[1]) * (unitMs[(m[2] ?? 'm').toLowerCase()] ?? 60_000)}
+}
