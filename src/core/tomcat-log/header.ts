@@ -1,0 +1,355 @@
+import {levelOf} from './levels.js'
+import type {FormatName, Level} from './types.js'
+
+/**
+ * Recognizes the first line of a log event and reads its time, level, logger and where the
+ * message starts. One instance is reused for every line (no allocation per line but the level
+ * word); all tests are char-code comparisons, so no pattern can backtrack.
+ */
+export class HeaderParser {
+  format: FormatName = 'juli-oneline'
+  level: Level = 'unknown'
+  /** The old SimpleFormatter prints the level on the next line. */
+  levelOnNextLine = false
+  msgStart = 0
+  /** Where Spring Boot's ` : ` or logback's ` - ` sits, to find the logger; -1 when unknown. */
+  separator = -1
+  loggerStart = -1
+  loggerEnd = -1
+  hasDate = false
+  year = 0
+  month = 0
+  day = 0
+  hour = 0
+  minute = 0
+  second = 0
+  millis = 0
+  /** Minutes east of UTC when the line names its zone, else NaN (wall-clock time). */
+  zoneMinutes = Number.NaN
+
+  parse(line: string): boolean {
+    const c = line.charCodeAt(0)
+    if (c >= 48 && c <= 57) {
+      const c2 = line.charCodeAt(2)
+      if (c2 === 45) return this.juli(line)
+      if (line.charCodeAt(4) === 45) return this.iso(line, 0)
+      if (c2 === 58) return this.timeOnly(line)
+      if (c2 === 46) return this.dottedSimple(line)
+      return false
+    }
+    if (c === 91) return line.charCodeAt(5) === 45 ? this.iso(line, 1) : false
+    if ((c >= 65 && c <= 90) || c > 127) return this.simple(line)
+    return false
+  }
+
+  /** `28-Nov-2026 10:15:30.123 SEVERE [thread] logger.method message` (Tomcat 8.5+ default). */
+  private juli(line: string): boolean {
+    const day = twoDigits(line, 0)
+    if (day < 0) return false
+    let p = 3
+    const monthStart = p
+    while (p < 10 && line.charCodeAt(p) !== 45) p++
+    if (line.charCodeAt(p) !== 45) return false
+    const month = monthIndex(line, monthStart, p)
+    if (month < 0) return false
+    p++
+    const year = fourDigits(line, p)
+    if (year < 0 || line.charCodeAt(p + 4) !== 32) return false
+    p = this.clock(line, p + 5)
+    if (p < 0) return false
+    p = skipFraction(line, p, this)
+    if (line.charCodeAt(p) !== 32) return false
+    p++
+    const levelEnd = line.indexOf(' ', p)
+    if (levelEnd < 0 || levelEnd - p > 16) return false
+    const level = quickLevel(line, p, levelEnd)
+    if (level === undefined) return false
+    let q = levelEnd + 1
+    if (line.charCodeAt(q) !== 91) {
+      // `AM FEINSTEN` (German FINEST) is two words.
+      const next = line.indexOf(' ', q)
+      if (next < 0 || line.charCodeAt(next + 1) !== 91) return false
+      q = next + 1
+    }
+    const threadEnd = line.indexOf('] ', q)
+    if (threadEnd < 0) return false
+    this.setDate(year, month, day)
+    this.format = 'juli-oneline'
+    this.level = level
+    this.levelOnNextLine = false
+    this.loggerStart = threadEnd + 2
+    const loggerEnd = line.indexOf(' ', this.loggerStart)
+    this.loggerEnd = loggerEnd < 0 ? line.length : loggerEnd
+    this.msgStart = loggerEnd < 0 ? line.length : loggerEnd + 1
+    this.separator = -1
+    this.zoneMinutes = Number.NaN
+    return true
+  }
+
+  /** `2026-11-28T10:15:30.123Z ERROR 4242 --- [app] [thread] logger : message` and logback/log4j2 patterns. */
+  private iso(line: string, from: number): boolean {
+    const year = fourDigits(line, from)
+    if (year < 0 || line.charCodeAt(from + 7) !== 45) return false
+    const month = twoDigits(line, from + 5)
+    const day = twoDigits(line, from + 8)
+    if (month < 1 || month > 12 || day < 1) return false
+    const t = line.charCodeAt(from + 10)
+    if (t !== 84 && t !== 32) return false
+    let p = this.clock(line, from + 11)
+    if (p < 0) return false
+    p = skipFraction(line, p, this)
+    this.zoneMinutes = Number.NaN
+    p = this.zone(line, p)
+    if (from === 1) {
+      if (line.charCodeAt(p) !== 93) return false
+      p++
+    }
+    if (!this.levelAfter(line, p)) return false
+    this.setDate(year, month - 1, day)
+    return true
+  }
+
+  /** `10:15:30.123 [thread] ERROR logger - message` (log4j2 / logback defaults): no date. */
+  private timeOnly(line: string): boolean {
+    let p = this.clock(line, 0)
+    if (p < 0) return false
+    p = skipFraction(line, p, this)
+    this.zoneMinutes = Number.NaN
+    if (!this.levelAfter(line, p)) return false
+    this.hasDate = false
+    this.format = 'time-only'
+    return true
+  }
+
+  /** Finds the level among the first tokens after the time: `[thread]`, pid, padding. */
+  private levelAfter(line: string, from: number): boolean {
+    let p = from
+    for (let token = 0; token < 4; token++) {
+      while (line.charCodeAt(p) === 32 || line.charCodeAt(p) === 124) p++
+      if (p >= line.length) return false
+      if (line.charCodeAt(p) === 91) {
+        const close = line.indexOf(']', p)
+        if (close < 0) return false
+        p = close + 1
+        continue
+      }
+      let end = p
+      while (end < line.length && end - p < 12) {
+        const ch = line.charCodeAt(end)
+        if (ch === 32 || ch === 124 || ch === 93) break
+        end++
+      }
+      const level = quickLevel(line, p, end)
+      if (level !== undefined && line.charCodeAt(end) !== 58) {
+        this.level = level
+        this.levelOnNextLine = false
+        const boot = line.indexOf(' --- ', end)
+        const bootish = boot >= 0 && boot - end < 12
+        this.format = bootish ? 'spring-boot' : 'logback'
+        const sep = line.indexOf(bootish ? ' : ' : ' - ', end)
+        this.separator = sep
+        this.msgStart = sep >= 0 ? sep + 3 : Math.min(line.length, end + 1)
+        this.loggerStart = -1
+        this.loggerEnd = -1
+        return true
+      }
+      p = line.indexOf(' ', end)
+      if (p < 0) return false
+    }
+    return false
+  }
+
+  /** `Nov 28, 2026 10:15:30 AM org.apache.catalina.startup.Catalina start` (old two-line SimpleFormatter). */
+  private simple(line: string): boolean {
+    const space = line.indexOf(' ')
+    if (space < 3 || space > 6) return false
+    const month = monthIndex(line, 0, space)
+    if (month < 0) return false
+    let p = space + 1
+    let day = digitAt(line, p)
+    if (day < 0) return false
+    p++
+    if (digitAt(line, p) >= 0) day = day * 10 + digitAt(line, p++)
+    if (line.charCodeAt(p) !== 44 || line.charCodeAt(p + 1) !== 32) return false
+    const year = fourDigits(line, p + 2)
+    if (year < 0 || line.charCodeAt(p + 6) !== 32) return false
+    p += 7
+    let hour = digitAt(line, p)
+    if (hour < 0) return false
+    p++
+    if (digitAt(line, p) >= 0) hour = hour * 10 + digitAt(line, p++)
+    if (line.charCodeAt(p) !== 58) return false
+    const minute = twoDigits(line, p + 1)
+    const second = twoDigits(line, p + 4)
+    if (minute < 0 || second < 0 || line.charCodeAt(p + 3) !== 58 || line.charCodeAt(p + 6) !== 32) return false
+    p += 7
+    const a = line.charCodeAt(p)
+    if ((a === 65 || a === 80) && line.charCodeAt(p + 1) === 77 && line.charCodeAt(p + 2) === 32) {
+      hour = (hour % 12) + (a === 80 ? 12 : 0)
+      p += 3
+    }
+    this.hour = hour
+    this.minute = minute
+    this.second = second
+    this.millis = 0
+    return this.simpleRest(line, p, year, month, day)
+  }
+
+  /** `28.11.2026 10:15:30 org.apache.catalina.startup.Catalina start` (SimpleFormatter, German locale). */
+  private dottedSimple(line: string): boolean {
+    const day = twoDigits(line, 0)
+    const month = twoDigits(line, 3)
+    const year = fourDigits(line, 6)
+    if (day < 0 || month < 1 || month > 12 || year < 0 || line.charCodeAt(5) !== 46 || line.charCodeAt(10) !== 32) return false
+    const p = this.clock(line, 11)
+    if (p < 0 || line.charCodeAt(p) !== 32) return false
+    this.millis = 0
+    return this.simpleRest(line, p + 1, year, month - 1, day)
+  }
+
+  private simpleRest(line: string, p: number, year: number, month: number, day: number): boolean {
+    // The source class: a dotted Java name, then the method.
+    const end = line.indexOf(' ', p)
+    if (end < 0 || line.indexOf('.', p) > end || line.indexOf('.', p) < 0) return false
+    this.setDate(year, month, day)
+    this.format = 'juli-simple'
+    this.level = 'unknown'
+    this.levelOnNextLine = true
+    this.loggerStart = p
+    this.loggerEnd = end
+    this.msgStart = line.length
+    this.separator = -1
+    this.zoneMinutes = Number.NaN
+    return true
+  }
+
+  /** `HH:mm:ss` at p; returns the index after it or -1. */
+  private clock(line: string, p: number): number {
+    const hour = twoDigits(line, p)
+    const minute = twoDigits(line, p + 3)
+    const second = twoDigits(line, p + 6)
+    if (hour < 0 || minute < 0 || second < 0 || line.charCodeAt(p + 2) !== 58 || line.charCodeAt(p + 5) !== 58) return -1
+    this.hour = hour
+    this.minute = minute
+    this.second = second
+    this.millis = 0
+    return p + 8
+  }
+
+  private zone(line: string, p: number): number {
+    const c = line.charCodeAt(p)
+    if (c === 90) {
+      this.zoneMinutes = 0
+      return p + 1
+    }
+    if (c === 43 || c === 45) {
+      const hh = twoDigits(line, p + 1)
+      if (hh < 0) return p
+      let q = p + 3
+      if (line.charCodeAt(q) === 58) q++
+      const mm = twoDigits(line, q)
+      if (mm < 0) return p
+      this.zoneMinutes = (c === 45 ? -1 : 1) * (hh * 60 + mm)
+      return q + 2
+    }
+    return p
+  }
+
+  private setDate(year: number, month: number, day: number): void {
+    this.hasDate = true
+    this.year = year
+    this.month = month
+    this.day = day
+  }
+
+  /** The logger name of the last header, or '' (computed on demand: most lines never need it). */
+  logger(line: string): string {
+    if (this.loggerStart >= 0) return line.slice(this.loggerStart, this.loggerEnd)
+    if (this.separator < 0) return ''
+    let end = this.separator
+    while (end > 0 && line.charCodeAt(end - 1) === 32) end--
+    const start = line.lastIndexOf(' ', end - 1) + 1
+    return line.slice(start, end)
+  }
+}
+
+/** `SEVERE: message` after a SimpleFormatter header: the level, and where the message starts (or -1). */
+export function parseLevelLine(line: string): {level: Level; msgStart: number} | null {
+  const colon = line.indexOf(': ')
+  if (colon < 2 || colon > 16) return null
+  const level = levelOf(line.slice(0, colon))
+  return level ? {level, msgStart: colon + 2} : null
+}
+
+function quickLevel(line: string, start: number, end: number): Level | undefined {
+  // The common case without a substring.
+  if (end - start === 4 && line.charCodeAt(start) === 73 && line.startsWith('INFO', start)) return 'info'
+  if (end - start === 5 && line.charCodeAt(start) === 68 && line.startsWith('DEBUG', start)) return 'debug'
+  if (end <= start) return undefined
+  return levelOf(line.slice(start, end))
+}
+
+function digitAt(line: string, i: number): number {
+  const d = line.charCodeAt(i) - 48
+  return d >= 0 && d <= 9 ? d : -1
+}
+
+function twoDigits(line: string, i: number): number {
+  const a = digitAt(line, i)
+  const b = digitAt(line, i + 1)
+  return a < 0 || b < 0 ? -1 : a * 10 + b
+}
+
+function fourDigits(line: string, i: number): number {
+  const a = twoDigits(line, i)
+  const b = twoDigits(line, i + 2)
+  return a < 0 || b < 0 ? -1 : a * 100 + b
+}
+
+/** `.123` or `,123456`: reads up to milliseconds, skips finer digits. */
+function skipFraction(line: string, p: number, header: HeaderParser): number {
+  const c = line.charCodeAt(p)
+  if (c !== 46 && c !== 44) return p
+  let q = p + 1
+  let millis = 0
+  let digits = 0
+  while (digitAt(line, q) >= 0) {
+    if (digits < 3) millis = millis * 10 + digitAt(line, q)
+    digits++
+    q++
+  }
+  if (digits === 0) return p
+  while (digits < 3) {
+    millis *= 10
+    digits++
+  }
+  header.millis = millis
+  return q
+}
+
+// Month abbreviations of the locales Tomcat is commonly run in (en, de, fr, es, it, nl, pt).
+const months = new Map<string, number>()
+const monthNames: string[][] = [
+  ['jan', 'ene', 'gen', 'janv'],
+  ['feb', 'fév', 'fev', 'févr', 'fevr', 'fev'],
+  ['mar', 'mär', 'mrz', 'mars', 'maa', 'mrt'],
+  ['apr', 'avr', 'abr'],
+  ['may', 'mai', 'mag', 'mei', 'mayo'],
+  ['jun', 'juin', 'giu'],
+  ['jul', 'juil', 'lug'],
+  ['aug', 'aoû', 'aou', 'ago'],
+  ['sep', 'sept', 'set'],
+  ['oct', 'okt', 'ott', 'out'],
+  ['nov'],
+  ['dec', 'dez', 'déc', 'dic', 'dez'],
+]
+monthNames.forEach((names, index) => names.forEach((name) => months.set(name, index)))
+
+function monthIndex(line: string, start: number, end: number): number {
+  let name = line.slice(start, end).toLowerCase()
+  if (name.endsWith('.')) name = name.slice(0, -1)
+  const exact = months.get(name)
+  if (exact !== undefined) return exact
+  if (name.length > 3 && name !== 'juin' && name !== 'juil') return months.get(name.slice(0, 3)) ?? months.get(name.slice(0, 4)) ?? -1
+  return -1
+}

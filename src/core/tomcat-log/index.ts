@@ -1,0 +1,144 @@
+import type {Readable} from 'node:stream'
+import {expandInputs} from '../input/expand-inputs.js'
+import {readLines} from '../input/read-lines.js'
+import type {TimeWindow} from '../input/time-window.js'
+import type {RedactOptions} from '../redact.js'
+import type {InputError, SectionStatus, SourceResult} from '../report/types.js'
+import {iso, TomcatLogAggregator, type OtherSignature} from './aggregate.js'
+import {tomcatFindings} from './findings.js'
+import {EventJoiner} from './joiner.js'
+import {checkTimeZone, machineTimeZone, wallToUtc} from './timezone.js'
+import type {Category, FormatName, LifecycleEvent, SignatureSummary} from './types.js'
+
+export interface TomcatLogOptions {
+  /** Files, globs, `.gz` files or `-` for standard input. */
+  paths: string[]
+  window: TimeWindow
+  /** IANA zone of log times that carry none; default: this machine's. */
+  timezone?: string
+  redact: RedactOptions
+  signal?: AbortSignal
+  /** Standard input for `-` (tests pass their own stream). */
+  stdin?: Readable
+}
+
+export interface TomcatLogFile {
+  path: string
+  lines: number
+  events: number
+  /** The format most headers had, or null when no line looked like a log header. */
+  format: FormatName | null
+  formats: Partial<Record<FormatName, number>>
+  gzip: boolean
+}
+
+/** `sources.tomcatLog`: the CONTRACT.md figures first, then ours. */
+export interface TomcatLogSection extends SectionStatus {
+  [key: string]: unknown
+  files: number
+  lines: number
+  events: number
+  signatures: SignatureSummary[]
+  byCategory: Record<Category, number>
+  restarts: string[]
+  lifecycle: LifecycleEvent[]
+  redisErrorsByMinute: Array<{minute: string; count: number}>
+  perHour: Array<{hour: string; count: number}>
+  /** WARN/ERROR events and events with a stack trace. */
+  problemEvents: number
+  /** Problem events that no rule matched (not session-related as far as we can tell). */
+  unclassified: number
+  otherSignatures: OtherSignature[]
+  signaturesTotal: number
+  firstSeen: string | null
+  lastSeen: string | null
+  timezone: string
+  fileDetails: TomcatLogFile[]
+  truncatedLines: number
+}
+
+const MAX_SIGNATURES_SHOWN = 50
+const MAX_OTHER_SHOWN = 10
+
+/** The application-log source of `tomcat-log` and `diagnose`. Never throws for the input's sake. */
+export async function analyzeTomcatLogs(options: TomcatLogOptions): Promise<SourceResult<TomcatLogSection>> {
+  const zone = options.timezone ?? machineTimeZone()
+  const zoneError = checkTimeZone(zone)
+  if (zoneError) return errorResult(zoneError, [])
+  const toUtc = wallToUtc(zone)
+  const expanded = await expandInputs(options.paths)
+  const errors: InputError[] = [...expanded.errors]
+  const aggregator = new TomcatLogAggregator(options.window, options.redact)
+  const files: TomcatLogFile[] = []
+  let lines = 0
+  let truncated = 0
+  let readable = 0
+  for (const path of expanded.files) {
+    if (options.signal?.aborted) break
+    const joiner = new EventJoiner(path, toUtc, aggregator)
+    const result = await readLines(path, (batch, first) => joiner.push(batch, first), {signal: options.signal, stdin: options.stdin})
+    joiner.end()
+    if (result.error) errors.push({input: path, message: result.error})
+    if (result.error && result.lines === 0) continue
+    readable++
+    lines += result.lines
+    truncated += result.truncatedLines
+    const format = dominant(joiner.stats.formats)
+    if (format === null && result.lines > 0) {
+      errors.push({input: path, message: `${path}: no line looks like a Tomcat, Spring Boot, logback/log4j2 or JSON log line; check that this is an application log (see docs/tomcat-log.md for the formats read)`})
+    }
+    files.push({path, lines: result.lines, events: joiner.stats.events, format, formats: joiner.stats.formats, gzip: result.gzip})
+  }
+  if (readable === 0) {
+    return errorResult(errors.length > 0 ? `no log could be read: ${errors[0]!.message}` : 'no log file given: pass catalina.out or the application log', errors)
+  }
+  const signatures = aggregator.signatureSummaries()
+  const lifecycle = [...aggregator.lifecycleEvents].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0))
+  const section: TomcatLogSection = {
+    status: 'analyzed',
+    files: files.length,
+    lines,
+    events: files.reduce((sum, f) => sum + f.events, 0),
+    signatures: signatures.slice(0, MAX_SIGNATURES_SHOWN),
+    byCategory: {...aggregator.byCategory},
+    restarts: lifecycle.filter((l) => l.kind === 'startup').map((l) => l.time),
+    lifecycle,
+    redisErrorsByMinute: sortedSeries(aggregator.redisByMinute, 60_000).map(([minute, count]) => ({minute, count})),
+    perHour: sortedSeries(aggregator.perHour, 3_600_000).map(([hour, count]) => ({hour, count})),
+    problemEvents: aggregator.problemEvents,
+    unclassified: aggregator.unclassified,
+    otherSignatures: [...aggregator.other.values()].sort((a, b) => b.count - a.count).slice(0, MAX_OTHER_SHOWN),
+    signaturesTotal: signatures.length,
+    firstSeen: iso(aggregator.firstMs),
+    lastSeen: iso(aggregator.lastMs),
+    timezone: zone,
+    fileDetails: files,
+    truncatedLines: truncated,
+  }
+  if (errors.length > 0) section.errors = errors
+  if (options.signal?.aborted) section.partial = true
+  return {key: 'tomcatLog', section, findings: tomcatFindings({signatures, lifecycle})}
+}
+
+function dominant(formats: Partial<Record<FormatName, number>>): FormatName | null {
+  let best: FormatName | null = null
+  let bestCount = 0
+  for (const [name, count] of Object.entries(formats) as Array<[FormatName, number]>) {
+    if (count > bestCount) {
+      best = name
+      bestCount = count
+    }
+  }
+  return best
+}
+
+function sortedSeries(map: Map<number, number>, unitMs: number): Array<[string, number]> {
+  return [...map.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [new Date(k * unitMs).toISOString(), v])
+}
+
+function errorResult(reason: string, errors: InputError[]): SourceResult<TomcatLogSection> {
+  const section = {status: 'error', reason, ...(errors.length > 0 ? {errors} : {})} as unknown as TomcatLogSection
+  return {key: 'tomcatLog', section, findings: []}
+}
+
+export type {Category, LifecycleEvent, SignatureSummary} from './types.js'

@@ -1,0 +1,267 @@
+import {frameStart, isTraceLine, parseExceptionLine} from './chain.js'
+import {HeaderParser, parseLevelLine} from './header.js'
+import {jsonWorthParsing, parseJsonEvent} from './json-line.js'
+import {isProblemLevel} from './levels.js'
+import {lifecycleKind} from './lifecycle.js'
+import type {WallToUtc} from './timezone.js'
+import type {FormatName, LifecycleKind, LogEvent, Level} from './types.js'
+
+/** Continuation lines kept per event; a 5,000-frame recursion trace keeps its head only. */
+const MAX_CONTINUATION = 200
+/** Lines kept for events not (yet) worth classifying, in case a trace follows. */
+const PEEK_LINES = 3
+/** How many single-line events of other threads may cut into a stack trace. */
+const MAX_INTERRUPTIONS = 5
+
+export interface EventSink {
+  /** A WARN/ERROR event, or any event that carries a stack trace. */
+  problem(event: LogEvent): void
+  lifecycle(kind: LifecycleKind, timeMs: number | null, detail: string, file: string): void
+  /** Whether an event at this time (null: unknown) is inside the window. */
+  accept(timeMs: number | null): boolean
+  /** False when every event is accepted: then times are computed only for events that need one. */
+  readonly windowed: boolean
+}
+
+export interface JoinStats {
+  events: number
+  /** Lines before the first recognized header (no event to join them to). */
+  orphanLines: number
+  formats: Partial<Record<FormatName, number>>
+}
+
+class Pending {
+  lineNo = 0
+  format: FormatName | null = null
+  level: Level = 'unknown'
+  wallMs = Number.NaN
+  utcMs = Number.NaN
+  header = ''
+  msgStart = 0
+  logger = ''
+  /** Message set from elsewhere than the header (SimpleFormatter level line, JSON). */
+  message: string | null = null
+  cont: string[] = []
+  contCount = 0
+  dropped = 0
+  keep = false
+  awaitingLevel = false
+  inTrace = false
+  lifecycle: LifecycleKind | null = null
+  interruptions = 0
+
+  reset(): void {
+    this.format = null
+    this.level = 'unknown'
+    this.wallMs = Number.NaN
+    this.utcMs = Number.NaN
+    this.header = ''
+    this.msgStart = 0
+    this.logger = ''
+    this.message = null
+    this.cont.length = 0
+    this.contCount = 0
+    this.dropped = 0
+    this.keep = false
+    this.awaitingLevel = false
+    this.inTrace = false
+    this.lifecycle = null
+    this.interruptions = 0
+  }
+}
+
+/**
+ * Joins the lines of one file into events: a header line starts an event, every other line
+ * (stack frames, `Caused by:`, wrapped messages) belongs to the event before it. A trace cut
+ * by single-line events of other threads is stitched back together.
+ */
+export class EventJoiner {
+  readonly stats: JoinStats = {events: 0, orphanLines: 0, formats: {}}
+  private readonly header = new HeaderParser()
+  private current: Pending | null = null
+  private suspended: Pending | null = null
+  private readonly free: Pending[] = []
+  private dayKey = -1
+  private dayMs = 0
+
+  constructor(
+    private readonly file: string,
+    private readonly toUtc: WallToUtc,
+    private readonly sink: EventSink,
+  ) {}
+
+  push(lines: readonly string[], firstLineNo: number): void {
+    const header = this.header
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!
+      const c = line.charCodeAt(0)
+      if (c === 9 || c === 32 || line.length === 0) this.continuation(line)
+      else if (c === 123) this.jsonLine(line, firstLineNo + i)
+      else if (header.parse(line)) this.startEvent(line, firstLineNo + i)
+      else this.continuation(line)
+    }
+  }
+
+  end(): void {
+    this.closeSuspended()
+    if (this.current) this.emit(this.current)
+    this.current = null
+  }
+
+  private startEvent(line: string, lineNo: number): void {
+    const h = this.header
+    const ev = this.next()
+    ev.lineNo = lineNo
+    ev.format = h.format
+    ev.level = h.level
+    ev.header = line
+    ev.msgStart = h.msgStart
+    ev.awaitingLevel = h.levelOnNextLine
+    if (h.hasDate) {
+      const key = h.year * 10000 + h.month * 100 + h.day
+      if (key !== this.dayKey) {
+        this.dayKey = key
+        this.dayMs = Date.UTC(h.year, h.month, h.day)
+      }
+      const wall = this.dayMs + h.hour * 3_600_000 + h.minute * 60_000 + h.second * 1000 + h.millis
+      if (Number.isNaN(h.zoneMinutes)) ev.wallMs = wall
+      else ev.utcMs = wall - h.zoneMinutes * 60_000
+    }
+    if (ev.level === 'info' || ev.level === 'unknown') ev.lifecycle = lifecycleKind(line, ev.msgStart)
+    if (isProblemLevel(ev.level)) ev.logger = h.logger(line)
+    else if (h.format === 'juli-simple') ev.logger = h.logger(line)
+    this.stats.formats[h.format] = (this.stats.formats[h.format] ?? 0) + 1
+  }
+
+  private jsonLine(line: string, lineNo: number): void {
+    const last = line.charCodeAt(line.length - 1)
+    if (last !== 125 && last !== 32) {
+      this.continuation(line)
+      return
+    }
+    const ev = this.next()
+    ev.lineNo = lineNo
+    ev.format = 'json'
+    ev.header = line
+    ev.msgStart = line.length
+    ev.message = ''
+    this.stats.formats.json = (this.stats.formats.json ?? 0) + 1
+    if (!jsonWorthParsing(line)) {
+      ev.level = 'info'
+      return
+    }
+    const parsed = parseJsonEvent(line, this.toUtc)
+    if (!parsed) return
+    ev.level = parsed.level
+    ev.message = parsed.message
+    ev.logger = parsed.logger
+    if (parsed.timeMs !== null) ev.utcMs = parsed.timeMs
+    for (const traceLine of parsed.trace) this.addLine(ev, traceLine)
+    if (parsed.trace.length > 0) ev.keep = true
+    if (ev.level === 'info' || ev.level === 'unknown') ev.lifecycle = lifecycleKind(ev.message, 0)
+  }
+
+  /** A fresh pending event; the previous one is emitted or, when inside a trace, set aside. */
+  private next(): Pending {
+    const previous = this.current
+    if (previous) {
+      if (previous.inTrace && previous.keep) {
+        this.closeSuspended()
+        this.suspended = previous
+      } else if (this.suspended && previous.contCount === 0 && this.suspended.interruptions < MAX_INTERRUPTIONS) {
+        this.suspended.interruptions++
+        this.emit(previous)
+      } else {
+        this.closeSuspended()
+        this.emit(previous)
+      }
+    }
+    const ev = this.free.pop() ?? new Pending()
+    ev.reset()
+    this.current = ev
+    this.stats.events++
+    return ev
+  }
+
+  private continuation(line: string): void {
+    let ev = this.current
+    if (!ev) {
+      if (line.length === 0) return
+      this.stats.orphanLines++
+      ev = this.next()
+      ev.lineNo = 0
+      ev.header = ''
+      ev.message = ''
+    }
+    if (line.length === 0) return
+    if (ev.awaitingLevel) {
+      ev.awaitingLevel = false
+      const parsed = parseLevelLine(line)
+      if (parsed) {
+        ev.level = parsed.level
+        ev.header = line
+        ev.msgStart = parsed.msgStart
+        if (ev.level === 'info' || ev.level === 'unknown') ev.lifecycle = lifecycleKind(line, parsed.msgStart)
+        return
+      }
+    }
+    const suspended = this.suspended
+    if (suspended) {
+      if (ev.contCount === 0 && isTraceLine(line)) {
+        this.addLine(suspended, line)
+        return
+      }
+      this.closeSuspended()
+    }
+    this.addLine(ev, line)
+  }
+
+  private addLine(ev: Pending, line: string): void {
+    ev.contCount++
+    const frame = frameStart(line) >= 0
+    ev.inTrace = frame || line.startsWith('Caused by: ')
+    if (!ev.keep) {
+      if (ev.level !== 'debug' && (frame || parseExceptionLine(line) !== null)) ev.keep = true
+      else if (ev.cont.length >= PEEK_LINES) return
+    }
+    if (ev.cont.length < MAX_CONTINUATION) ev.cont.push(line)
+    else ev.dropped++
+  }
+
+  private closeSuspended(): void {
+    if (this.suspended) this.emit(this.suspended)
+    this.suspended = null
+  }
+
+  private emit(ev: Pending): void {
+    if (ev === this.current) this.current = null
+    const problem = ev.level !== 'debug' && (isProblemLevel(ev.level) || ev.keep)
+    if (!problem && !ev.lifecycle && !this.sink.windowed) {
+      this.free.push(ev)
+      return
+    }
+    let timeMs: number | null = null
+    if (!Number.isNaN(ev.utcMs)) timeMs = ev.utcMs
+    else if (!Number.isNaN(ev.wallMs)) timeMs = this.toUtc(ev.wallMs)
+    if (!this.sink.accept(timeMs)) {
+      this.stats.events--
+      this.free.push(ev)
+      return
+    }
+    if (ev.lifecycle) this.sink.lifecycle(ev.lifecycle, timeMs, (ev.message ?? ev.header.slice(ev.msgStart)).slice(0, 200), this.file)
+    if (problem) {
+      this.sink.problem({
+        file: this.file,
+        line: ev.lineNo,
+        format: ev.format,
+        level: ev.level,
+        timeMs,
+        logger: ev.logger,
+        message: ev.message ?? ev.header.slice(ev.msgStart),
+        continuation: ev.cont.slice(),
+        droppedLines: ev.dropped,
+      })
+    }
+    this.free.push(ev)
+  }
+}

@@ -1,0 +1,26 @@
+import type {LifecycleKind} from './types.js'
+
+/**
+ * Messages that mark a start, stop, deploy or undeploy, as Tomcat (JULI) and Spring Boot print
+ * them. Matched at the start of the message; `also` must appear further on.
+ */
+export const lifecycleRules: ReadonlyArray<{kind: LifecycleKind; startsWith: string; also?: string}> = [
+  {kind: 'startup', startsWith: 'Server startup in'},
+  {kind: 'startup', startsWith: 'Started ', also: ' seconds'},
+  {kind: 'shutdown', startsWith: 'Stopping service'},
+  {kind: 'shutdown', startsWith: 'Commencing graceful shutdown'},
+  {kind: 'deploy', startsWith: 'Deploying web application'},
+  {kind: 'deploy', startsWith: 'Reloading Context with name'},
+  {kind: 'undeploy', startsWith: 'Undeploying context'},
+]
+
+// First characters of the messages above: most INFO lines are ruled out by one comparison.
+const firstChars = new Set(lifecycleRules.map((r) => r.startsWith.charCodeAt(0)))
+
+export function lifecycleKind(line: string, msgStart: number): LifecycleKind | null {
+  if (!firstChars.has(line.charCodeAt(msgStart))) return null
+  for (const rule of lifecycleRules) {
+    if (line.startsWith(rule.startsWith, msgStart) && (!rule.also || line.includes(rule.also, msgStart))) return rule.kind
+  }
+  return null
+}
