@@ -73,6 +73,8 @@ async function readFileInto(ctx: Context, file: string, chain: string[], include
 
 interface Section {
   name: string
+  /** As written, for messages. */
+  written: string
   arg: string
   line: number
 }
@@ -85,14 +87,14 @@ async function interpret(ctx: Context, directives: Directive[], file: string, ch
     const args = d.args.map((a) => substitute(a, ctx.defines))
     const name = d.name.toLowerCase()
     if (d.section === 'open') {
-      sections.push({name, arg: args[0] ?? '', line: d.line})
+      sections.push({name, written: d.name, arg: args[0] ?? '', line: d.line})
       if ((name === 'proxy' || name === 'proxymatch') && isBalancerUrl(args[0])) balancerFor(ctx, args[0]!, where)
       continue
     }
     if (d.section === 'close') {
       const open = sections.pop()
       if (!open) ctx.errors.push(parseError(file, d.line, `</${d.name}> closes no open section`))
-      else if (open.name !== name) ctx.errors.push(parseError(file, d.line, `</${d.name}> closes <${open.name}> opened at line ${open.line}`))
+      else if (open.name !== name) ctx.errors.push(parseError(file, d.line, `</${d.name}> closes <${open.written}> opened at line ${open.line}`))
       continue
     }
     const proxySection = [...sections].reverse().find((s) => (s.name === 'proxy' || s.name === 'proxymatch') && isBalancerUrl(s.arg))
@@ -129,7 +131,7 @@ async function interpret(ctx: Context, directives: Directive[], file: string, ch
         break
     }
   }
-  for (const open of sections) ctx.errors.push(parseError(file, open.line, `<${open.name} ${open.arg}> is never closed`))
+  for (const open of sections) ctx.errors.push(parseError(file, open.line, `<${open.written} ${open.arg}> is never closed`))
 }
 
 function substitute(value: string, defines: Map<string, string>): string {

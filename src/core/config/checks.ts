@@ -1,6 +1,6 @@
 import {makeFinding} from '../report/report.js'
 import type {Finding} from '../report/types.js'
-import {appSideRead, isUnresolved, type ConfigModel} from './model.js'
+import {appSideRead, describeStoreEvidence, isUnresolved, type ConfigModel} from './model.js'
 import {at, type Balancer, type Where} from './types.js'
 
 export type ConfigCheck = (model: ConfigModel) => Finding[]
@@ -122,7 +122,7 @@ export const noSticky: ConfigCheck = (model) => {
           `${describeBalancer(b)} spreads requests over ${b.members.length} members with no stickiness` +
           (b.stickyOff ? ` (sticky_session is off at ${at(b.stickyOff)})` : '') +
           (known
-            ? `, and sessions live in each node (${model.storeEvidence.map((e) => `${e.evidence} at ${at(e)}`).join('; ')}).`
+            ? `, and sessions live in each node (${describeStoreEvidence(model.storeEvidence)}).`
             : '. Where sessions live is not known: pass --tomcat-conf or --app-config to tell; if they are not shared, users lose them.'),
         evidence: {balancer: b.name, members: b.members.length, sessionStore: model.store, locations: [at(where)]},
       }),
@@ -231,7 +231,7 @@ export const noFailoverPath: ConfigCheck = (model) => {
   if (model.store !== 'node-local') return []
   const sticky = model.balancer.balancers.filter((b) => b.sticky && b.members.length >= 2)
   if (sticky.length === 0) return []
-  const evidence = model.storeEvidence.map((e) => `${e.evidence} at ${at(e)}`).join('; ')
+  const evidence = describeStoreEvidence(model.storeEvidence)
   const noFailover = sticky.filter((b) => b.noFailover)
   return [
     makeFinding('config.no-failover-path', {

@@ -12,12 +12,13 @@ export function displayPath(path: string): string {
 export type TextResult = {ok: true; text: string} | {ok: false; message: string}
 
 /** Reads a config file as text, never throwing: the message says what to do. */
-export async function readText(path: string): Promise<TextResult> {
+export async function readText(file: string): Promise<TextResult> {
+  const path = displayPath(file)
   try {
-    const info = await stat(path)
+    const info = await stat(file)
     if (info.isDirectory()) return {ok: false, message: `${path} is a directory: give the config file itself`}
     if (info.size > 16 * 1024 * 1024) return {ok: false, message: `${path} is larger than 16 MB: is it really a config file?`}
-    const text = await readFile(path, 'utf8')
+    const text = await readFile(file, 'utf8')
     return {ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code

@@ -60,7 +60,7 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<SourceRe
     readSpring(read.text, shown, path, app, files, errors)
   }
 
-  const redactedErrors = errors.map((e) => ({input: e.input, message: scrubText(e.message, options.redact)}))
+  const redactedErrors = [...new Map(errors.map((e) => [e.message, e])).values()].map((e) => ({input: e.input, message: scrubText(e.message, options.redact)}))
   if (files.length === 0) {
     const reason =
       inputs.length === 0

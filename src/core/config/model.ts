@@ -55,3 +55,10 @@ function appCookies(names: Located[], springSession: boolean, kinds: Set<ConfigK
 export function isUnresolved(value: string): boolean {
   return value.includes('${')
 }
+
+/** `StandardManager by default at a:3, b:5` — one clause per kind of evidence, not one per file. */
+export function describeStoreEvidence(evidence: StoreHint[]): string {
+  const groups = new Map<string, string[]>()
+  for (const e of evidence) groups.set(e.evidence, [...(groups.get(e.evidence) ?? []), `${e.file}:${e.line}`])
+  return [...groups].map(([what, places]) => `${what} at ${places.join(', ')}`).join('; ')
+}

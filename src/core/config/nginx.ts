@@ -116,15 +116,19 @@ export async function readNginxConf(path: string): Promise<ReadOutcome<BalancerF
     await walk(parsed.directives)
   }
   await visit(resolve(path), undefined, 0)
-  for (const {directive, file} of upstreams) facts.balancers.push(upstreamBalancer(directive, file, cookieVariables))
+  for (const {directive, file} of upstreams) facts.balancers.push(upstreamBalancer(directive, file, cookieVariables, errors))
   return {facts, files, errors}
 }
 
-function upstreamBalancer(upstream: NginxDirective, file: string, cookieVariables: Map<string, string>): Balancer {
+const serverFlags = new Set(['backup', 'down', 'resolve', 'drain'])
+
+function upstreamBalancer(upstream: NginxDirective, file: string, cookieVariables: Map<string, string>, errors: InputError[]): Balancer {
   const balancer: Balancer = {kind: 'nginx', name: upstream.args[0] ?? '', members: [], file, line: upstream.line}
   for (const d of upstream.block ?? []) {
     const where = {file, line: d.line}
     if (d.name === 'server' && d.args[0]) {
+      const stray = d.args.slice(1).find((a) => !a.includes('=') && !serverFlags.has(a))
+      if (stray) errors.push(parseError(file, d.line, `unexpected "${stray}" in server ${d.args[0]} (a ";" missing at the end of the line?)`))
       const route = d.args.find((a) => a.startsWith('route='))?.slice('route='.length)
       balancer.members.push({target: d.args[0], route, ...where})
     } else if (d.name === 'ip_hash') balancer.sticky = {mode: 'client-ip', ...where}

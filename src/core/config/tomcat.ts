@@ -79,7 +79,7 @@ export function readTomcatXml(text: string, file: string, facts: AppFacts): Tomc
     facts.secureTransport.push({value: 'every Connector is secure', file, line: connectors[0]!.line})
   }
   if ((kind === 'server.xml' || kind === 'context.xml') && !sawManager) {
-    facts.storeHints.push({store: 'node-local', evidence: 'no <Manager> or <Cluster>: StandardManager (sessions in the JVM)', implicit: true, file, line: root.line})
+    facts.storeHints.push({store: 'node-local', evidence: 'StandardManager by default (no <Manager> or <Cluster>: sessions in the JVM)', implicit: true, file, line: root.line})
   }
   if (kind === 'web.xml') readWebXml(root, file, facts, errors)
   return {kind, errors}

@@ -154,6 +154,6 @@ export function emptyAppFacts(): AppFacts {
 }
 
 /** A malformed-input error that names file and line and says what to do. */
-export function parseError(file: string, line: number, problem: string, todo = 'fix the file or leave it out; the other files were checked'): InputError {
+export function parseError(file: string, line: number, problem: string, todo = 'fix it there; the rest was checked'): InputError {
   return {input: file, message: `${file}:${line}: ${problem} (${todo})`}
 }
