@@ -1,5 +1,6 @@
 import {countBySeverity} from '../core/report/report.js'
 import type {Report, Status} from '../core/report/types.js'
+import {diagnosisMarkdown, inputsText} from './diagnosis.js'
 import {escapeMarkdown} from './escape.js'
 import type {RenderOptions} from './options.js'
 import {scrubReport} from './scrub-report.js'
@@ -18,6 +19,7 @@ export function renderMarkdown(input: Report, options: RenderOptions = {}): stri
     `${counts.critical} critical, ${counts.warning} warning, ${counts.info} info. Generated ${report.generatedAt} by sessdoc ${report.tool.version}.`,
     '',
   ]
+  if (report.diagnosis) lines.push(...diagnosisMarkdown(report.diagnosis))
   if (report.findings.length > 0) {
     lines.push('## Findings', '')
     lines.push(...markdownTable(['Severity', 'Finding', 'Id'], report.findings.map((f) => [f.severity, f.title, f.id])), '')
@@ -39,5 +41,6 @@ export function renderMarkdown(input: Report, options: RenderOptions = {}): stri
     if (section.errors?.length) lines.push('')
     if (section.status === 'analyzed') lines.push(...renderer.markdown(section, options))
   }
+  if (report.diagnosis?.inputs.length) lines.push('## Inputs', '', ...inputsText(report.diagnosis).map((l) => `- ${escapeMarkdown(l)}`), '')
   return lines.join('\n').replace(/\n+$/, '\n')
 }

@@ -1,5 +1,6 @@
 import {countBySeverity} from '../core/report/report.js'
 import type {Finding, Report, Severity, Status} from '../core/report/types.js'
+import {diagnosisText, inputsText} from './diagnosis.js'
 import {sanitizeTerminal} from './escape.js'
 import {paint, type RenderOptions} from './options.js'
 import {scrubReport} from './scrub-report.js'
@@ -18,6 +19,7 @@ export function renderText(input: Report, options: RenderOptions = {}): string {
     status === 'critical' ? chalk.red.bold(text) : status === 'warning' ? chalk.yellow.bold(text) : status === 'ok' ? chalk.green.bold(text) : chalk.bold(text)
 
   const lines: string[] = [verdictLine(report, tone), '']
+  if (report.diagnosis) lines.push(...diagnosisText(report.diagnosis, chalk))
   for (const finding of report.findings) lines.push(...findingBlock(finding, tone, context), '')
   if (report.findings.length === 0 && report.status !== 'unknown') lines.push('No findings.', '')
 
@@ -32,6 +34,7 @@ export function renderText(input: Report, options: RenderOptions = {}): string {
     if (section.status === 'analyzed') lines.push(...renderer.text(section, context))
     lines.push('')
   }
+  if (report.diagnosis) lines.push(...inputsText(report.diagnosis).map((l) => chalk.dim(l)))
   return lines.join('\n').replace(/\n+$/, '\n')
 }
 

@@ -17,7 +17,7 @@ const playbookRules: Array<{symptom: string; causes: CauseRule[]}> = [
     causes: [
       {
         cause: 'Sticky sessions not configured or broken: requests reach a node without the session',
-        supportedBy: ['access.route-flip', 'config.no-sticky', 'config.sticky-cookie-mismatch', 'correlation.flips-after-restart', 'access.session-churn'],
+        supportedBy: ['access.route-flip', 'config.no-sticky', 'config.sticky-cookie-mismatch', 'correlation.flips-after-restart'],
         checkedBy: [
           {source: 'accessLog', missing: 'no access log given: cannot check stickiness (--access-log)'},
           {source: 'config', missing: 'no balancer config given (--apache-conf)'},

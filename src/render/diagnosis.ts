@@ -1,0 +1,94 @@
+import type {ChalkInstance} from 'chalk'
+import type {Diagnosis, RankedCause, TimelineBucket} from '../core/report/types.js'
+import {downsample, sparkline} from './chart.js'
+import {escapeMarkdown, sanitizeTerminal} from './escape.js'
+
+const verdictOrder: RankedCause['verdict'][] = ['likely', 'possible', 'unknown', 'unlikely']
+
+/** Playbooks worth showing: those with a cause that is at least possible, or whose causes could not be checked. */
+function relevantPlaybooks(diagnosis: Diagnosis): Diagnosis['playbooks'] {
+  return diagnosis.playbooks.filter((p) => p.causes.some((c) => c.verdict === 'likely' || c.verdict === 'possible'))
+}
+
+export function diagnosisText(diagnosis: Diagnosis, chalk: ChalkInstance): string[] {
+  const lines: string[] = []
+  const playbooks = relevantPlaybooks(diagnosis)
+  if (playbooks.length > 0) {
+    lines.push(chalk.bold('Likely causes'))
+    for (const playbook of playbooks) {
+      lines.push(`  ${chalk.bold(sanitizeTerminal(playbook.symptom))}`)
+      const causes = [...playbook.causes].sort((a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict) || b.score - a.score)
+      causes.forEach((cause, i) => {
+        const tag = cause.verdict === 'likely' ? chalk.red(cause.verdict) : cause.verdict === 'possible' ? chalk.yellow(cause.verdict) : chalk.dim(cause.verdict)
+        lines.push(`    ${i + 1}. ${sanitizeTerminal(cause.cause)} (${tag})`)
+        if (cause.findings.length) lines.push(chalk.dim(`       seen: ${cause.findings.join(', ')}`))
+        if (cause.verdict === 'unknown' || cause.verdict === 'possible') {
+          for (const m of cause.missing) lines.push(chalk.dim(`       not checked: ${sanitizeTerminal(m)}`))
+        }
+      })
+    }
+    lines.push('')
+  }
+  if (diagnosis.timeline.length > 1) lines.push(...timelineText(diagnosis.timeline, chalk), '')
+  return lines
+}
+
+const rows: Array<{key: keyof TimelineBucket; label: string}> = [
+  {key: 'requests', label: 'requests'},
+  {key: 'flips', label: 'route flips'},
+  {key: 'newSessions', label: 'new sessions'},
+  {key: 'appErrors', label: 'app errors'},
+  {key: 'redisErrors', label: 'Redis errors'},
+  {key: 'restarts', label: 'restarts'},
+]
+
+export function timelineRows(timeline: readonly TimelineBucket[], width = 60): Array<{label: string; chart: string; total: number}> {
+  return rows
+    .map(({key, label}) => {
+      const values = timeline.map((b) => Number(b[key]) || 0)
+      return {label, chart: sparkline(downsample(values, width)), total: values.reduce((a, b) => a + b, 0)}
+    })
+    .filter((r) => r.total > 0)
+}
+
+function timelineText(timeline: readonly TimelineBucket[], chalk: ChalkInstance): string[] {
+  const first = timeline[0]!.start
+  const last = timeline.at(-1)!.start
+  return [
+    chalk.bold(`Timeline ${first} … ${last}`),
+    ...timelineRows(timeline).map((r) => `  ${r.label.padEnd(13)} ${r.chart}  ${r.total}`),
+  ]
+}
+
+export function diagnosisMarkdown(diagnosis: Diagnosis): string[] {
+  const lines: string[] = []
+  const playbooks = relevantPlaybooks(diagnosis)
+  if (playbooks.length > 0) {
+    lines.push('## Likely causes', '')
+    for (const playbook of playbooks) {
+      lines.push(`**${escapeMarkdown(playbook.symptom)}**`, '')
+      const causes = [...playbook.causes].sort((a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict) || b.score - a.score)
+      causes.forEach((cause, i) => {
+        const seen = cause.findings.length ? `: ${cause.findings.map((f) => `\`${f}\``).join(', ')}` : ''
+        const missing = cause.verdict !== 'likely' && cause.missing.length ? ` (not checked: ${escapeMarkdown(cause.missing.join('; '))})` : ''
+        lines.push(`${i + 1}. ${escapeMarkdown(cause.cause)}: **${cause.verdict}**${seen}${missing}`)
+      })
+      lines.push('')
+    }
+  }
+  if (diagnosis.timeline.length > 1) {
+    lines.push(`## Timeline`, '', `${diagnosis.timeline[0]!.start} … ${diagnosis.timeline.at(-1)!.start}`, '', '```')
+    for (const r of timelineRows(diagnosis.timeline)) lines.push(`${r.label.padEnd(13)} ${r.chart}  ${r.total}`)
+    lines.push('```', '')
+  }
+  return lines
+}
+
+export function inputsText(diagnosis: Diagnosis): string[] {
+  const skipped = diagnosis.inputs.filter((i) => !i.used)
+  const used = diagnosis.inputs.filter((i) => i.used)
+  const lines: string[] = []
+  if (used.length) lines.push(`Inputs used: ${used.map((i) => sanitizeTerminal(i.input)).join(', ')}`)
+  for (const s of skipped) lines.push(`Skipped ${s.source}: ${sanitizeTerminal(s.input)}${s.reason ? ` (${sanitizeTerminal(s.reason)})` : ''}`)
+  return lines
+}
