@@ -205,13 +205,13 @@ export const persistenceFailing: RedisStatsCheck = (view) => {
   for (const node of view.nodes) {
     const p = node.persistence
     if (p.rdbLastBgsaveStatus === 'err') {
-      const stops = p.stopWritesOnError !== false
+      const why = p.stopWritesOnError === false ? 'stop-writes-on-bgsave-error is no' : p.savePoints === '' ? 'no save points are configured' : null
       problems.push({
         address: node.address,
-        problem: stops
-          ? `the last RDB snapshot (BGSAVE) failed${p.stopWritesOnError === null ? '' : ' and stop-writes-on-bgsave-error is yes'}: Redis refuses writes with MISCONF until a snapshot succeeds`
-          : 'the last RDB snapshot (BGSAVE) failed (stop-writes-on-bgsave-error is no: writes go on, but a restart loses everything since the last good snapshot)',
-        critical: stops,
+        problem: why
+          ? `the last RDB snapshot (BGSAVE) failed; writes go on (${why}), but a restart loses everything since the last good snapshot`
+          : `the last RDB snapshot (BGSAVE) failed${p.stopWritesOnError ? ' and stop-writes-on-bgsave-error is yes' : ''}: Redis refuses writes with MISCONF until a snapshot succeeds`,
+        critical: why === null,
       })
     }
     if (p.aofEnabled && p.aofLastWriteStatus === 'err') {

@@ -1,3 +1,4 @@
+import {makeFinding} from '../../report/report.js'
 import type {Finding, InputError, SourceResult} from '../../report/types.js'
 import {connectionFailureFinding, connectRedis, type RedisConnectionOk, type RedisTarget} from '../connection.js'
 import {runRedisStatsChecks} from './checks.js'
@@ -67,6 +68,10 @@ export async function collectRedisStats(connection: RedisConnectionOk, options: 
 export async function runRedisStats(target: RedisTarget, options: RedisStatsOptions = {}): Promise<SourceResult> {
   const connection = await connectRedis(target, options.signal ? {signal: options.signal} : {})
   if (!connection.ok) {
+    // A primary whose snapshots fail answers MISCONF even to PING: it is up, and that is the finding.
+    if (/MISCONF/.test(connection.message)) {
+      return {key: 'redis', section: {status: 'error', reason: connection.message}, findings: [misconfFinding(connection.message)]}
+    }
     return {key: 'redis', section: {status: 'error', reason: connection.message}, findings: [connectionFailureFinding(connection, target)]}
   }
   try {
@@ -82,6 +87,14 @@ export async function runRedisStats(target: RedisTarget, options: RedisStatsOpti
   } finally {
     await connection.close()
   }
+}
+
+function misconfFinding(message: string): Finding {
+  return makeFinding('redis.persistence-failing', {
+    severity: 'critical',
+    detail: `Redis answers MISCONF to every write and even to PING: its last RDB snapshot failed and stop-writes-on-bgsave-error is yes, so no session can be saved (the other figures could not be read).\n${message}`,
+    evidence: {reply: 'MISCONF'},
+  })
 }
 
 export {defaultRedisStatsThresholds, resolveThresholds, type RedisStatsOptions, type RedisStatsThresholds} from './options.js'

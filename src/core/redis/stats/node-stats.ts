@@ -59,6 +59,8 @@ export interface NodeStats {
     aofLastBgrewriteStatus: string | null
     /** stop-writes-on-bgsave-error from CONFIG (null: not asked, or CONFIG blocked). */
     stopWritesOnError: boolean | null
+    /** CONFIG `save`: '' means no snapshot schedule, and then Redis never refuses writes (null: unknown). */
+    savePoints: string | null
   }
   keyspace: KeyspaceDb[]
   keySizes: KeySizes
@@ -140,6 +142,7 @@ export function nodeStatsFromInfo(address: string, info: ParsedInfo, keySizesInf
       aofLastWriteStatus: stringField(info, 'aof_last_write_status'),
       aofLastBgrewriteStatus: stringField(info, 'aof_last_bgrewrite_status'),
       stopWritesOnError: null,
+      savePoints: null,
     },
     keyspace: parseKeyspace(info),
     keySizes: parseKeySizes(keySizesInfo ?? info),
@@ -165,6 +168,7 @@ export function withConfig(node: NodeStats, config: Map<string, string> | null):
   const max = config.get('maxmemory')
   const policy = config.get('maxmemory-policy')
   const stopWrites = config.get('stop-writes-on-bgsave-error')
+  const save = config.get('save')
   const maxBytes = max !== undefined && /^\d+$/.test(max) ? Number(max) : null
   const fromConfig = maxBytes !== null || policy !== undefined
   return {
@@ -172,6 +176,10 @@ export function withConfig(node: NodeStats, config: Map<string, string> | null):
     memory: fromConfig
       ? {...node.memory, maxBytes: maxBytes ?? node.memory.maxBytes, policy: policy ?? node.memory.policy, source: 'config'}
       : node.memory,
-    persistence: stopWrites === undefined ? node.persistence : {...node.persistence, stopWritesOnError: stopWrites === 'yes'},
+    persistence: {
+      ...node.persistence,
+      stopWritesOnError: stopWrites === undefined ? node.persistence.stopWritesOnError : stopWrites === 'yes',
+      savePoints: save === undefined ? node.persistence.savePoints : save.trim(),
+    },
   }
 }

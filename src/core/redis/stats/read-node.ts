@@ -30,8 +30,10 @@ export async function readNode(address: string, client: Pick<Redis, 'call'>): Pr
   if (!configBlocked) {
     const pairs = configPairs(config)
     if (stats.persistence.rdbLastBgsaveStatus === 'err') {
-      const stopWrites = await optional(client, ['CONFIG', 'GET', 'stop-writes-on-bgsave-error'])
-      for (const [k, v] of configPairs(stopWrites)) pairs.set(k, v)
+      // Redis refuses writes (MISCONF) only with stop-writes-on-bgsave-error yes AND save points set.
+      for (const name of ['stop-writes-on-bgsave-error', 'save']) {
+        for (const [k, v] of configPairs(await optional(client, ['CONFIG', 'GET', name]))) pairs.set(k, v)
+      }
     }
     if (pairs.size === 0) configBlocked = true
     stats = withConfig(stats, pairs)
