@@ -144,7 +144,7 @@ export function springFacts(properties: SpringProperty[], file: string, facts: A
     else if (c === 'spring.session.storetype') storeTypeHint(p, facts)
     else if (c.startsWith('spring.session.redis.')) {
       facts.storeHints.push({store: 'redis', evidence: p.key, springSession: true, ...where})
-    } else if (/^spring\.(data\.)?redis\.(host|url|port|sentinel|cluster)/.test(c)) {
+    } else if (/^spring\.(data\.)?redis\./.test(c) && !facts.storeHints.some((h) => h.store === 'redis-client-only' && h.file === p.file)) {
       facts.storeHints.push({store: 'redis-client-only', evidence: p.key, ...where})
     } else if (c === 'server.forwardheadersstrategy' && /^(native|framework)$/i.test(p.value)) {
       facts.secureTransport.push({value: `${p.key}=${p.value}`, ...where})

@@ -181,7 +181,9 @@ class Scanner {
         selfClosing = true
         break
       }
-      if (!this.attribute(element)) {
+      const read = this.attribute(element)
+      if (read === 'end') break
+      if (!read) {
         // Skip to the end of the tag and keep going.
         const gt = this.src.indexOf('>', this.pos)
         selfClosing = gt > 0 && this.src[gt - 1] === '/'
@@ -196,7 +198,8 @@ class Scanner {
     if (!selfClosing) this.stack.push(element)
   }
 
-  private attribute(element: XmlElement): boolean {
+  /** Reads one attribute; false when the tag is garbled, 'end' when the text ended inside it (already reported). */
+  private attribute(element: XmlElement): boolean | 'end' {
     const line = this.lineAt(this.pos)
     const attr = this.readName()
     if (!attr) {
@@ -222,7 +225,7 @@ class Scanner {
     if (end < 0) {
       this.problem(line, `value of attribute ${attr} of <${element.name}> is never closed (missing ${quote})`)
       this.pos = this.src.length
-      return true
+      return 'end'
     }
     element.attrs[attr] = decodeEntities(this.src.slice(this.pos + 1, end))
     this.pos = end + 1
