@@ -82,9 +82,10 @@ export function timelineSvg(buckets: readonly TimelineBucket[]): string {
   const left = 110
   const plot = width - left - 10
   const barWidth = plot / buckets.length
-  const height = series.length * rowHeight + 30
+  const shown = series.filter((s) => buckets.some((b) => Number(b[s.key]) > 0))
+  const height = Math.max(1, shown.length) * rowHeight + 30
   const out: string[] = [`<svg id="timeline-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="timeline">`]
-  series.forEach((s, row) => {
+  shown.forEach((s, row) => {
     const values = buckets.map((b) => Number(b[s.key]) || 0)
     const max = Math.max(1, ...values)
     const base = (row + 1) * rowHeight

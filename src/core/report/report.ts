@@ -57,7 +57,7 @@ export interface ReportInput {
   now?: Date
 }
 
-export function buildReport({results, extraFindings = [], window, now = new Date()}: ReportInput): Report {
+export function buildReport({results, extraFindings = [], window, now = reportTime()}: ReportInput): Report {
   const findings = sortFindings([...results.flatMap((r) => r.findings), ...extraFindings])
   const sources: Report['sources'] = {}
   for (const r of results) sources[r.key] = r.section
@@ -73,6 +73,12 @@ export function buildReport({results, extraFindings = [], window, now = new Date
   }
   if (sections.some((s) => s.partial)) report.partial = true
   return report
+}
+
+/** Now, or SOURCE_DATE_EPOCH (seconds) when set: the reproducible-builds convention, for golden files. */
+function reportTime(): Date {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH)
+  return process.env.SOURCE_DATE_EPOCH && Number.isFinite(epoch) ? new Date(epoch * 1000) : new Date()
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
