@@ -1,0 +1,118 @@
+import {connectRedis, connectionFailureFinding, describeTarget, type RedisConnectionOk, type RedisTarget} from '../connection.js'
+import type {Finding, InputError, SourceResult, SourceSection} from '../../report/types.js'
+import {runScanChecks, type ScanThresholds, defaultScanThresholds} from './checks.js'
+import {buildFigures, type RedisScanFigures} from './figures.js'
+import {scanNode, type FixTtl} from './node-scan.js'
+import {makeClassifier, matchPattern, type PresetName} from './presets.js'
+import {ScanState, type NodeProgress} from './scan-state.js'
+
+export {presetNames, type PresetName} from './presets.js'
+export type {RedisScanFigures, LayoutFigures, ExpiryCheck} from './figures.js'
+
+export interface RedisScanOptions {
+  /** Only this layout; default: every known layout, the one with most sessions is reported as `preset`. */
+  preset?: PresetName
+  /** A SCAN MATCH glob whose keys are all sessions (of `preset`, default generic). */
+  pattern?: string
+  /** Spring Session namespace (default: any `<ns>:sessions:<id>`, usually spring:session). */
+  namespace?: string
+  /** SCAN COUNT per call (default 1000: about 2 ms of server time on a million keys). */
+  count?: number
+  /** Keys per second over all nodes (0 or absent: no limit). */
+  maxRate?: number
+  /** Share of sessions sized with MEMORY USAGE, 0..1 (default 1: all). */
+  sampleMemory?: number
+  /** Set a TTL (seconds) on sessions without one; only with apply (--yes), else a dry run listing them. */
+  fixTtl?: {seconds: number; apply: boolean}
+  /** Largest sessions listed (default 10). */
+  topN?: number
+  showSessionIds?: boolean
+  signal?: AbortSignal
+  /** After each SCAN call: keys scanned so far and DBSIZE of the scanned nodes. */
+  onProgress?: (progress: {scanned: number; total: number}) => void
+  /** How PTTL / MEMORY USAGE are read: a Lua script per chunk (auto falls back to pipelines when scripts are refused). */
+  method?: 'auto' | 'lua' | 'pipeline'
+  db?: number
+  thresholds?: ScanThresholds
+}
+
+export interface RedisScanResult {
+  figures: RedisScanFigures
+  findings: Finding[]
+  /** True when some node was not scanned to the end (error, timeout, Ctrl-C). */
+  partial: boolean
+  /** Nodes that failed or stopped early, with what to do. */
+  errors: InputError[]
+}
+
+/** Scans every node of an open connection in parallel (cluster: each primary, or its replica). */
+export async function scanRedis(connection: RedisConnectionOk, options: RedisScanOptions = {}): Promise<RedisScanResult> {
+  const started = performance.now()
+  const classifierOptions = {preset: options.preset, namespace: options.namespace, pattern: options.pattern}
+  const sampleRate = Math.min(1, Math.max(0, options.sampleMemory ?? 1))
+  const stride = sampleRate <= 0 ? 0 : Math.max(1, Math.round(1 / sampleRate))
+  const topN = options.topN ?? 10
+  const state = new ScanState(makeClassifier(classifierOptions), topN, stride)
+  const count = options.count ?? 1000
+  const match = matchPattern(classifierOptions)
+  const fixTtl: FixTtl | undefined = options.fixTtl ? {...options.fixTtl, candidates: 0, changed: 0, failed: 0, keys: [], limit: 100_000} : undefined
+  const nodes = connection.nodes
+  const total = (await Promise.all(nodes.map((n) => n.client.dbsize().catch(() => 0)))).reduce((a, b) => a + b, 0)
+  const rate = options.maxRate && options.maxRate > 0 ? options.maxRate / nodes.length : 0
+  const onBatch = options.onProgress ? () => options.onProgress!({scanned: state.keysScanned, total}) : undefined
+
+  const progress = await Promise.all(
+    nodes.map((node) =>
+      scanNode(node, state, {count, match, method: options.method ?? 'auto', rate, signal: options.signal, onBatch, fixTtl, version: connection.version}),
+    ),
+  )
+  await Promise.all(nodes.map((node, i) => readNodeTotals(node.client, progress[i]!, options.db ?? 0)))
+  const durationMs = performance.now() - started
+
+  const figures = buildFigures({state, db: options.db ?? 0, count, match, memorySampleRate: sampleRate, durationMs, topN, showSessionIds: options.showSessionIds ?? false, fixTtl})
+  const errors: InputError[] = progress
+    .filter((p) => p.error)
+    .map((p) => ({input: p.address, message: `${p.error}; the figures cover the keys scanned before it stopped: run again, or raise --connect-timeout if the server is busy`}))
+  for (const e of connection.nodeErrors) errors.push({input: e.address, message: `${e.message}: this node was not scanned`})
+  const partial = progress.some((p) => !p.complete) || connection.nodeErrors.length > 0
+  return {figures, findings: runScanChecks(figures, options.thresholds ?? defaultScanThresholds), partial, errors}
+}
+
+/** used_memory and this db's keys/expires, for the share of memory in sessions and the expiry check. */
+async function readNodeTotals(client: RedisConnectionOk['nodes'][number]['client'], progress: NodeProgress, db: number): Promise<void> {
+  if (!progress.complete && progress.error) return
+  try {
+    const memory = String(await client.call('INFO', 'memory'))
+    const used = /^used_memory:(\d+)/m.exec(memory)
+    if (used) progress.usedMemoryBytes = Number(used[1])
+    const keyspace = String(await client.call('INFO', 'keyspace'))
+    const line = new RegExp(`^db${db}:keys=(\\d+),expires=(\\d+)`, 'm').exec(keyspace)
+    progress.keyspace = line ? {keys: Number(line[1]), expires: Number(line[2])} : {keys: 0, expires: 0}
+  } catch {
+    // INFO refused by an ACL, or the node went away: the figures that need it stay null.
+  }
+}
+
+export type RedisScanSection = SourceSection & Partial<RedisScanFigures>
+
+/** Connect, scan, close: what `sessdoc redis scan` runs. An unreachable Redis is a finding, not a throw. */
+export async function runRedisScan(target: RedisTarget, options: RedisScanOptions = {}): Promise<SourceResult<RedisScanSection>> {
+  const connection = await connectRedis(target, {signal: options.signal})
+  if (!connection.ok) {
+    return {
+      key: 'redis',
+      section: {status: 'error', reason: connection.message},
+      findings: [connectionFailureFinding(connection, target)],
+    }
+  }
+  try {
+    const result = await scanRedis(connection, {db: target.db, ...options})
+    const section: RedisScanSection = {status: 'analyzed', ...result.figures}
+    if (result.partial || options.signal?.aborted) section.partial = true
+    const errors = [...result.errors, ...connection.warnings.map((w) => ({input: describeTarget(target), message: w}))]
+    if (errors.length > 0) section.errors = errors
+    return {key: 'redis', section, findings: result.findings}
+  } finally {
+    await connection.close()
+  }
+}
