@@ -153,8 +153,8 @@ export class TopN<T extends {bytes: number}> {
 
 /**
  * Has this key been seen? SCAN may return a key twice (while the server rehashes); keeping the
- * keys themselves would cost ~100 bytes each, so a key is remembered as a 64-bit hash (two
- * 32-bit FNV-1a variants) in an open-addressing table: 8 bytes a key, collisions ~1e-8 at 1M keys.
+ * keys themselves would cost ~100 bytes each, so a key is remembered as a 64-bit hash (FNV-1a and a
+ * polynomial hash, both finalized) in an open-addressing table: 8 bytes a key, collisions ~1e-8 at 1M keys.
  */
 export class SeenKeys {
   private hi = new Uint32Array(1 << 16)
@@ -165,21 +165,21 @@ export class SeenKeys {
   /** True the first time a key is offered. */
   add(key: string): boolean {
     let h1 = 0x811c9dc5
-    let h2 = 0x01000193 ^ key.length
+    let h2 = key.length
     for (let i = 0; i < key.length; i++) {
       const c = key.charCodeAt(i)
       h1 = Math.imul(h1 ^ c, 0x01000193)
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15)
+      h2 = (h2 * 31 + c) | 0
     }
-    h1 >>>= 0
-    h2 >>>= 0
+    h1 = mix(h1)
+    h2 = mix(h2 ^ h1)
     if ((this.size + 1) * 2 > this.used.length) this.grow()
     return this.insert(h1, h2)
   }
 
   private insert(h1: number, h2: number): boolean {
     const mask = this.used.length - 1
-    let slot = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask
+    let slot = h1 & mask
     while (this.used[slot]) {
       if (this.hi[slot] === h1 && this.lo[slot] === h2) return false
       slot = (slot + 1) & mask
@@ -199,4 +199,14 @@ export class SeenKeys {
     this.size = 0
     for (let i = 0; i < used.length; i++) if (used[i]) this.insert(hi[i]!, lo[i]!)
   }
+}
+
+/** MurmurHash3's finalizer: spreads every input bit over the output. */
+function mix(h: number): number {
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
 }
