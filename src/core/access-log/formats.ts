@@ -107,7 +107,7 @@ export function detectFormat(lines: readonly string[], candidates: readonly Line
     for (const line of sample) {
       if (!parser.parse(line, parsed)) continue
       ok++
-      if (extractSessionId(line, parsed, {...rules, sessionCookie: parser.capabilities.sessionCookie}) !== null) ids++
+      if (extractSessionId(line, parsed, {...rules, sessionCookie: parser.capabilities.sessionCookie, strict: true}) !== null) ids++
     }
     const better = ok > best.parsed || (ok === best.parsed && (ids > best.ids || (ids === best.ids && parser.fieldCount > best.parser.fieldCount)))
     if (better) best = {parser, parsed: ok, sampled: sample.length, ids}

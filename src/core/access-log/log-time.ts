@@ -66,6 +66,31 @@ function daysFromCivil(year: number, month0: number, day: number): number {
  * milliseconds and no offset, `06/Feb/2009:12:14:14.655` (HAProxy). NaN when it does not fit.
  */
 export function parseClfTime(line: string, at: number, local: LocalTimeToUtc): number {
+  // Consecutive lines share their minute: reuse it when the text up to the minute and the offset match.
+  if (clfCache.local === local && line.startsWith(clfCache.minuteText, at) && line.startsWith(clfCache.offsetText, at + 20)) {
+    const second = two(line, at + 18)
+    if (second >= 0 && second < 60) return clfCache.minuteMs + second * 1000
+  }
+  const value = parseClfTimeFully(line, at, local)
+  // Only whole-second times with an offset are cached (HAProxy's milliseconds are not).
+  const tz = line.charCodeAt(at + 21)
+  if (!Number.isNaN(value) && line.charCodeAt(at + 20) === 32 && (tz === 43 || tz === 45)) {
+    clfCache.local = local
+    clfCache.minuteText = Buffer.from(line.slice(at, at + 17), 'latin1').toString('latin1')
+    clfCache.offsetText = Buffer.from(line.slice(at + 20, at + 26), 'latin1').toString('latin1')
+    clfCache.minuteMs = value - two(line, at + 18) * 1000
+  }
+  return value
+}
+
+const clfCache: {local: LocalTimeToUtc | null; minuteText: string; offsetText: string; minuteMs: number} = {
+  local: null,
+  minuteText: '\u0000',
+  offsetText: '\u0000',
+  minuteMs: 0,
+}
+
+function parseClfTimeFully(line: string, at: number, local: LocalTimeToUtc): number {
   const day = two(line, at)
   if (line.charCodeAt(at + 2) !== 47 || line.charCodeAt(at + 6) !== 47 || line.charCodeAt(at + 11) !== 58) return Number.NaN
   const month = monthByKey.get(line.charCodeAt(at + 3) * 65536 + line.charCodeAt(at + 4) * 256 + line.charCodeAt(at + 5))

@@ -7,6 +7,8 @@ export interface SessionIdRules {
   cookieName: string
   /** Spring Session's SESSION cookie holds the id in Base64. */
   base64: boolean
+  /** Check every character of a cookie field (format detection); the analysis only rejects `-`. */
+  strict?: boolean
 }
 
 /** Where a request's session id is: a range of `text` (the line itself, or a decoded cookie). */
@@ -33,6 +35,10 @@ function validRange(text: string, start: number, end: number, base64: boolean): 
   if (base64) while (last > start && text.charCodeAt(last - 1) === 61) last--
   for (let i = start; i < last; i++) if (!isIdChar(text.charCodeAt(i))) return false
   return last > start
+}
+
+function notEmpty(text: string, start: number, end: number): boolean {
+  return end > start && !(end - start === 1 && text.charCodeAt(start) === 45)
 }
 
 /** Finds `name=` as a cookie of a Cookie header (at its start or after `;` / space). */
@@ -90,7 +96,7 @@ export function extractSessionId(line: string, parsed: ParsedLine, rules: Sessio
   let start = -1
   let end = -1
   let from: SessionRef['from'] = 'cookie'
-  if (parsed.cookieStart >= 0 && validRange(line, parsed.cookieStart, parsed.cookieEnd, rules.base64)) {
+  if (parsed.cookieStart >= 0 && (rules.strict ? validRange(line, parsed.cookieStart, parsed.cookieEnd, rules.base64) : notEmpty(line, parsed.cookieStart, parsed.cookieEnd))) {
     start = parsed.cookieStart
     end = parsed.cookieEnd
     if (line.charCodeAt(start) === 34 && line.charCodeAt(end - 1) === 34) {
