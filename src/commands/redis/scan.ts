@@ -1,16 +1,74 @@
+import {Flags} from '@oclif/core'
+import {redisTargetFromFlags, RedisTargetError} from '../../core/redis/connection.js'
+import {presetNames, runRedisScan} from '../../core/redis/scan/index.js'
+import {buildReport} from '../../core/report/report.js'
 import {SessdocCommand} from '../../lib/base-command.js'
 import {UserError} from '../../lib/errors.js'
 import {redisFlags} from '../../lib/flags.js'
+import {progressBar} from '../../core/redis/scan/progress.js'
 
 export default class RedisScan extends SessdocCommand {
   static override summary = 'Scan a Redis session store for sessions without TTL and large sessions (SCAN, never KEYS).'
   static override description =
-    'Walks the keyspace with SCAN and a bounded COUNT, pipelines PTTL and MEMORY USAGE, and reports session counts, keys without TTL, TTL and size distributions and the largest sessions. Read-only unless --fix-ttl --yes.'
-  static override examples = ['<%= config.bin %> redis scan --redis redis://10.0.0.5:6379', 'SESSDOC_REDIS_PASSWORD=… <%= config.bin %> redis scan --redis rediss://audit@redis.internal:6380 --tls-ca ca.pem --json']
-  static override flags = {...redisFlags}
+    'Walks the keyspace with SCAN and a bounded COUNT (every primary of a Cluster in parallel), reads PTTL and MEMORY USAGE per batch, and reports per session layout: sessions, sessions without TTL, TTL and size distributions, the largest sessions and the inactivity timeout. Read-only unless --fix-ttl … --yes.'
+  static override examples = [
+    '<%= config.bin %> redis scan --redis redis://10.0.0.5:6379',
+    'SESSDOC_REDIS_PASSWORD=… <%= config.bin %> redis scan --redis rediss://audit@redis.internal:6380 --tls-ca ca.pem --json',
+    '<%= config.bin %> redis scan --preset spring-session --namespace myapp:session --max-rate 20000',
+    '<%= config.bin %> redis scan --fix-ttl 1800          # dry run: lists the sessions that would get a TTL',
+    '<%= config.bin %> redis scan --fix-ttl 1800 --yes    # sets it (EXPIRE … NX), only on sessions without TTL',
+  ]
+  static override flags = {
+    ...redisFlags,
+    password: Flags.string({description: 'Redis password (shows in ps and shell history: prefer SESSDOC_REDIS_PASSWORD).', helpGroup: 'REDIS'}),
+    preset: Flags.option({options: presetNames, description: 'Session layout to look for (default: every known layout, detected from the keys).'})(),
+    pattern: Flags.string({description: 'SCAN MATCH glob whose keys are all sessions, e.g. "myapp:sess:*" (with --preset for its companion keys).'}),
+    namespace: Flags.string({description: 'Spring Session namespace (default: any; spring:session is the usual one).'}),
+    count: Flags.integer({description: 'SCAN COUNT per call: about 2 ms of server time per call at 1000.', default: 1000, min: 10, max: 10_000}),
+    'max-rate': Flags.integer({description: 'Keys per second at most, over all nodes (0: no limit).', default: 0, min: 0}),
+    'sample-memory': Flags.string({description: 'Share of sessions sized with MEMORY USAGE, 0..1 (0 skips sizes).', default: '1'}),
+    'fix-ttl': Flags.integer({description: 'Give sessions without TTL this TTL in seconds (a dry run unless --yes).', min: 1}),
+    yes: Flags.boolean({description: 'With --fix-ttl: really set the TTLs.', default: false}),
+  }
 
   async run(): Promise<void> {
-    await this.parse(RedisScan)
-    throw new UserError('sessdoc redis scan is not built yet (issue #5)', 'use redis-cli --scan for now; this command will come in a later release')
+    const {flags} = await this.parse(RedisScan)
+    const {target, warnings} = resolveTarget(flags)
+    if (flags.password) {
+      target.password = flags.password
+      warnings.push('--password shows in ps and the shell history: set SESSDOC_REDIS_PASSWORD instead')
+    }
+    if (flags.yes && flags['fix-ttl'] === undefined) throw new UserError('--yes only confirms --fix-ttl', 'add --fix-ttl SECONDS, or drop --yes')
+    const sampleMemory = Number(flags['sample-memory'])
+    if (!Number.isFinite(sampleMemory) || sampleMemory < 0 || sampleMemory > 1) throw new UserError(`--sample-memory ${flags['sample-memory']} is not a share between 0 and 1`, 'e.g. --sample-memory 0.1 sizes one session in ten')
+    for (const warning of warnings) this.warn(warning)
+    const bar = flags.json || flags.format === 'json' ? undefined : progressBar(process.stderr, 'scanning')
+    try {
+      const result = await runRedisScan(target, {
+        preset: flags.preset,
+        pattern: flags.pattern,
+        namespace: flags.namespace,
+        count: flags.count,
+        maxRate: flags['max-rate'],
+        sampleMemory,
+        fixTtl: flags['fix-ttl'] === undefined ? undefined : {seconds: flags['fix-ttl'], apply: flags.yes},
+        showSessionIds: flags['show-session-ids'],
+        signal: this.signal,
+        onProgress: bar ? ({scanned, total}) => bar.update(scanned, total) : undefined,
+      })
+      bar?.done()
+      await this.emit(buildReport({results: [result]}), flags)
+    } finally {
+      bar?.done()
+    }
+  }
+}
+
+function resolveTarget(flags: Parameters<typeof redisTargetFromFlags>[0]): ReturnType<typeof redisTargetFromFlags> {
+  try {
+    return redisTargetFromFlags(flags)
+  } catch (error) {
+    if (error instanceof RedisTargetError) throw new UserError(error.message, error.hint)
+    throw error
   }
 }

@@ -1,0 +1,137 @@
+import type {SourceSection} from '../../core/report/types.js'
+import type {LayoutFigures, RedisScanFigures} from '../../core/redis/scan/figures.js'
+import {escapeMarkdown} from '../escape.js'
+import type {RenderOptions} from '../options.js'
+import {markdownTable, textTable, type TextContext} from './section-renderer.js'
+
+/** The figures `redis scan` puts in the Redis section, or undefined when the section has none. */
+function scanFigures(section: SourceSection): Partial<RedisScanFigures> | undefined {
+  return typeof section.keysScanned === 'number' ? (section as unknown as Partial<RedisScanFigures>) : undefined
+}
+
+const n = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : value.toLocaleString('en-US'))
+export function bytes(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–'
+  if (value >= 1024 * 1024 * 1024) return `${(value / 1024 ** 3).toFixed(1)} GB`
+  if (value >= 1024 * 1024) return `${(value / 1024 ** 2).toFixed(1)} MB`
+  if (value >= 1024) return `${(value / 1024).toFixed(1)} KB`
+  return `${value} B`
+}
+const percent = (share: number | null | undefined): string => (share === null || share === undefined ? '–' : `${(share * 100).toFixed(1)}%`)
+const seconds = (s: number | null): string => (s === null ? '–' : s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`)
+
+interface Block {
+  title?: string
+  head: string[]
+  rows: string[][]
+}
+
+function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]} {
+  const notes: string[] = []
+  const tables: Block[] = []
+  const scan = f.scan
+  const memory = f.sessionMemory
+  tables.push({
+    head: ['Scan', 'Value'],
+    rows: [
+      ['Layout found', f.preset ?? 'none'],
+      ['Keys scanned', n(f.keysScanned)],
+      ['Sessions', n(f.sessions)],
+      ['Sessions without TTL', n(f.sessionsWithoutTtl)],
+      ['Session memory', memory ? `${bytes(memory.totalBytes)}${memory.estimated ? ' (estimated from a sample)' : ''}${memory.shareOfUsedMemory !== null ? `, ${percent(memory.shareOfUsedMemory)} of used_memory` : ''}` : '–'],
+      ...(scan ? [['Method', `SCAN COUNT ${scan.count}${scan.match ? ` MATCH ${scan.match}` : ''}, ${scan.probe} probe, ${n(scan.keysPerSecond)} keys/s, ${(scan.durationMs / 1000).toFixed(1)} s`]] : []),
+    ],
+  })
+  const layouts = Object.entries(f.layouts ?? {}) as Array<[string, LayoutFigures]>
+  if (layouts.length > 0) {
+    tables.push({
+      title: 'Sessions by layout',
+      head: ['Layout', 'Sessions', 'No TTL', 'p50', 'p95', 'p99', 'Max', '≥1 KB', '≥10 KB', '≥100 KB', 'Timeout'],
+      rows: layouts.map(([name, l]) => [
+        name,
+        n(l.sessions),
+        n(l.sessionsWithoutTtl),
+        bytes(l.sizeBytes.p50),
+        bytes(l.sizeBytes.p95),
+        bytes(l.sizeBytes.p99),
+        bytes(l.sizeBytes.max),
+        n(l.sizeBytes.atLeast1KB),
+        n(l.sizeBytes.atLeast10KB),
+        n(l.sizeBytes.atLeast100KB),
+        l.timeout.effectiveSeconds === null ? '–' : `${seconds(l.timeout.effectiveSeconds)} (${l.timeout.source === 'ttl' ? 'from TTLs' : 'maxInactiveInterval'})`,
+      ]),
+    })
+    const companionRows: string[][] = []
+    for (const [name, l] of layouts) {
+      for (const [role, c] of Object.entries(l.companions)) companionRows.push([name, role, n(c.keys), n(c.withoutTtl)])
+    }
+    if (companionRows.length > 0) tables.push({title: 'Companion keys', head: ['Layout', 'Kind', 'Keys', 'Without TTL'], rows: companionRows})
+    for (const [name, l] of layouts) {
+      if (l.noTtlSamples.length > 0) notes.push(`${name}: sessions without TTL, e.g. ${l.noTtlSamples.slice(0, 5).join(', ')}`)
+      if (l.timeout.noTtlNeverExpiring > 0) notes.push(`${name}: ${n(l.timeout.noTtlNeverExpiring)} sessions without TTL store maxInactiveInterval < 0 (never expire by configuration)`)
+    }
+  }
+  if (f.ttlHistogram && (f.sessions ?? 0) > 0) {
+    const max = Math.max(1, ...f.ttlHistogram.map((b) => b.count))
+    tables.push({
+      title: 'Session TTLs',
+      head: ['TTL', 'Sessions', ''],
+      rows: f.ttlHistogram.map((b) => [b.label, n(b.count), '█'.repeat(Math.round((b.count / max) * 30))]),
+    })
+  }
+  if (f.largestSessions && f.largestSessions.length > 0) {
+    tables.push({title: 'Largest sessions', head: ['Key', 'Bytes'], rows: f.largestSessions.map((s) => [s.key, bytes(s.bytes)])})
+  }
+  const e = f.expiryCheck
+  if (e && e.keysWithoutExpiry !== null) {
+    notes.push(
+      `INFO keyspace db${e.db}: ${n(e.keysWithoutExpiry)} keys without expiry; ${n(e.sessionKeysWithoutTtl)} are session keys (${percent(e.explainedBySessions)}): ${
+        {explained: 'the sessions explain them', partly: 'the sessions explain part of them', 'not-explained': 'mostly not session keys', unknown: ''}[e.verdict]
+      }.`,
+    )
+  }
+  if (f.fixTtl) {
+    const fix = f.fixTtl
+    notes.push(
+      fix.dryRun
+        ? `--fix-ttl ${fix.seconds} (dry run): ${n(fix.candidates)} sessions without TTL would get a TTL; run again with --yes to set it.`
+        : `--fix-ttl ${fix.seconds}: ${n(fix.changed)} of ${n(fix.candidates)} sessions got a TTL${fix.failed ? `, ${n(fix.failed)} failed` : ''}.`,
+    )
+    if (fix.keys.length > 0) notes.push(`${fix.dryRun ? 'Would change' : 'Changed'}: ${fix.keys.slice(0, 20).join(', ')}${fix.keys.length > 20 || fix.keysTruncated ? ', … (all in the JSON report)' : ''}`)
+  }
+  if (f.scanNodes && f.scanNodes.length > 1) {
+    tables.push({
+      title: 'Nodes scanned',
+      head: ['Node', 'Role', 'Keys', 'Sessions', 'No TTL', 'Complete'],
+      rows: f.scanNodes.map((node) => [node.address, node.role, n(node.keysScanned), n(node.sessions), n(node.sessionsWithoutTtl), node.complete ? 'yes' : 'no']),
+    })
+  }
+  return {notes, tables}
+}
+
+export function redisScanText(section: SourceSection, context: TextContext): string[] {
+  const f = scanFigures(section)
+  if (!f) return []
+  const {notes, tables} = blocks(f)
+  const lines: string[] = []
+  for (const t of tables) {
+    if (t.title) lines.push(context.chalk.bold(t.title))
+    lines.push(textTable(t.head, t.rows, context))
+  }
+  for (const note of notes) lines.push(`  ${note}`)
+  return lines
+}
+
+export function redisScanMarkdown(section: SourceSection, _options: RenderOptions): string[] {
+  const f = scanFigures(section)
+  if (!f) return []
+  const {notes, tables} = blocks(f)
+  const lines: string[] = []
+  for (const t of tables) {
+    if (t.title) lines.push(`**${t.title}**`, '')
+    lines.push(...markdownTable(t.head, t.rows), '')
+  }
+  for (const note of notes) lines.push(`- ${escapeMarkdown(note)}`)
+  if (notes.length > 0) lines.push('')
+  return lines
+}
