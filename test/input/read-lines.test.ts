@@ -196,3 +196,20 @@ describe('odd inputs', () => {
     expect(lines.length).toBeLessThanOrEqual(200_000)
   })
 })
+
+describe('abort', () => {
+  it('ends a read that waits on a silent pipe, keeping what came before', async () => {
+    const {PassThrough} = await import('node:stream')
+    const stdin = new PassThrough()
+    stdin.write('first\nsecond\n')
+    const controller = new AbortController()
+    const lines: string[] = []
+    const reading = readLines('-', (batch) => lines.push(...batch), {stdin, signal: controller.signal})
+    await new Promise((r) => setTimeout(r, 100))
+    controller.abort()
+    const result = await reading
+    expect(lines).toEqual(['first', 'second'])
+    expect(result.interrupted).toBe(true)
+    expect(result.error).toBeUndefined()
+  })
+})

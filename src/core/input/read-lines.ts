@@ -24,6 +24,8 @@ export interface FileReadResult {
   gzip: boolean
   /** Set when the file could not be read to its end; lines read before the error were handled. */
   error?: string
+  /** Set when an abort (Ctrl-C) stopped the read: the lines before it were handled. */
+  interrupted?: boolean
 }
 
 /**
@@ -38,39 +40,12 @@ export type LineBatchHandler = (lines: string[], firstLineNumber: number) => voi
  * in the result, with what to do about it.
  */
 export async function readLines(input: string, onBatch: LineBatchHandler, options: ReadLinesOptions = {}): Promise<FileReadResult> {
-  const result: FileReadResult = {input, lines: 0, bytes: 0, truncatedLines: 0, gzip: false}
-  let stream: Readable
-  try {
-    const opened = await openInput(input, options)
-    stream = opened.stream
-    result.gzip = opened.gzip
-  } catch (error) {
-    result.error = describeOpenError(input, error)
-    return result
+  const batches = readLineBatches(input, options)
+  for (;;) {
+    const next = await batches.next()
+    if (next.done) return next.value
+    onBatch(next.value.lines, next.value.firstLineNumber)
   }
-  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (options.signal?.aborted) break
-      result.bytes += chunk.length
-      const lines = splitter.push(chunk)
-      if (lines.length > 0) {
-        onBatch(lines, result.lines + 1)
-        result.lines += lines.length
-      }
-    }
-    const last = splitter.end()
-    if (last.length > 0) {
-      onBatch(last, result.lines + 1)
-      result.lines += last.length
-    }
-  } catch (error) {
-    result.error = describeReadError(input, error, result.lines)
-  } finally {
-    if (input !== STDIN) stream.destroy()
-  }
-  result.truncatedLines = splitter.truncatedLines
-  return result
 }
 
 export interface LineBatch {
@@ -80,23 +55,32 @@ export interface LineBatch {
 
 /**
  * The pull form of readLines, for callers that interleave several inputs (merging logs in time
- * order): yields the lines chunk by chunk and returns the same per-file result.
+ * order): yields the lines chunk by chunk and returns the same per-file result. An abort (Ctrl-C)
+ * ends the read at once, even while waiting on a pipe, and marks the result `interrupted`.
  */
 export async function* readLineBatches(input: string, options: ReadLinesOptions = {}): AsyncGenerator<LineBatch, FileReadResult> {
   const result: FileReadResult = {input, lines: 0, bytes: 0, truncatedLines: 0, gzip: false}
-  let stream: Readable
-  try {
-    const opened = await openInput(input, options)
-    stream = opened.stream
-    result.gzip = opened.gzip
-  } catch (error) {
-    result.error = describeOpenError(input, error)
-    return result
+  const {signal} = options
+  let stream: Readable | undefined
+  const stdin = input === STDIN ? (options.stdin ?? process.stdin) : undefined
+  const onAbort = (): void => {
+    stdin?.destroy()
+    stream?.destroy()
   }
+  signal?.addEventListener('abort', onAbort, {once: true})
   const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)
   try {
+    try {
+      const opened = await openInput(input, options)
+      stream = opened.stream
+      result.gzip = opened.gzip
+    } catch (error) {
+      if (signal?.aborted) result.interrupted = true
+      else result.error = describeOpenError(input, error)
+      return result
+    }
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (options.signal?.aborted) break
+      if (signal?.aborted) break
       result.bytes += chunk.length
       const lines = splitter.push(chunk)
       if (lines.length > 0) {
@@ -112,10 +96,13 @@ export async function* readLineBatches(input: string, options: ReadLinesOptions 
       yield {lines: last, firstLineNumber}
     }
   } catch (error) {
-    result.error = describeReadError(input, error, result.lines)
+    if (signal?.aborted) result.interrupted = true
+    else result.error = describeReadError(input, error, result.lines)
   } finally {
-    if (input !== STDIN) stream.destroy()
+    signal?.removeEventListener('abort', onAbort)
+    if (input !== STDIN) stream?.destroy()
   }
+  if (signal?.aborted) result.interrupted = true
   result.truncatedLines = splitter.truncatedLines
   return result
 }
