@@ -26,7 +26,8 @@ export default class RedisStats extends SessdocCommand {
       if (error instanceof RedisTargetError) throw new UserError(error.message, error.hint)
       throw error
     }
-    for (const warning of resolved.warnings) this.warn(warning)
+    // Straight to stderr: oclif's warn() is silent under --json, and these must reach cron logs too.
+    for (const warning of resolved.warnings) process.stderr.write(`Warning: ${warning}\n`)
     const result = await runRedisStats(resolved.target, {signal: this.signal})
     await this.emit(buildReport({results: [result]}), flags)
   }

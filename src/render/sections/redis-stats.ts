@@ -43,26 +43,7 @@ function statsTables(section: SourceSection): Table[] {
   }
   const links = replicationRows(s.nodeStats)
   if (links.length > 0) tables.push({title: 'Replication', head: ['Node', 'Peer', 'Link', 'Lag'], rows: links})
-  if (s.nodeStats.length > 1) {
-    tables.push({
-      title: 'Nodes',
-      head: ['Node', 'Role', 'Used', 'Max', 'Usage', 'Policy', 'Hit rate', 'Evicted', 'Keys', 'No expiry', 'Clients', 'Replicas'],
-      rows: s.nodeStats.map((n) => [
-        n.address,
-        n.role,
-        formatBytes(n.usedBytes),
-        maxText(n.maxBytes),
-        n.memoryUsage === null ? '–' : formatPercent(n.memoryUsage),
-        n.policy ?? '–',
-        n.hitRate === null ? '–' : formatPercent(n.hitRate),
-        formatCount(n.evictedKeys),
-        formatCount(n.keys),
-        formatCount(n.withoutExpiry),
-        n.connectedClients === null ? '–' : formatCount(n.connectedClients),
-        formatCount(n.replicas),
-      ]),
-    })
-  }
+  if (s.nodeStats.length > 1) tables.push(nodesTable(s.nodeStats))
   for (const [db, kinds] of Object.entries(s.keySizes ?? {})) {
     const rows = Object.entries(kinds)
       .filter(([, buckets]) => buckets.length > 0)
@@ -70,6 +51,27 @@ function statsTables(section: SourceSection): Table[] {
     if (rows.length > 0) tables.push({title: `Key sizes (${db}, INFO keysizes)`, head: ['Kind', 'Keys from … (power-of-two buckets)'], rows})
   }
   return tables
+}
+
+/** One row per node; the policy column only when nodes differ (else the summary says it). */
+function nodesTable(nodes: readonly RedisNodeRow[]): Table {
+  const policies = new Set(nodes.map((n) => n.policy)).size > 1
+  const cells = (n: RedisNodeRow): Array<string | null> => [
+    n.address,
+    n.role,
+    formatBytes(n.usedBytes),
+    maxText(n.maxBytes),
+    n.memoryUsage === null ? '–' : formatPercent(n.memoryUsage),
+    policies ? (n.policy ?? '–') : null,
+    n.hitRate === null ? '–' : formatPercent(n.hitRate),
+    formatCount(n.evictedKeys),
+    formatCount(n.keys),
+    formatCount(n.withoutExpiry),
+    formatCount(n.replicas),
+  ]
+  const head = ['Node', 'Role', 'Used', 'Max', 'Usage', policies ? 'Policy' : null, 'Hit rate', 'Evicted', 'Keys', 'No TTL', 'Replicas']
+  const present = (row: Array<string | null>): string[] => row.filter((c): c is string => c !== null)
+  return {title: 'Nodes', head: present(head), rows: nodes.map((n) => present(cells(n)))}
 }
 
 function summaryRows(s: RedisStatsFigures): string[][] {
@@ -101,7 +103,8 @@ function summaryRows(s: RedisStatsFigures): string[][] {
 }
 
 function persistenceText(p: RedisStatsFigures['persistence']): string {
-  const rdb = `last RDB save ${p.rdbLastBgsaveStatus ?? 'unknown'}${p.rdbLastSaveTime ? ` (${p.rdbLastSaveTime})` : ''}`
+  const when = p.rdbLastSaveTime ? ` (last good one ${p.rdbLastSaveTime})` : ''
+  const rdb = p.rdbLastBgsaveStatus === 'err' ? `last RDB snapshot FAILED${when}` : `last RDB snapshot ${p.rdbLastBgsaveStatus ?? 'unknown'}${p.rdbLastSaveTime ? ` (${p.rdbLastSaveTime})` : ''}`
   const changes = p.rdbChangesSinceLastSave !== null ? `, ${formatCount(p.rdbChangesSinceLastSave)} changes since` : ''
   const aof = p.aofEnabled ? `, AOF on (last write ${p.aofLastWriteStatus ?? 'unknown'})` : ', AOF off'
   return rdb + changes + aof

@@ -238,7 +238,7 @@ export const rejectedConnections: RedisStatsCheck = (view, t) => {
   if (total === 0 || total < t.minRejectedConnections) return []
   const lines = rejecting.map((node) => {
     const {connected, maxClients, rejectedConnections: rejected} = node.clients
-    return `${node.address}: ${formatCount(rejected)} connections rejected ${since(node)}; ${connected ?? '?'} connected of maxclients ${maxClients ?? '?'}`
+    return `${node.address}: ${formatCount(rejected)} connections rejected ${since(node)}; ${connected === null ? '?' : formatCount(connected)} connected of maxclients ${maxClients === null ? '?' : formatCount(maxClients)}`
   })
   return [
     makeFinding('redis.rejected-connections', {

@@ -146,7 +146,8 @@ export function nodeRow(node: NodeStats): RedisNodeRow {
       address: r.address,
       state: r.state,
       lagSeconds: r.lagSeconds,
-      behindBytes: bytesBehind(node.replication.offset, r.offset),
+      // A replica still syncing reports offset 0: "behind" means nothing until it is online.
+      behindBytes: r.state === 'online' || r.state === null ? bytesBehind(node.replication.offset, r.offset) : null,
     })),
     rdbLastBgsaveStatus: node.persistence.rdbLastBgsaveStatus,
     aofEnabled: node.persistence.aofEnabled,
