@@ -26,8 +26,78 @@ export class HeaderParser {
   millis = 0
   /** Minutes east of UTC when the line names its zone, else NaN (wall-clock time). */
   zoneMinutes = Number.NaN
+  /** Set by the fast path: time, logger and (mostly) msgStart were not read. */
+  quick = false
+  /** The month name of the last JULI line: consecutive lines share it, so it is read once. */
+  private lastMonthText = ''
+  private lastMonthLength = -1
+  private lastMonth = -1
 
+  /**
+   * Whether the line starts an event; sets level and format. The two layouts that fill most big
+   * logs (JULI with a 3-letter month, Spring Boot) take a fast path that reads no time and leaves
+   * msgStart at -1 unless the line may be a lifecycle message: call full() for the rest.
+   */
   parse(line: string): boolean {
+    const c = line.charCodeAt(0)
+    if (c >= 48 && c <= 57) {
+      if (line.charCodeAt(2) === 45) {
+        if (this.quickJuli(line)) return true
+      } else if (line.charCodeAt(4) === 45 && this.quickBoot(line)) return true
+    }
+    return this.full(line)
+  }
+
+  /** JULI OneLineFormatter with a 3-letter month and milliseconds, at INFO or FINE*. */
+  private quickJuli(line: string): boolean {
+    juliQuiet.lastIndex = 0
+    if (!juliQuiet.test(line)) return false
+    const level: Level = line.charCodeAt(25) === 73 ? 'info' : 'debug'
+    this.quick = true
+    this.format = 'juli-oneline'
+    this.level = level
+    this.levelOnNextLine = false
+    this.msgStart = -1
+    // Tomcat's start/stop/deploy messages come from org.apache.catalina loggers on the main or
+    // Catalina-utility / ContainerBackgroundProcessor threads: one character rules out the rest.
+    const thread = line.charCodeAt(31)
+    if (level === 'info' && (thread === 109 || thread === 67)) {
+      juliCatalina.lastIndex = 30
+      if (juliCatalina.test(line)) {
+        const loggerEnd = line.indexOf(' ', juliCatalina.lastIndex)
+        this.msgStart = loggerEnd < 0 ? line.length : loggerEnd + 1
+      }
+    }
+    return true
+  }
+
+  /** Spring Boot's console pattern at INFO / DEBUG / TRACE: `… INFO 4242 --- [app] [thread] logger : message`. */
+  private quickBoot(line: string): boolean {
+    let level: Level
+    bootInfo.lastIndex = 0
+    if (bootInfo.test(line)) level = 'info'
+    else {
+      bootQuiet.lastIndex = 0
+      if (!bootQuiet.test(line)) return false
+      level = 'debug'
+    }
+    this.quick = true
+    this.format = 'spring-boot'
+    this.level = level
+    this.levelOnNextLine = false
+    this.msgStart = -1
+    if (level === 'info') {
+      // Only messages that may be a start or stop (they begin with S or C) need their start.
+      const sep = line.indexOf(' : ', bootInfo.lastIndex)
+      const first = sep < 0 ? 0 : line.charCodeAt(sep + 3)
+      if (first === 83 || first === 67) this.msgStart = sep + 3
+    }
+    return true
+  }
+
+  /** Every layout, with time, logger and message start. */
+  full(line: string): boolean {
+    this.quick = false
     const c = line.charCodeAt(0)
     if (c >= 48 && c <= 57) {
       const c2 = line.charCodeAt(2)
@@ -50,8 +120,15 @@ export class HeaderParser {
     const monthStart = p
     while (p < 10 && line.charCodeAt(p) !== 45) p++
     if (line.charCodeAt(p) !== 45) return false
-    const month = monthIndex(line, monthStart, p)
-    if (month < 0) return false
+    let month: number
+    if (p - monthStart === this.lastMonthLength && line.startsWith(this.lastMonthText, monthStart)) month = this.lastMonth
+    else {
+      month = monthIndex(line, monthStart, p)
+      if (month < 0) return false
+      this.lastMonthText = line.slice(monthStart, p)
+      this.lastMonthLength = p - monthStart
+      this.lastMonth = month
+    }
     p++
     const year = fourDigits(line, p)
     if (year < 0 || line.charCodeAt(p + 4) !== 32) return false
@@ -272,6 +349,14 @@ export class HeaderParser {
     return line.slice(start, end)
   }
 }
+
+// The fast paths: fixed layouts, no nested quantifiers (linear), matched by the regexp engine on
+// the line in place (cheaper than many charCodeAt calls on a sliced string).
+const juliQuiet = /\d\d-[A-Z][a-z][a-z]-\d{4} \d\d:\d\d:\d\d\.\d{3} (?:INFO|FINE)/y
+const bootInfo = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +INFO \d* ?--- /y
+// After `INFO [thread] ` (sticky): is the logger org.apache.catalina.…?
+const juliCatalina = /\[[^\]]*\] org\.apache\.catalina\./y
+const bootQuiet = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +(?:DEBUG|TRACE) \d* ?--- /y
 
 /** `SEVERE: message` after a SimpleFormatter header: the level, and where the message starts (or -1). */
 export function parseLevelLine(line: string): {level: Level; msgStart: number} | null {

@@ -34,10 +34,9 @@ class Pending {
   lineNo = 0
   format: FormatName | null = null
   level: Level = 'unknown'
-  wallMs = Number.NaN
+  /** Set for JSON events, whose time is not in a text header. */
   utcMs = Number.NaN
   header = ''
-  msgStart = 0
   logger = ''
   /** Message set from elsewhere than the header (SimpleFormatter level line, JSON). */
   message: string | null = null
@@ -53,13 +52,11 @@ class Pending {
   reset(): void {
     this.format = null
     this.level = 'unknown'
-    this.wallMs = Number.NaN
     this.utcMs = Number.NaN
     this.header = ''
-    this.msgStart = 0
     this.logger = ''
     this.message = null
-    this.cont.length = 0
+    if (this.cont.length > 0) this.cont.length = 0
     this.contCount = 0
     this.dropped = 0
     this.keep = false
@@ -78,6 +75,8 @@ class Pending {
 export class EventJoiner {
   readonly stats: JoinStats = {events: 0, orphanLines: 0, formats: {}}
   private readonly header = new HeaderParser()
+  /** A second parser for re-reading the header of an event being emitted. */
+  private readonly detail = new HeaderParser()
   private current: Pending | null = null
   private suspended: Pending | null = null
   private readonly free: Pending[] = []
@@ -103,6 +102,7 @@ export class EventJoiner {
   }
 
   end(): void {
+    this.countFormat(null)
     this.closeSuspended()
     if (this.current) this.emit(this.current)
     this.current = null
@@ -115,22 +115,20 @@ export class EventJoiner {
     ev.format = h.format
     ev.level = h.level
     ev.header = line
-    ev.msgStart = h.msgStart
     ev.awaitingLevel = h.levelOnNextLine
-    if (h.hasDate) {
-      const key = h.year * 10000 + h.month * 100 + h.day
-      if (key !== this.dayKey) {
-        this.dayKey = key
-        this.dayMs = Date.UTC(h.year, h.month, h.day)
-      }
-      const wall = this.dayMs + h.hour * 3_600_000 + h.minute * 60_000 + h.second * 1000 + h.millis
-      if (Number.isNaN(h.zoneMinutes)) ev.wallMs = wall
-      else ev.utcMs = wall - h.zoneMinutes * 60_000
-    }
-    if (ev.level === 'info' || ev.level === 'unknown') ev.lifecycle = lifecycleKind(line, ev.msgStart)
-    if (isProblemLevel(ev.level)) ev.logger = h.logger(line)
-    else if (h.format === 'juli-simple') ev.logger = h.logger(line)
-    this.stats.formats[h.format] = (this.stats.formats[h.format] ?? 0) + 1
+    if ((ev.level === 'info' || ev.level === 'unknown') && h.msgStart >= 0 && h.msgStart < line.length) ev.lifecycle = lifecycleKind(line, h.msgStart)
+    if (h.format === this.lastFormat) this.lastFormatRun++
+    else this.countFormat(h.format)
+  }
+
+  /** Format tallies, kept as runs: consecutive headers mostly share a format. */
+  private lastFormat: FormatName | null = null
+  private lastFormatRun = 0
+
+  private countFormat(format: FormatName | null): void {
+    if (this.lastFormat !== null) this.stats.formats[this.lastFormat] = (this.stats.formats[this.lastFormat] ?? 0) + this.lastFormatRun
+    this.lastFormat = format
+    this.lastFormatRun = format === null ? 0 : 1
   }
 
   private jsonLine(line: string, lineNo: number): void {
@@ -143,9 +141,9 @@ export class EventJoiner {
     ev.lineNo = lineNo
     ev.format = 'json'
     ev.header = line
-    ev.msgStart = line.length
     ev.message = ''
-    this.stats.formats.json = (this.stats.formats.json ?? 0) + 1
+    if (this.lastFormat === 'json') this.lastFormatRun++
+    else this.countFormat('json')
     if (!jsonWorthParsing(line)) {
       ev.level = 'info'
       return
@@ -192,6 +190,7 @@ export class EventJoiner {
       ev.lineNo = 0
       ev.header = ''
       ev.message = ''
+      ev.format = null
     }
     if (line.length === 0) return
     if (ev.awaitingLevel) {
@@ -199,8 +198,7 @@ export class EventJoiner {
       const parsed = parseLevelLine(line)
       if (parsed) {
         ev.level = parsed.level
-        ev.header = line
-        ev.msgStart = parsed.msgStart
+        ev.message = line.slice(parsed.msgStart)
         if (ev.level === 'info' || ev.level === 'unknown') ev.lifecycle = lifecycleKind(line, parsed.msgStart)
         return
       }
@@ -241,14 +239,30 @@ export class EventJoiner {
       return
     }
     let timeMs: number | null = null
+    let message = ev.message ?? ''
+    let logger = ev.logger
     if (!Number.isNaN(ev.utcMs)) timeMs = ev.utcMs
-    else if (!Number.isNaN(ev.wallMs)) timeMs = this.toUtc(ev.wallMs)
+    else if (ev.format !== null && ev.format !== 'json' && this.detail.full(ev.header)) {
+      // Time, logger and message are read again only for the few events that need them.
+      const d = this.detail
+      if (d.hasDate) {
+        const key = d.year * 10000 + d.month * 100 + d.day
+        if (key !== this.dayKey) {
+          this.dayKey = key
+          this.dayMs = Date.UTC(d.year, d.month, d.day)
+        }
+        const wall = this.dayMs + d.hour * 3_600_000 + d.minute * 60_000 + d.second * 1000 + d.millis
+        timeMs = Number.isNaN(d.zoneMinutes) ? this.toUtc(wall) : wall - d.zoneMinutes * 60_000
+      }
+      if (ev.message === null) message = ev.header.slice(d.msgStart)
+      if (!logger) logger = d.logger(ev.header)
+    }
     if (!this.sink.accept(timeMs)) {
       this.stats.events--
       this.free.push(ev)
       return
     }
-    if (ev.lifecycle) this.sink.lifecycle(ev.lifecycle, timeMs, (ev.message ?? ev.header.slice(ev.msgStart)).slice(0, 200), this.file)
+    if (ev.lifecycle) this.sink.lifecycle(ev.lifecycle, timeMs, message.slice(0, 200), this.file)
     if (problem) {
       this.sink.problem({
         file: this.file,
@@ -256,8 +270,8 @@ export class EventJoiner {
         format: ev.format,
         level: ev.level,
         timeMs,
-        logger: ev.logger,
-        message: ev.message ?? ev.header.slice(ev.msgStart),
+        logger,
+        message,
         continuation: ev.cont.slice(),
         droppedLines: ev.dropped,
       })

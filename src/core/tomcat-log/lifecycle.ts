@@ -15,10 +15,12 @@ export const lifecycleRules: ReadonlyArray<{kind: LifecycleKind; startsWith: str
 ]
 
 // First characters of the messages above: most INFO lines are ruled out by one comparison.
-const firstChars = new Set(lifecycleRules.map((r) => r.startsWith.charCodeAt(0)))
+const firstChars = new Uint8Array(128)
+for (const rule of lifecycleRules) firstChars[rule.startsWith.charCodeAt(0)] = 1
 
 export function lifecycleKind(line: string, msgStart: number): LifecycleKind | null {
-  if (!firstChars.has(line.charCodeAt(msgStart))) return null
+  const first = line.charCodeAt(msgStart)
+  if (!(first < 128 && firstChars[first] === 1)) return null
   for (const rule of lifecycleRules) {
     if (line.startsWith(rule.startsWith, msgStart) && (!rule.also || line.includes(rule.also, msgStart))) return rule.kind
   }

@@ -1,0 +1,73 @@
+// npm run bench -- tomcat-log: sessdoc tomcat-log against the seed runbook's grep and a streaming
+// event grouper in mawk, on the same deterministic ~1M-line catalina.out with planted error events.
+import {closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {generateCatalinaToFd} from '../fixtures/tomcat-log/generate.mjs'
+import {compare, measure} from './lib.mjs'
+
+const root = process.env.SESSDOC_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..')
+const lines = Number(process.env.TOMCAT_LOG_BENCH_LINES ?? 1_000_000)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
+const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-tomcat-'))
+const file = join(dir, 'catalina.out')
+
+// The hand-made alternative: a header line starts an event; WARN/ERROR events are kept whole and
+// classified on their full text when the next header comes.
+const grouper = `
+function flush() {
+  if (err) {
+    if (ev ~ /InvalidClassException|local class incompatible/) c["class-incompatible"]++
+    else if (ev ~ /NotSerializableException|Cannot serialize session attribute|DefaultSerializer requires/) c["serialization"]++
+    else if (ev ~ /OOM command not allowed|READONLY You can|NOAUTH|WRONGPASS|MISCONF|CLUSTERDOWN/) c["redis-server"]++
+    else if (ev ~ /RedisConnection|Unable to connect to Redis|Could not get a resource|CommandTimeout|Unexpected end of stream/) c["redis-connection"]++
+    else if (ev ~ /Unable to receive message through TCP channel|No session state send|Unable to serialize delta/) c["replication"]++
+    else if (ev ~ /Session already invalidated|Too many active sessions/) c["session"]++
+    else c["other"]++
+  }
+  err = 0; ev = ""
+}
+/^[0-9][0-9]-[A-Z][a-z][a-z]-[0-9][0-9][0-9][0-9] / { flush(); n++; if ($3 == "SEVERE" || $3 == "WARNING") { err = 1; ev = $0 }; if (index($0, "Server startup in")) r++; next }
+/^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T/ { flush(); n++; if ($2 == "ERROR" || $2 == "WARN") { err = 1; ev = $0 }; next }
+{ if (err) ev = ev "\\n" $0 }
+END { flush(); printf "events %d restarts %d", n, r; for (k in c) printf " %s=%d", k, c[k]; print "" }
+`
+
+try {
+  const fd = openSync(file, 'w')
+  const {truth} = generateCatalinaToFd(fd, {lines})
+  closeSync(fd)
+  const bytes = statSync(file).size
+  const awkFile = join(dir, 'group.awk')
+  writeFileSync(awkFile, grouper)
+  const awk = existsSync('/usr/bin/mawk') ? 'mawk' : 'awk'
+  const sessdoc = [process.execPath, join(root, 'bin', 'run.js'), 'tomcat-log', file, '--json', '--fail-on', 'never', '--timezone', 'UTC']
+  const seedGrep = `grep -i 'session\\|serializ\\|redis' ${file}`
+  console.log(`generated ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB; planted ${JSON.stringify(truth.byCategory)}, restarts ${truth.restarts.length}`)
+
+  // Correctness first: the counts must equal the planted truth.
+  const run = measure(sessdoc)
+  const section = JSON.parse(run.stdout).sources.tomcatLog
+  const grepLines = measure(seedGrep).stdout.split('\n').filter(Boolean).length
+  console.log(`sessdoc: ${section.events} events, byCategory ${JSON.stringify(section.byCategory)}, restarts ${section.restarts.length}, unclassified ${section.unclassified}`)
+  console.log(`${awk} grouper: ${measure([awk, '-f', awkFile, file]).stdout.trim()}`)
+  console.log(`seed grep: ${grepLines} lines returned`)
+  const agrees = Object.entries(truth.byCategory).every(([k, v]) => section.byCategory[k] === v) && section.events === truth.events && section.restarts.length === truth.restarts.length
+  if (!agrees) {
+    console.error('sessdoc disagrees with the planted truth')
+    process.exitCode = 1
+  }
+
+  compare(
+    `tomcat-log, ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB`,
+    [
+      {name: 'sessdoc tomcat-log', argv: sessdoc},
+      {name: `${awk} event grouper`, argv: [awk, '-f', awkFile, file]},
+      {name: "seed grep -i 'session\\|serializ\\|redis'", argv: seedGrep, okStatus: [0, 1]},
+    ],
+    {rounds, units: lines, unitName: 'lines'},
+  )
+} finally {
+  rmSync(dir, {recursive: true, force: true})
+}
