@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
-import {SessdocCommand} from '../lib/base-command.js'
-import {UserError} from '../lib/errors.js'
 import {checkConfig} from '../core/config/index.js'
 import {buildReport} from '../core/report/report.js'
+import {SessdocCommand} from '../lib/base-command.js'
+import {UserError} from '../lib/errors.js'
 
 export default class ConfigCheck extends SessdocCommand {
   static override summary = 'Check Apache, Tomcat and Spring configuration for sticky-session mistakes.'
@@ -13,8 +13,14 @@ export default class ConfigCheck extends SessdocCommand {
     '<%= config.bin %> config-check --apache-conf haproxy.cfg --tomcat-conf node1/server.xml --tomcat-conf node2/server.xml --app-config application.yml --json',
   ]
   static override flags = {
-    'apache-conf': Flags.string({multiple: true, description: 'httpd.conf (Includes are followed), workers.properties, nginx.conf or haproxy.cfg; the kind is detected (repeatable).'}),
-    'tomcat-conf': Flags.string({multiple: true, description: 'server.xml, context.xml or web.xml (repeatable: one server.xml per node to check every jvmRoute).'}),
+    'apache-conf': Flags.string({
+      multiple: true,
+      description: 'httpd.conf (Includes are followed), workers.properties, nginx.conf or haproxy.cfg; the kind is detected (repeatable).',
+    }),
+    'tomcat-conf': Flags.string({
+      multiple: true,
+      description: 'server.xml, context.xml or web.xml (repeatable: one server.xml per node to check every jvmRoute).',
+    }),
     'app-config': Flags.string({multiple: true, description: 'Spring Boot application.yml or application.properties (repeatable).'}),
   }
 

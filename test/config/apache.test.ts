@@ -35,20 +35,27 @@ describe('httpd Include resolution', () => {
   it('reads ProxyPass parameters, members outside <Proxy>, and the balancer-inserted route cookie', async () => {
     const {facts} = await readApacheConf(`${inc}/conf/httpd.conf`)
     const [shop, api] = facts.balancers
-    expect(shop).toMatchObject({noFailover: true, sticky: {mode: 'route-suffix', cookie: 'JSESSIONID', urlParameter: 'jsessionid', line: 5}})
+    expect(shop).toMatchObject({
+      noFailover: true,
+      sticky: {mode: 'route-suffix', cookie: 'JSESSIONID', urlParameter: 'jsessionid', line: 5},
+    })
     expect(shop!.members.map((m) => [m.target, m.route])).toEqual([
       ['ajp://10.0.1.11:8009', 'node1'],
       ['ajp://10.0.1.12:8009', 'node2'],
     ])
     expect(api!.sticky).toMatchObject({mode: 'balancer-cookie', cookie: 'ROUTEID'})
     expect(api!.members.map((m) => m.route)).toEqual(['1', '2', '3'])
-    expect(facts.logFormats).toEqual([{nickname: 'withcookies', format: '%h %t "%r" %>s "%{Cookie}i"', file: `${inc}/conf.d/01-logs.conf`, line: 1}])
+    expect(facts.logFormats).toEqual([
+      {nickname: 'withcookies', format: '%h %t "%r" %>s "%{Cookie}i"', file: `${inc}/conf.d/01-logs.conf`, line: 1},
+    ])
   })
 
   it('a missing main file is one error naming it', async () => {
     const {files, errors} = await readApacheConf('fixtures/config/nope/httpd.conf')
     expect(files).toEqual([])
-    expect(errors).toEqual([{input: 'fixtures/config/nope/httpd.conf', message: 'fixtures/config/nope/httpd.conf does not exist: check the path'}])
+    expect(errors).toEqual([
+      {input: 'fixtures/config/nope/httpd.conf', message: 'fixtures/config/nope/httpd.conf does not exist: check the path'},
+    ])
   })
 
   it('malformed httpd config: each problem with file:line, and what could be read still counts', async () => {
@@ -69,7 +76,10 @@ describe('httpd tokens', () => {
   it.each([
     ['BalancerMember http://a:8080 route=n1', ['BalancerMember', 'http://a:8080', 'route=n1']],
     ['LogFormat "%h \\"%r\\"" common', ['LogFormat', '%h "%r"', 'common']],
-    ["Header add Set-Cookie 'ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/'", ['Header', 'add', 'Set-Cookie', 'ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/']],
+    [
+      "Header add Set-Cookie 'ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/'",
+      ['Header', 'add', 'Set-Cookie', 'ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/'],
+    ],
     ['  ProxySet   lbmethod=bytraffic  ', ['ProxySet', 'lbmethod=bytraffic']],
   ])('splits %s', (line, words) => {
     expect(splitWords(line).words).toEqual(words)

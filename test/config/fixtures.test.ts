@@ -52,7 +52,8 @@ describe('config fixture trees', () => {
   })
 
   it('points at the exact lines of the planted mistakes', async () => {
-    const lines = async (tree: string): Promise<string[]> => (await checkConfig(treeOptions(tree))).findings[0]!.evidence.locations as string[]
+    const lines = async (tree: string): Promise<string[]> =>
+      (await checkConfig(treeOptions(tree))).findings[0]!.evidence.locations as string[]
     expect(await lines('jvmroute-mismatch')).toEqual([
       'fixtures/config/jvmroute-mismatch/tomcat/node2/server.xml:11',
       'fixtures/config/jvmroute-mismatch/httpd/conf.d/shop.conf:6',

@@ -41,7 +41,8 @@ describe('relaxed binding', () => {
 
 describe('application.yml', () => {
   it('flattens documents to dotted keys with the line of each key; lists joined', () => {
-    const text = 'server:\n  servlet:\n    session:\n      timeout: 30m\n      tracking-modes:\n        - cookie\n---\nspring:\n  session:\n    store-type: redis\n'
+    const text =
+      'server:\n  servlet:\n    session:\n      timeout: 30m\n      tracking-modes:\n        - cookie\n---\nspring:\n  session:\n    store-type: redis\n'
     const {properties, errors} = yamlProperties(text, 'a.yml')
     expect(errors).toEqual([])
     expect(properties.map((p) => [p.key, p.value, p.line])).toEqual([
@@ -58,8 +59,8 @@ describe('application.yml', () => {
     expect(properties.find((p) => p.key === 'server.servlet.session.timeout')?.value).toBe('1m')
   })
 
-  it('resolves ${NAME:default} placeholders to their default', () => {
-    const {properties} = yamlProperties('server:\n  servlet:\n    session:\n      timeout: ${SESSION_TIMEOUT:45m}\n', 'a.yml')
+  it('resolves placeholders with a default (NAME:default) to their default', () => {
+    const {properties} = yamlProperties(`server:\n  servlet:\n    session:\n      timeout: $\{SESSION_TIMEOUT:45m}\n`, 'a.yml')
     expect(properties[0]!.value).toBe('45m')
   })
 })
@@ -122,7 +123,8 @@ describe('Spring facts', () => {
 
   it('reads cookie flags in any relaxed spelling and the forwarded-header settings', () => {
     const facts = emptyAppFacts()
-    const text = 'server.servlet.session.cookie.httpOnly=false\nserver.servlet.session.cookie.SECURE=true\nserver.servlet.session.cookie.same_site=strict\nserver.forward-headers-strategy=native\n'
+    const text =
+      'server.servlet.session.cookie.httpOnly=false\nserver.servlet.session.cookie.SECURE=true\nserver.servlet.session.cookie.same_site=strict\nserver.forward-headers-strategy=native\n'
     springFacts(propertiesFile(text, 'a').properties, 'a', facts, [])
     expect(facts.httpOnly.map((h) => h.value)).toEqual([false])
     expect(facts.secure.map((h) => h.value)).toEqual([true])

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {sessionStore} from '../../src/core/config/model.js'
 import {classifyManager, readTomcatXml} from '../../src/core/config/tomcat.js'
-import {emptyAppFacts, type AppFacts} from '../../src/core/config/types.js'
+import {type AppFacts, emptyAppFacts} from '../../src/core/config/types.js'
 
 function read(text: string, file = 'server.xml'): {facts: AppFacts; kind: string; errors: string[]} {
   const facts = emptyAppFacts()
@@ -22,7 +22,9 @@ describe('Tomcat XML', () => {
   })
 
   it('a Manager inside the Cluster without className is a DeltaManager; BackupManager is replication', () => {
-    const {facts} = read('<Server><Engine jvmRoute="a"><Cluster><Manager className="org.apache.catalina.ha.session.BackupManager"/></Cluster></Engine></Server>')
+    const {facts} = read(
+      '<Server><Engine jvmRoute="a"><Cluster><Manager className="org.apache.catalina.ha.session.BackupManager"/></Cluster></Engine></Server>',
+    )
     expect(facts.managers.map((m) => m.kind)).toEqual(['backup'])
     expect(sessionStore(facts.storeHints).store).toBe('replication')
   })
@@ -77,19 +79,29 @@ describe('Tomcat XML', () => {
   })
 
   it('Spring Security XML: session-fixation-protection="none"', () => {
-    const {facts, kind} = read('<beans:beans>\n<http>\n<session-management session-fixation-protection="none"/>\n</http>\n</beans:beans>', 'security.xml')
+    const {facts, kind} = read(
+      '<beans:beans>\n<http>\n<session-management session-fixation-protection="none"/>\n</http>\n</beans:beans>',
+      'security.xml',
+    )
     expect(kind).toBe('xml')
     expect(facts.fixationOff).toEqual([{value: '<session-management session-fixation-protection="none">', file: 'security.xml', line: 3}])
   })
 
   it('every connector secure: the container marks cookies Secure itself', () => {
-    expect(read('<Server><Connector port="8443" SSLEnabled="true"/><Connector port="8009" secure="true" scheme="https"/></Server>').facts.secureTransport).toHaveLength(1)
-    expect(read('<Server><Connector port="8443" SSLEnabled="true"/><Connector port="8080"/></Server>').facts.secureTransport).toHaveLength(0)
+    expect(
+      read('<Server><Connector port="8443" SSLEnabled="true"/><Connector port="8009" secure="true" scheme="https"/></Server>').facts
+        .secureTransport,
+    ).toHaveLength(1)
+    expect(read('<Server><Connector port="8443" SSLEnabled="true"/><Connector port="8080"/></Server>').facts.secureTransport).toHaveLength(
+      0,
+    )
   })
 
   it('malformed server.xml: errors with file:line, and the jvmRoute is still read', () => {
     const {facts, errors} = read('<Server>\n<Connector port="8080">\n<Engine jvmRoute="n1">\n</Engine>\n</Server>')
-    expect(errors).toEqual(['server.xml:5: malformed XML: closing tag </Server> does not match <Connector> opened at line 2 (fix it there; the rest was checked)'])
+    expect(errors).toEqual([
+      'server.xml:5: malformed XML: closing tag </Server> does not match <Connector> opened at line 2 (fix it there; the rest was checked)',
+    ])
     expect(facts.jvmRoutes.map((r) => r.value)).toEqual(['n1'])
   })
 })

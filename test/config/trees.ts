@@ -7,8 +7,14 @@ export function treeOptions(name: string): ConfigCheckOptions {
   const tomcatDir = `${root}/tomcat`
   const tomcat = existsSync(tomcatDir)
     ? [
-        ...readdirSync(tomcatDir).filter((f) => f.endsWith('.xml')).sort().map((f) => `${tomcatDir}/${f}`),
-        ...readdirSync(tomcatDir).filter((f) => f.startsWith('node')).sort().map((f) => `${tomcatDir}/${f}/server.xml`),
+        ...readdirSync(tomcatDir)
+          .filter((f) => f.endsWith('.xml'))
+          .sort()
+          .map((f) => `${tomcatDir}/${f}`),
+        ...readdirSync(tomcatDir)
+          .filter((f) => f.startsWith('node'))
+          .sort()
+          .map((f) => `${tomcatDir}/${f}/server.xml`),
       ]
     : []
   const app = `${root}/app/application.yml`

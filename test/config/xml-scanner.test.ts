@@ -29,12 +29,30 @@ describe('XML scanner', () => {
   it.each([
     ['<a><b></a>', [{line: 1, message: 'closing tag </a> does not match <b> opened at line 1'}]],
     ['<a>\n</b>\n</a>', [{line: 2, message: 'closing tag </b> has no matching opening tag'}]],
-    ['<a>\n<!-- open', [{line: 2, message: 'comment is never closed (missing -->)'}, {line: 1, message: '<a> is never closed'}]],
+    [
+      '<a>\n<!-- open',
+      [
+        {line: 2, message: 'comment is never closed (missing -->)'},
+        {line: 1, message: '<a> is never closed'},
+      ],
+    ],
     ['<a x=1/>', [{line: 1, message: 'value of attribute x of <a> is not quoted'}]],
-    ['<a x="1>', [{line: 1, message: 'value of attribute x of <a> is never closed (missing ")'}, {line: 1, message: '<a> is never closed'}]],
+    [
+      '<a x="1>',
+      [
+        {line: 1, message: 'value of attribute x of <a> is never closed (missing ")'},
+        {line: 1, message: '<a> is never closed'},
+      ],
+    ],
     ['', [{line: 1, message: 'no XML element found'}]],
     ['<a/><b/>', [{line: 1, message: 'a second root element <b>'}]],
-    ['<a>\n<![CDATA[ x', [{line: 2, message: 'CDATA section is never closed (missing ]]>)'}, {line: 1, message: '<a> is never closed'}]],
+    [
+      '<a>\n<![CDATA[ x',
+      [
+        {line: 2, message: 'CDATA section is never closed (missing ]]>)'},
+        {line: 1, message: '<a> is never closed'},
+      ],
+    ],
   ])('malformed %j', (text, problems) => {
     expect(parseXml(text).problems).toEqual(problems)
   })
@@ -45,12 +63,15 @@ describe('XML scanner', () => {
 
   it('never throws and reports lines inside the text, whatever the input', () => {
     fc.assert(
-      fc.property(fc.string({unit: fc.constantFrom('<', '>', '/', '!', '-', '?', '[', ']', '"', "'", '=', 'a', 'b', ' ', '\n', '&', ';', 'C', 'D')}), (text) => {
-        const doc = parseXml(text)
-        const lines = text.split('\n').length
-        for (const p of doc.problems) expect(p.line).toBeGreaterThanOrEqual(1)
-        for (const p of doc.problems) expect(p.line).toBeLessThanOrEqual(lines)
-      }),
+      fc.property(
+        fc.string({unit: fc.constantFrom('<', '>', '/', '!', '-', '?', '[', ']', '"', "'", '=', 'a', 'b', ' ', '\n', '&', ';', 'C', 'D')}),
+        (text) => {
+          const doc = parseXml(text)
+          const lines = text.split('\n').length
+          for (const p of doc.problems) expect(p.line).toBeGreaterThanOrEqual(1)
+          for (const p of doc.problems) expect(p.line).toBeLessThanOrEqual(lines)
+        },
+      ),
       {numRuns: 500},
     )
   })
@@ -62,13 +83,15 @@ describe('XML scanner', () => {
     node: fc.record({
       name,
       attrs: fc.dictionary(fc.constantFrom('className', 'jvmRoute', 'k'), attrValue, {maxKeys: 3}),
-      children: fc.oneof({maxDepth: 3, depthSize: 'small'}, fc.constant([]), fc.array(tie('node'), {maxLength: 3})),
+      children: fc.oneof({maxDepth: 3, depthSize: 'small'}, fc.constant<Tree[]>([]), fc.array(tie('node'), {maxLength: 3})),
     }),
   })).node
 
-  const escape = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')
+  const escapeXml = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')
   const serialize = (t: Tree, depth: number): string => {
-    const attrs = Object.entries(t.attrs).map(([k, v]) => ` ${k}="${escape(v)}"`).join('')
+    const attrs = Object.entries(t.attrs)
+      .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
+      .join('')
     const pad = '  '.repeat(depth)
     if (t.children.length === 0) return `${pad}<${t.name}${attrs}/>\n`
     return `${pad}<${t.name}${attrs}>\n${t.children.map((c) => serialize(c, depth + 1)).join('')}${pad}</${t.name}>\n`

@@ -1,9 +1,9 @@
 import {basename, dirname, isAbsolute, join, resolve} from 'node:path'
 import type {InputError} from '../report/types.js'
-import {apacheDirectives, keyValues, type Directive} from './apache-tokens.js'
+import {apacheDirectives, type Directive, keyValues} from './apache-tokens.js'
 import {displayPath, filesForPattern, readText} from './files.js'
 import {parseWorkersProperties} from './mod-jk.js'
-import {emptyBalancerFacts, parseError, type Balancer, type BalancerFacts, type ParsedFile, type ReadOutcome, type Where} from './types.js'
+import {type Balancer, type BalancerFacts, emptyBalancerFacts, type ParsedFile, parseError, type ReadOutcome, type Where} from './types.js'
 
 const maxIncludeDepth = 16
 
@@ -52,11 +52,20 @@ export async function readApacheConf(path: string): Promise<ReadOutcome<Balancer
 async function readFileInto(ctx: Context, file: string, chain: string[], includedFrom: Where | undefined): Promise<void> {
   const shown = displayPath(file)
   if (chain.includes(file)) {
-    ctx.errors.push(parseError(includedFrom?.file ?? shown, includedFrom?.line ?? 1, `Include loops back to ${shown}`, 'remove the circular Include'))
+    ctx.errors.push(
+      parseError(includedFrom?.file ?? shown, includedFrom?.line ?? 1, `Include loops back to ${shown}`, 'remove the circular Include'),
+    )
     return
   }
   if (chain.length > maxIncludeDepth) {
-    ctx.errors.push(parseError(includedFrom?.file ?? shown, includedFrom?.line ?? 1, `Includes nested deeper than ${maxIncludeDepth} levels`, 'check for an Include loop'))
+    ctx.errors.push(
+      parseError(
+        includedFrom?.file ?? shown,
+        includedFrom?.line ?? 1,
+        `Includes nested deeper than ${maxIncludeDepth} levels`,
+        'check for an Include loop',
+      ),
+    )
     return
   }
   const read = await readText(file)
@@ -94,7 +103,8 @@ async function interpret(ctx: Context, directives: Directive[], file: string, ch
     if (d.section === 'close') {
       const open = sections.pop()
       if (!open) ctx.errors.push(parseError(file, d.line, `</${d.name}> closes no open section`))
-      else if (open.name !== name) ctx.errors.push(parseError(file, d.line, `</${d.name}> closes <${open.written}> opened at line ${open.line}`))
+      else if (open.name !== name)
+        ctx.errors.push(parseError(file, d.line, `</${d.name}> closes <${open.written}> opened at line ${open.line}`))
       continue
     }
     const proxySection = [...sections].reverse().find((s) => (s.name === 'proxy' || s.name === 'proxymatch') && isBalancerUrl(s.arg))
@@ -135,7 +145,9 @@ async function interpret(ctx: Context, directives: Directive[], file: string, ch
 }
 
 function substitute(value: string, defines: Map<string, string>): string {
-  return value.includes('${') ? value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => defines.get(name) ?? process.env[name] ?? whole) : value
+  return value.includes('${')
+    ? value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => defines.get(name) ?? process.env[name] ?? whole)
+    : value
 }
 
 function isBalancerUrl(value: string | undefined): boolean {
@@ -143,7 +155,10 @@ function isBalancerUrl(value: string | undefined): boolean {
 }
 
 function balancerName(url: string): string {
-  return url.replace(/^balancer:\/\//i, '').replace(/\/.*$/, '').toLowerCase()
+  return url
+    .replace(/^balancer:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase()
 }
 
 function balancerFor(ctx: Context, url: string, where: Where): Balancer {
@@ -164,7 +179,14 @@ function memberDirective(ctx: Context, args: string[], section: Section | undefi
     rest = args.slice(1)
   }
   if (!url) {
-    ctx.errors.push(parseError(where.file, where.line, 'BalancerMember outside <Proxy balancer://…> names no balancer', 'put it inside the <Proxy> section or name the balancer first'))
+    ctx.errors.push(
+      parseError(
+        where.file,
+        where.line,
+        'BalancerMember outside <Proxy balancer://…> names no balancer',
+        'put it inside the <Proxy> section or name the balancer first',
+      ),
+    )
     return
   }
   const balancer = balancerFor(ctx, url, where)
@@ -232,7 +254,14 @@ async function include(ctx: Context, pattern: string, optional: boolean, where: 
   }
   if (!optional) {
     const root = ctx.serverRoot ? `ServerRoot ${ctx.serverRoot}` : `no ServerRoot; looked in ${displayPath(ctx.treeRoot)}`
-    ctx.errors.push(parseError(where.file, where.line, `Include ${pattern} matches no file (${root})`, 'copy the included files beside the config, or use IncludeOptional'))
+    ctx.errors.push(
+      parseError(
+        where.file,
+        where.line,
+        `Include ${pattern} matches no file (${root})`,
+        'copy the included files beside the config, or use IncludeOptional',
+      ),
+    )
   }
 }
 

@@ -1,6 +1,6 @@
 import {makeFinding} from '../report/report.js'
 import type {Finding} from '../report/types.js'
-import {appSideRead, describeStoreEvidence, isUnresolved, type ConfigModel} from './model.js'
+import {appSideRead, type ConfigModel, describeStoreEvidence, isUnresolved} from './model.js'
 import {at, type Balancer, type Where} from './types.js'
 
 export type ConfigCheck = (model: ConfigModel) => Finding[]
@@ -8,14 +8,15 @@ export type ConfigCheck = (model: ConfigModel) => Finding[]
 const sharedStores = new Set(['redis', 'replication', 'shared'])
 
 function describeBalancer(b: Balancer): string {
-  const label = b.kind === 'mod_proxy' ? `balancer://${b.name}` : b.kind === 'mod_jk' ? `mod_jk worker ${b.name}` : b.kind === 'nginx' ? `nginx upstream ${b.name}` : `HAProxy backend ${b.name}`
+  const label =
+    b.kind === 'mod_proxy'
+      ? `balancer://${b.name}`
+      : b.kind === 'mod_jk'
+        ? `mod_jk worker ${b.name}`
+        : b.kind === 'nginx'
+          ? `nginx upstream ${b.name}`
+          : `HAProxy backend ${b.name}`
   return `${label} (${at(b)})`
-}
-
-function stickyLabel(b: Balancer): string {
-  if (!b.sticky) return 'none'
-  const s = b.sticky
-  return s.cookie ? `${s.cookie}${s.urlParameter ? `|${s.urlParameter}` : ''}` : s.mode
 }
 
 /** Balancers that route on the jvmRoute suffix of the session id: their routes must equal jvmRoute values. */
@@ -46,7 +47,9 @@ export const jvmRouteMismatch: ConfigCheck = (model) => {
   for (const jvm of resolved) {
     if (routes.has(jvm.value)) continue
     const near = [...routes].find((r) => r.toLowerCase() === jvm.value.toLowerCase())
-    problems.push(`jvmRoute "${jvm.value}" at ${at(jvm)} is no balancer route (routes: ${routeList})${near ? `; "${near}" differs only in case, and routes are compared exactly` : ''}`)
+    problems.push(
+      `jvmRoute "${jvm.value}" at ${at(jvm)} is no balancer route (routes: ${routeList})${near ? `; "${near}" differs only in case, and routes are compared exactly` : ''}`,
+    )
     locations.push(at(jvm))
   }
   for (const engine of app.enginesWithoutRoute) {
@@ -71,8 +74,10 @@ export const jvmRouteMismatch: ConfigCheck = (model) => {
   }
   if (problems.length === 0) return []
   const notes: string[] = []
-  if (unresolved.length > 0) notes.push(`jvmRoute set from a property (${unresolved.map((r) => `${r.value} at ${at(r)}`).join(', ')}) was not checked`)
-  if (engines > 0 && !routesChecked && unresolved.length === 0) notes.push(`balancer routes were not checked against jvmRoute: only ${engines} Tomcat config(s) given for more members`)
+  if (unresolved.length > 0)
+    notes.push(`jvmRoute set from a property (${unresolved.map((r) => `${r.value} at ${at(r)}`).join(', ')}) was not checked`)
+  if (engines > 0 && !routesChecked && unresolved.length === 0)
+    notes.push(`balancer routes were not checked against jvmRoute: only ${engines} Tomcat config(s) given for more members`)
   return [
     makeFinding('config.jvmroute-mismatch', {
       detail: [...problems, ...notes].join('\n'),
@@ -88,7 +93,8 @@ export const stickyCookieMismatch: ConfigCheck = (model) => {
   for (const b of model.balancer.balancers) {
     const sticky = b.sticky
     if (!sticky?.cookie || (sticky.mode !== 'route-suffix' && sticky.mode !== 'cookie-value')) continue
-    const same = (name: string): boolean => (sticky.cookieCaseInsensitive ? name.toLowerCase() === sticky.cookie!.toLowerCase() : name === sticky.cookie)
+    const same = (name: string): boolean =>
+      sticky.cookieCaseInsensitive ? name.toLowerCase() === sticky.cookie!.toLowerCase() : name === sticky.cookie
     if (names.some(same)) continue
     const caseOnly = names.find((n) => n.toLowerCase() === sticky.cookie!.toLowerCase())
     const appSide = model.appCookies.map((c) => `${c.name} (${c.from})`).join(', ')
@@ -99,9 +105,18 @@ export const stickyCookieMismatch: ConfigCheck = (model) => {
         detail:
           `${describeBalancer(b)} sticks on the cookie ${sticky.cookie} (${at(sticky)}), but the app sets ${appSide}.` +
           (caseOnly ? ` The names differ only in case; cookie names are compared exactly.` : '') +
-          (shared ? ` Sessions are shared (${model.store}), so this costs locality, not logins.` : ' Requests are spread as if there were no stickiness.'),
-        evidence: {balancer: b.name, stickyCookie: sticky.cookie, appCookies: names, locations: [at(sticky), ...model.appCookies.map((c) => c.from).filter((f) => /:\d+$/.test(f))]},
-        actions: [`Set the balancer's sticky cookie to ${names[0]}${b.kind === 'mod_proxy' ? ` (stickysession=${names[0]}|${names[0]!.toLowerCase()})` : ''}, or name the cookie ${sticky.cookie} in the app`],
+          (shared
+            ? ` Sessions are shared (${model.store}), so this costs locality, not logins.`
+            : ' Requests are spread as if there were no stickiness.'),
+        evidence: {
+          balancer: b.name,
+          stickyCookie: sticky.cookie,
+          appCookies: names,
+          locations: [at(sticky), ...model.appCookies.map((c) => c.from).filter((f) => /:\d+$/.test(f))],
+        },
+        actions: [
+          `Set the balancer's sticky cookie to ${names[0]}${b.kind === 'mod_proxy' ? ` (stickysession=${names[0]}|${names[0]!.toLowerCase()})` : ''}, or name the cookie ${sticky.cookie} in the app`,
+        ],
       }),
     )
   }
@@ -181,7 +196,9 @@ export const urlSessionTracking: ConfigCheck = (model) => {
   if (withUrl.length > 0) {
     return [
       makeFinding('config.url-session-tracking', {
-        detail: withUrl.map((t) => `tracking modes ${t.value.join(', ')} at ${at(t)} include URL: session ids are written into links as ;jsessionid`).join('\n'),
+        detail: withUrl
+          .map((t) => `tracking modes ${t.value.join(', ')} at ${at(t)} include URL: session ids are written into links as ;jsessionid`)
+          .join('\n'),
         evidence: {trackingModes: withUrl.map((t) => t.value), locations: withUrl.map(at)},
       }),
     ]
@@ -204,7 +221,8 @@ export const sessionTimeout: ConfigCheck = (model) => {
   const bad = model.app.timeouts.filter((t) => t.value <= 0 || t.value < minTimeoutSeconds || t.value > maxTimeoutSeconds)
   for (const t of bad) {
     if (t.value <= 0) lines.push(`session timeout ${t.value} at ${at(t)}: sessions never expire and pile up in memory or the store`)
-    else if (t.value < minTimeoutSeconds) lines.push(`session timeout ${formatSeconds(t.value)} at ${at(t)}: users idle that long are logged out`)
+    else if (t.value < minTimeoutSeconds)
+      lines.push(`session timeout ${formatSeconds(t.value)} at ${at(t)}: users idle that long are logged out`)
     else lines.push(`session timeout ${formatSeconds(t.value)} at ${at(t)}: sessions live more than a day`)
   }
   if (bad.length === 0) return []
@@ -237,13 +255,28 @@ export const noFailoverPath: ConfigCheck = (model) => {
     makeFinding('config.no-failover-path', {
       detail:
         `${sticky.map(describeBalancer).join(', ')} stick sessions to one node, and sessions live only in that node (${evidence}): when a node restarts or fails, its users are logged out.` +
-        (noFailover.length > 0 ? ` With nofailover / sticky_session_force on ${noFailover.map((b) => b.name).join(', ')}, they get errors instead until it is back.` : ''),
-      evidence: {balancers: sticky.map((b) => b.name), sessionStore: model.store, locations: [...sticky.map((b) => at(b.sticky!)), ...model.storeEvidence.map(at)]},
+        (noFailover.length > 0
+          ? ` With nofailover / sticky_session_force on ${noFailover.map((b) => b.name).join(', ')}, they get errors instead until it is back.`
+          : ''),
+      evidence: {
+        balancers: sticky.map((b) => b.name),
+        sessionStore: model.store,
+        locations: [...sticky.map((b) => at(b.sticky!)), ...model.storeEvidence.map(at)],
+      },
     }),
   ]
 }
 
-export const allChecks: ConfigCheck[] = [jvmRouteMismatch, stickyCookieMismatch, noSticky, cookieFlags, urlSessionTracking, sessionTimeout, sessionFixation, noFailoverPath]
+export const allChecks: ConfigCheck[] = [
+  jvmRouteMismatch,
+  stickyCookieMismatch,
+  noSticky,
+  cookieFlags,
+  urlSessionTracking,
+  sessionTimeout,
+  sessionFixation,
+  noFailoverPath,
+]
 
 export function runChecks(model: ConfigModel): Finding[] {
   return allChecks.flatMap((check) => check(model))

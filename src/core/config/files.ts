@@ -47,4 +47,3 @@ export async function filesForPattern(pattern: string): Promise<string[]> {
   const matches = await glob(rest, {cwd: base, absolute: true, onlyFiles: true, dot: false, expandDirectories: false})
   return matches.sort()
 }
-

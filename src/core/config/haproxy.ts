@@ -1,8 +1,23 @@
 import type {InputError} from '../report/types.js'
 import {splitWords} from './apache-tokens.js'
-import {parseError, type Balancer, type Sticky} from './types.js'
+import {type Balancer, parseError, type Sticky} from './types.js'
 
-const sectionKeywords = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'peers', 'resolvers', 'userlist', 'mailers', 'program', 'http-errors', 'ring', 'cache', 'fcgi-app'])
+const sectionKeywords = new Set([
+  'global',
+  'defaults',
+  'frontend',
+  'backend',
+  'listen',
+  'peers',
+  'resolvers',
+  'userlist',
+  'mailers',
+  'program',
+  'http-errors',
+  'ring',
+  'cache',
+  'fcgi-app',
+])
 
 /**
  * Reads HAProxy backends (and listen sections): `server` lines with their `cookie` values, and

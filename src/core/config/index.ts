@@ -1,5 +1,5 @@
 import {basename} from 'node:path'
-import {scrubText, type RedactOptions} from '../redact.js'
+import {type RedactOptions, scrubText} from '../redact.js'
 import type {InputError, SourceResult} from '../report/types.js'
 import {readApacheConf} from './apache.js'
 import {runChecks} from './checks.js'
@@ -8,10 +8,18 @@ import {parseHaproxy} from './haproxy.js'
 import {parseWorkersProperties} from './mod-jk.js'
 import {buildModel} from './model.js'
 import {readNginxConf} from './nginx.js'
-import {configSection, type ConfigSection} from './section.js'
+import {type ConfigSection, configSection} from './section.js'
 import {propertiesFile, springFacts, springKind, yamlProperties} from './spring.js'
 import {readTomcatXml} from './tomcat.js'
-import {emptyAppFacts, emptyBalancerFacts, type AppFacts, type BalancerFacts, type ConfigKind, type ParsedFile, type ReadOutcome} from './types.js'
+import {
+  type AppFacts,
+  type BalancerFacts,
+  type ConfigKind,
+  emptyAppFacts,
+  emptyBalancerFacts,
+  type ParsedFile,
+  type ReadOutcome,
+} from './types.js'
 
 export interface ConfigCheckOptions {
   /** httpd.conf (Includes followed), workers.properties, nginx.conf or haproxy.cfg; the kind is detected. */
@@ -60,7 +68,10 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<SourceRe
     readSpring(read.text, shown, path, app, files, errors)
   }
 
-  const redactedErrors = [...new Map(errors.map((e) => [e.message, e])).values()].map((e) => ({input: e.input, message: scrubText(e.message, options.redact)}))
+  const redactedErrors = [...new Map(errors.map((e) => [e.message, e])).values()].map((e) => ({
+    input: e.input,
+    message: scrubText(e.message, options.redact),
+  }))
   if (files.length === 0) {
     const reason =
       inputs.length === 0
@@ -92,7 +103,8 @@ export type BalancerConfigKind = 'httpd' | 'workers.properties' | 'nginx' | 'hap
 /** Tells httpd, workers.properties, nginx and HAProxy configs apart by name and content. */
 export function detectBalancerKind(path: string, text: string): BalancerConfigKind {
   const name = basename(path).toLowerCase()
-  if (name.endsWith('.properties') || /^\s*worker\.[\w-]+\.[\w.-]+\s*=/m.test(text) || /^\s*worker\.list\s*=/m.test(text)) return 'workers.properties'
+  if (name.endsWith('.properties') || /^\s*worker\.[\w-]+\.[\w.-]+\s*=/m.test(text) || /^\s*worker\.list\s*=/m.test(text))
+    return 'workers.properties'
   if (name.startsWith('haproxy') || /^(backend|frontend|listen|defaults)(\s|$)/m.test(text)) return 'haproxy'
   if (name.startsWith('nginx') || /^\s*(upstream|http|events|server)\s+[^;{]*\{|^\s*(http|events)\s*\{/m.test(text)) return 'nginx'
   return 'httpd'
@@ -129,7 +141,9 @@ export async function knownRoutesFromApacheConf(paths: readonly string[]): Promi
     errors.push(...outcome.errors)
   }
   const routes = [...new Set(facts.balancers.flatMap((b) => b.members.map((m) => m.route).filter((r): r is string => !!r)))].sort()
-  const stickyCookie = facts.balancers.find((b) => b.sticky?.cookie && b.sticky.mode !== 'balancer-cookie')?.sticky?.cookie ?? facts.balancers.find((b) => b.sticky?.cookie)?.sticky?.cookie
+  const stickyCookie =
+    facts.balancers.find((b) => b.sticky?.cookie && b.sticky.mode !== 'balancer-cookie')?.sticky?.cookie ??
+    facts.balancers.find((b) => b.sticky?.cookie)?.sticky?.cookie
   const logFormats: Record<string, string> = {}
   for (const f of facts.logFormats) logFormats[f.nickname] = f.format
   return {routes, stickyCookie, logFormats, errors}

@@ -1,5 +1,5 @@
 import type {InputError} from '../report/types.js'
-import {parseError, type Balancer, type Located} from './types.js'
+import {type Balancer, type Located, parseError} from './types.js'
 
 /** Properties whose repeated lines add to the list instead of replacing it. */
 const listProperties = new Set(['worker.list', 'balance_workers', 'balanced_workers'])
@@ -47,7 +47,12 @@ export function parseWorkersProperties(text: string, file: string): {balancers: 
       const route = workerProp(member, 'route') ?? workerProp(member, 'jvm_route')
       const host = workerProp(member, 'host')?.value ?? 'localhost'
       const port = workerProp(member, 'port')?.value ?? '8009'
-      balancer.members.push({target: `ajp://${host}:${port}`, route: route?.value ?? member, file, line: (route ?? membersProp)?.line ?? type.line})
+      balancer.members.push({
+        target: `ajp://${host}:${port}`,
+        route: route?.value ?? member,
+        file,
+        line: (route ?? membersProp)?.line ?? type.line,
+      })
     }
     const sticky = workerProp(worker, 'sticky_session')
     const force = workerProp(worker, 'sticky_session_force')

@@ -21,7 +21,15 @@ export function appSideRead(kinds: Set<ConfigKind>): boolean {
 export function buildModel(balancer: BalancerFacts, app: AppFacts, kinds: Set<ConfigKind>): ConfigModel {
   const {store, evidence} = sessionStore(app.storeHints)
   const springSession = app.storeHints.some((h) => h.springSession)
-  return {balancer, app, kinds, store, storeEvidence: evidence, springSession, appCookies: appCookies(app.cookieNames, springSession, kinds)}
+  return {
+    balancer,
+    app,
+    kinds,
+    store,
+    storeEvidence: evidence,
+    springSession,
+    appCookies: appCookies(app.cookieNames, springSession, kinds),
+  }
 }
 
 /**

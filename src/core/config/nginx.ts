@@ -1,7 +1,16 @@
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import type {InputError} from '../report/types.js'
 import {displayPath, filesForPattern, readText} from './files.js'
-import {emptyBalancerFacts, parseError, type Balancer, type BalancerFacts, type ParsedFile, type ReadOutcome, type Sticky, type Where} from './types.js'
+import {
+  type Balancer,
+  type BalancerFacts,
+  emptyBalancerFacts,
+  type ParsedFile,
+  parseError,
+  type ReadOutcome,
+  type Sticky,
+  type Where,
+} from './types.js'
 
 interface NginxDirective {
   name: string
@@ -104,7 +113,8 @@ export async function readNginxConf(path: string): Promise<ReadOutcome<BalancerF
         if (d.name === 'include' && d.args[0] && depth < 16) {
           const pattern = isAbsolute(d.args[0]) ? d.args[0] : join(prefix, d.args[0])
           const matches = await filesForPattern(pattern)
-          if (matches.length === 0 && !/[*?[]/.test(d.args[0])) errors.push(parseError(shown, d.line, `include ${d.args[0]} not found`, 'copy the included file beside nginx.conf'))
+          if (matches.length === 0 && !/[*?[]/.test(d.args[0]))
+            errors.push(parseError(shown, d.line, `include ${d.args[0]} not found`, 'copy the included file beside nginx.conf'))
           for (const match of matches) await visit(match, {file: shown, line: d.line}, depth + 1)
         } else if (d.name === 'map' && d.args.length >= 2) {
           const cookie = /^\$cookie_(.+)$/.exec(d.args[0]!)
@@ -128,7 +138,8 @@ function upstreamBalancer(upstream: NginxDirective, file: string, cookieVariable
     const where = {file, line: d.line}
     if (d.name === 'server' && d.args[0]) {
       const stray = d.args.slice(1).find((a) => !a.includes('=') && !serverFlags.has(a))
-      if (stray) errors.push(parseError(file, d.line, `unexpected "${stray}" in server ${d.args[0]} (a ";" missing at the end of the line?)`))
+      if (stray)
+        errors.push(parseError(file, d.line, `unexpected "${stray}" in server ${d.args[0]} (a ";" missing at the end of the line?)`))
       const route = d.args.find((a) => a.startsWith('route='))?.slice('route='.length)
       balancer.members.push({target: d.args[0], route, ...where})
     } else if (d.name === 'ip_hash') balancer.sticky = {mode: 'client-ip', ...where}

@@ -1,6 +1,5 @@
 import type {InputError, SectionStatus} from '../report/types.js'
-import type {ConfigModel} from './model.js'
-import {isUnresolved} from './model.js'
+import {type ConfigModel, describeStoreEvidence, isUnresolved} from './model.js'
 import type {BalancerKind, ConfigKind, ParsedFile, SessionStore, StickyMode} from './types.js'
 
 export interface BalancerFigure {
@@ -33,7 +32,10 @@ export interface ConfigSection extends SectionStatus {
 
 export function configSection(model: ConfigModel, files: ParsedFile[], errors: InputError[]): ConfigSection {
   const {balancer, app} = model
-  const cookieNames = new Set([...model.appCookies.map((c) => c.name), ...balancer.balancers.map((b) => b.sticky?.cookie).filter((c): c is string => !!c)])
+  const cookieNames = new Set([
+    ...model.appCookies.map((c) => c.name),
+    ...balancer.balancers.map((b) => b.sticky?.cookie).filter((c): c is string => !!c),
+  ])
   const section: ConfigSection = {
     status: 'analyzed',
     files: files.length,
@@ -44,16 +46,24 @@ export function configSection(model: ConfigModel, files: ParsedFile[], errors: I
       location: `${b.file}:${b.line}`,
       members: b.members.map((m) => ({target: m.target, route: m.route ?? null, location: `${m.file}:${m.line}`})),
       routes: b.members.map((m) => m.route).filter((r): r is string => !!r),
-      sticky: b.sticky?.cookie ? `${b.sticky.cookie}${b.sticky.urlParameter ? `|${b.sticky.urlParameter}` : ''}` : b.sticky ? b.sticky.mode : null,
+      sticky: b.sticky?.cookie
+        ? `${b.sticky.cookie}${b.sticky.urlParameter ? `|${b.sticky.urlParameter}` : ''}`
+        : b.sticky
+          ? b.sticky.mode
+          : null,
       stickyMode: b.sticky?.mode ?? null,
       lbmethod: b.lbmethod ?? null,
     })),
     jvmRoutes: [...new Set(app.jvmRoutes.map((r) => r.value))],
     cookieName: model.appCookies[0]?.name ?? null,
     sessionTimeoutSeconds: app.timeouts.length > 0 ? Math.min(...app.timeouts.map((t) => t.value)) : null,
-    managerClass: app.managers[0]?.className ?? (model.store === 'node-local' && model.storeEvidence.some((e) => e.implicit) ? 'org.apache.catalina.session.StandardManager (default)' : null),
+    managerClass:
+      app.managers[0]?.className ??
+      (model.store === 'node-local' && model.storeEvidence.some((e) => e.implicit)
+        ? 'org.apache.catalina.session.StandardManager (default)'
+        : null),
     sessionStore: model.store,
-    sessionStoreEvidence: model.storeEvidence.map((e) => `${e.evidence} (${e.file}:${e.line})`),
+    sessionStoreEvidence: groupedEvidence(model),
     logFormats: balancer.logFormats.map((f) => ({
       nickname: f.nickname,
       location: `${f.file}:${f.line}`,
@@ -61,7 +71,8 @@ export function configSection(model: ConfigModel, files: ParsedFile[], errors: I
     })),
   }
   if (errors.length > 0) section.errors = errors
-  if (app.jvmRoutes.some((r) => isUnresolved(r.value))) section.unresolvedJvmRoutes = app.jvmRoutes.filter((r) => isUnresolved(r.value)).map((r) => r.value)
+  if (app.jvmRoutes.some((r) => isUnresolved(r.value)))
+    section.unresolvedJvmRoutes = app.jvmRoutes.filter((r) => isUnresolved(r.value)).map((r) => r.value)
   return section
 }
 
@@ -71,4 +82,10 @@ export function showsSessionCookie(format: string, cookieNames: Set<string>): bo
   const logged = [...format.matchAll(/%\{([^}]+)\}C/g)].map((m) => m[1]!)
   if (cookieNames.size === 0) return logged.length > 0
   return logged.some((name) => cookieNames.has(name))
+}
+
+/** One line per kind of evidence, with every place it was read. */
+function groupedEvidence(model: ConfigModel): string[] {
+  const kinds = [...new Set(model.storeEvidence.map((e) => e.evidence))]
+  return kinds.map((kind) => describeStoreEvidence(model.storeEvidence.filter((e) => e.evidence === kind)))
 }

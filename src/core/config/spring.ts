@@ -1,6 +1,6 @@
-import {isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node} from 'yaml'
+import {isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments} from 'yaml'
 import type {InputError} from '../report/types.js'
-import {parseError, type AppFacts, type ConfigKind, type Located} from './types.js'
+import {type AppFacts, type ConfigKind, type Located, parseError} from './types.js'
 
 /** A Spring property as read: the key as written, its relaxed-binding form, the value and where. */
 export interface SpringProperty extends Located {
@@ -10,7 +10,10 @@ export interface SpringProperty extends Located {
 }
 
 export function canonicalKey(key: string): string {
-  return key.toLowerCase().replace(/[-_]/g, '').replace(/\[(\d+)\]/g, '[$1]')
+  return key
+    .toLowerCase()
+    .replace(/[-_]/g, '')
+    .replace(/\[(\d+)\]/g, '[$1]')
 }
 
 /** Flattens every document of an application.yml into dotted properties with their lines. */
@@ -66,7 +69,7 @@ export function propertiesFile(text: string, file: string): {properties: SpringP
       errors.push(parseError(file, startLine, `not a property line: ${logical.slice(0, 80)}`))
       continue
     }
-    properties.push(property(unescape(match[1]), unescape(match[2] ?? ''), file, startLine))
+    properties.push(property(unescapeJava(match[1]), unescapeJava(match[2] ?? ''), file, startLine))
   }
   return {properties, errors}
 }
@@ -76,7 +79,7 @@ function endsWithContinuation(line: string): boolean {
   return trailing % 2 === 1
 }
 
-function unescape(text: string): string {
+function unescapeJava(text: string): string {
   return text.replace(/\\u([0-9a-fA-F]{4})|\\(.)/g, (_m, hex: string | undefined, c: string | undefined) =>
     hex ? String.fromCharCode(parseInt(hex, 16)) : c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : (c ?? ''),
   )
@@ -131,7 +134,8 @@ export function springFacts(properties: SpringProperty[], file: string, facts: A
     if (sessionKey(c, 'timeout') || c === 'spring.session.timeout') {
       if (p.value === '') continue
       const seconds = durationSeconds(p.value)
-      if (seconds === undefined) errors.push(parseError(p.file, p.line, `${p.key}: "${p.value}" is not a duration (write 30m, 1800s or PT30M)`))
+      if (seconds === undefined)
+        errors.push(parseError(p.file, p.line, `${p.key}: "${p.value}" is not a duration (write 30m, 1800s or PT30M)`))
       else facts.timeouts.push({value: seconds, ...where})
     } else if (sessionKey(c, 'cookie.name') && p.value) facts.cookieNames.push({value: p.value, ...where})
     else if (sessionKey(c, 'cookie.httponly') && p.value) facts.httpOnly.push({value: isTrue(p.value), ...where})
@@ -139,7 +143,13 @@ export function springFacts(properties: SpringProperty[], file: string, facts: A
     else if (sessionKey(c, 'cookie.samesite') && p.value) facts.sameSite.push({value: p.value, ...where})
     else if (sessionKey(c, 'trackingmodes') && p.value) {
       sawTrackingModes = true
-      facts.trackingModes.push({value: p.value.split(/[\s,]+/).filter(Boolean).map((m) => m.toUpperCase()), ...where})
+      facts.trackingModes.push({
+        value: p.value
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map((m) => m.toUpperCase()),
+        ...where,
+      })
     } else if (/^server\.servlet\.session\.trackingmodes\[\d+\]$/.test(c)) sawTrackingModes = true
     else if (c === 'spring.session.storetype') storeTypeHint(p, facts)
     else if (c.startsWith('spring.session.redis.')) {
@@ -164,7 +174,8 @@ function storeTypeHint(p: SpringProperty, facts: AppFacts): void {
   const evidence = `${p.key}=${p.value}`
   if (type === 'redis') facts.storeHints.push({store: 'redis', evidence, springSession: true, ...where})
   else if (type === 'none') facts.storeHints.push({store: 'node-local', evidence, ...where})
-  else if (['jdbc', 'hazelcast', 'mongodb'].includes(type)) facts.storeHints.push({store: 'shared', evidence, springSession: true, ...where})
+  else if (['jdbc', 'hazelcast', 'mongodb'].includes(type))
+    facts.storeHints.push({store: 'shared', evidence, springSession: true, ...where})
 }
 
 function isTrue(value: string): boolean {

@@ -1,6 +1,6 @@
-import {childByName, parseXml, walk, type XmlElement} from './xml-scanner.js'
-import {parseError, type AppFacts, type ConfigKind, type ManagerKind, type Where} from './types.js'
 import type {InputError} from '../report/types.js'
+import {type AppFacts, type ConfigKind, type ManagerKind, parseError, type Where} from './types.js'
+import {childByName, parseXml, walk, type XmlElement} from './xml-scanner.js'
 
 export interface TomcatRead {
   kind: ConfigKind
@@ -17,7 +17,8 @@ export function readTomcatXml(text: string, file: string, facts: AppFacts): Tomc
   const errors = doc.problems.map((p) => parseError(file, p.line, `malformed XML: ${p.message}`))
   const root = doc.root
   if (!root) return {kind: 'xml', errors}
-  const kind: ConfigKind = root.local === 'Server' ? 'server.xml' : root.local === 'Context' ? 'context.xml' : root.local === 'web-app' ? 'web.xml' : 'xml'
+  const kind: ConfigKind =
+    root.local === 'Server' ? 'server.xml' : root.local === 'Context' ? 'context.xml' : root.local === 'web-app' ? 'web.xml' : 'xml'
   const at = (element: XmlElement): Where => ({file, line: element.line})
   let sawManager = false
   const connectors: XmlElement[] = []
@@ -39,7 +40,8 @@ export function readTomcatXml(text: string, file: string, facts: AppFacts): Tomc
       case 'Manager': {
         sawManager = true
         const inCluster = ancestors.some((a) => a.local === 'Cluster')
-        const className = attrs.className ?? (inCluster ? 'org.apache.catalina.ha.session.DeltaManager' : 'org.apache.catalina.session.StandardManager')
+        const className =
+          attrs.className ?? (inCluster ? 'org.apache.catalina.ha.session.DeltaManager' : 'org.apache.catalina.session.StandardManager')
         const managerKind = classifyManager(className)
         facts.managers.push({className, kind: managerKind, ...at(element)})
         const store = storeOfManager(managerKind)
@@ -75,11 +77,20 @@ export function readTomcatXml(text: string, file: string, facts: AppFacts): Tomc
     }
   }
 
-  if (connectors.length > 0 && connectors.every((c) => isTrue(c.attrs.secure) || c.attrs.scheme === 'https' || isTrue(c.attrs.SSLEnabled))) {
+  if (
+    connectors.length > 0 &&
+    connectors.every((c) => isTrue(c.attrs.secure) || c.attrs.scheme === 'https' || isTrue(c.attrs.SSLEnabled))
+  ) {
     facts.secureTransport.push({value: 'every Connector is secure', file, line: connectors[0]!.line})
   }
   if ((kind === 'server.xml' || kind === 'context.xml') && !sawManager) {
-    facts.storeHints.push({store: 'node-local', evidence: 'StandardManager by default (no <Manager> or <Cluster>: sessions in the JVM)', implicit: true, file, line: root.line})
+    facts.storeHints.push({
+      store: 'node-local',
+      evidence: 'StandardManager by default (no <Manager> or <Cluster>: sessions in the JVM)',
+      implicit: true,
+      file,
+      line: root.line,
+    })
   }
   if (kind === 'web.xml') readWebXml(root, file, facts, errors)
   return {kind, errors}

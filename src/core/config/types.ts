@@ -119,7 +119,17 @@ export interface ParsedFile {
   kind: ConfigKind
 }
 
-export type ConfigKind = 'httpd' | 'workers.properties' | 'nginx' | 'haproxy' | 'server.xml' | 'context.xml' | 'web.xml' | 'xml' | 'spring-yaml' | 'spring-properties'
+export type ConfigKind =
+  | 'httpd'
+  | 'workers.properties'
+  | 'nginx'
+  | 'haproxy'
+  | 'server.xml'
+  | 'context.xml'
+  | 'web.xml'
+  | 'xml'
+  | 'spring-yaml'
+  | 'spring-properties'
 
 /** The outcome of reading one input and what it included. */
 export interface ReadOutcome<F> {

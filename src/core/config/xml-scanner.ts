@@ -150,7 +150,8 @@ class Scanner {
       return
     }
     const top = this.stack[this.stack.length - 1]!
-    if (index !== this.stack.length - 1) this.problem(line, `closing tag </${name}> does not match <${top.name}> opened at line ${top.line}`)
+    if (index !== this.stack.length - 1)
+      this.problem(line, `closing tag </${name}> does not match <${top.name}> opened at line ${top.line}`)
     this.stack.length = index
   }
 
