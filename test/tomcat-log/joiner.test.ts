@@ -1,0 +1,122 @@
+import {describe, expect, it} from 'vitest'
+import {join} from './helpers.js'
+
+const T = '28-Nov-2026 10:00:00.000'
+
+describe('the event joiner', () => {
+  it('joins a trace with `Caused by`, `... N more` and `common frames omitted` into one event', () => {
+    const {problems, events} = join([
+      `${T} SEVERE [main] a.B.c Failed`,
+      'java.lang.IllegalStateException: outer',
+      '\tat a.B.c(B.java:1)',
+      'Caused by: java.io.IOException: inner',
+      '\tat a.C.d(C.java:2)',
+      '\t... 12 more',
+      '\t3 common frames omitted',
+      `${T} INFO [main] a.B.c next`,
+    ])
+    expect(events).toBe(2)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]!.continuation).toHaveLength(6)
+  })
+
+  it('stitches a trace cut by another thread\'s single line back to its event', () => {
+    const {problems, events} = join([
+      `${T} SEVERE [exec-1] a.B.c Request failed`,
+      'java.lang.IllegalStateException: getAttribute: Session already invalidated',
+      '\tat a.B.c(B.java:1)',
+      `${T} INFO [exec-2] a.B.c other thread`,
+      '\tat a.B.d(B.java:2)',
+      '\tat a.B.e(B.java:3)',
+      `${T} INFO [exec-3] a.B.c after`,
+    ])
+    expect(events).toBe(3)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]!.continuation).toEqual(['java.lang.IllegalStateException: getAttribute: Session already invalidated', '\tat a.B.c(B.java:1)', '\tat a.B.d(B.java:2)', '\tat a.B.e(B.java:3)'])
+  })
+
+  it('keeps a truncated last event (no trailing frames, no newline)', () => {
+    const {problems} = join([`${T} WARNING [exec-1] a.B.c Cannot serialize session attribute [x] for session [y]`, '\tjava.io.NotSerializableException: com.x.Y', '\t\tat java.io.ObjectOutputStr'])
+    expect(problems).toHaveLength(1)
+    expect(problems[0]!.continuation).toHaveLength(2)
+  })
+
+  it('keeps suppressed exceptions in the event', () => {
+    const {problems} = join([
+      '2026-11-28 11:03:00.000 [exec-2] ERROR c.s.Store - Failed',
+      'org.springframework.data.redis.RedisConnectionFailureException: Unexpected end of stream.',
+      '\tat a.B.c(B.java:1)',
+      '\tSuppressed: java.io.IOException: Broken pipe',
+      '\t\tat a.B.d(B.java:2)',
+      'Caused by: redis.clients.jedis.exceptions.JedisConnectionException: Unexpected end of stream.',
+      '\t... 12 more',
+    ])
+    expect(problems).toHaveLength(1)
+    expect(problems[0]!.continuation).toHaveLength(6)
+  })
+
+  it('joins Spring Boot traces that follow a blank line', () => {
+    const {problems, events} = join([
+      '2026-11-28T10:20:00.000Z ERROR 4242 --- [shop] [nio-8080-exec-3] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() threw exception',
+      '',
+      'java.lang.IllegalArgumentException: DefaultSerializer requires a Serializable payload but received an object of type [com.shop.Cart]',
+      '\tat x.Y.z(Y.java:1)',
+      '',
+      '2026-11-28T10:21:00.000Z  INFO 4242 --- [shop] [nio-8080-exec-3] c.s.X                                    : ok',
+    ])
+    expect(events).toBe(2)
+    expect(problems[0]!.continuation[0]).toContain('DefaultSerializer')
+  })
+
+  it('gives the same events whatever the batch size', () => {
+    const lines = [
+      `${T} SEVERE [exec-1] a.B.c Request failed`,
+      'java.lang.IllegalStateException: x',
+      '\tat a.B.c(B.java:1)',
+      `${T} INFO [exec-2] a.B.c other`,
+      '\tat a.B.d(B.java:2)',
+      'Nov 28, 2026 10:15:30 AM org.apache.catalina.startup.Catalina start',
+      'INFORMATION: Server startup in 3456 ms',
+      `${T} WARNING [exec-1] a.B.c warn`,
+    ]
+    const whole = join(lines)
+    for (const chunk of [1, 2, 3, 5]) {
+      const parts = join(lines, chunk)
+      expect(parts.events).toBe(whole.events)
+      expect(parts.problems.map((p) => p.continuation)).toEqual(whole.problems.map((p) => p.continuation))
+      expect(parts.lifecycle).toEqual(whole.lifecycle)
+    }
+  })
+
+  it('counts lines before the first header as an orphan event, not a crash', () => {
+    const {problems, orphanLines, events} = join(['\tat a.B.c(B.java:1)', '\tat a.B.d(B.java:2)', `${T} INFO [main] a.B.c first`])
+    expect(orphanLines).toBe(1)
+    expect(events).toBe(2)
+    expect(problems).toHaveLength(1)
+  })
+
+  it('classifies INFO events that carry a trace, never DEBUG ones', () => {
+    const {problems} = join([
+      '2026-11-28 11:00:05,100 [pool-1-thread-3] INFO  com.shop.cache.Executor - Could not get a resource from the pool',
+      'redis.clients.jedis.exceptions.JedisConnectionException: Could not get a resource from the pool',
+      '\tat redis.clients.jedis.util.Pool.getResource(Pool.java:42)',
+      '2026-11-28 11:04:00.000 [exec-9] DEBUG com.shop.Store - retrying',
+      'redis.clients.jedis.exceptions.JedisConnectionException: Unexpected end of stream.',
+      '\tat redis.clients.jedis.util.RedisInputStream.ensureFill(RedisInputStream.java:202)',
+    ])
+    expect(problems.map((p) => p.level)).toEqual(['info'])
+  })
+
+  it('reads the level of the two-line SimpleFormatter from the second line, localized', () => {
+    const {problems, lifecycle} = join([
+      'Nov 28, 2026 1:05:00 PM org.apache.catalina.ha.session.DeltaManager waitForSendAllSessions',
+      'SCHWERWIEGEND: Manager [localhost#/shop]: No session state send at [x] received, timing out after [60.000] ms.',
+      'Nov 28, 2026 1:06:00 PM org.apache.catalina.startup.Catalina start',
+      'INFORMATION: Server startup in 3456 ms',
+    ])
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatchObject({level: 'error', logger: 'org.apache.catalina.ha.session.DeltaManager', timeMs: Date.UTC(2026, 10, 28, 13, 5)})
+    expect(problems[0]!.message).toMatch(/^Manager \[localhost/)
+    expect(lifecycle).toEqual([{kind: 'startup', timeMs: Date.UTC(2026, 10, 28, 13, 6)}])
+  })
+})
