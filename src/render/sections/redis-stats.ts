@@ -95,6 +95,10 @@ function summaryRows(s: RedisStatsFigures): string[][] {
     ['Replicas', s.replicas === null ? 'unknown' : formatCount(s.replicas)],
     ['Persistence', persistenceText(s.persistence)],
   ]
+  if (s.cluster) {
+    const failed = s.cluster.failed.length ? `, ${s.cluster.failed.length} failed (${s.cluster.failed.join(', ')})` : ''
+    rows.push(['Cluster', `${s.cluster.primaries} primaries with slots, ${s.cluster.replicas} replicas${failed}`])
+  }
   if (s.sentinel) {
     const q = s.sentinel.quorum !== undefined ? `, quorum ${s.sentinel.quorum}` : ''
     rows.push(['Sentinel', `master ${s.sentinel.master}${q}, ${s.sentinel.sentinels} sentinel(s), ${s.sentinel.replicas} replica(s)`])
@@ -138,7 +142,7 @@ function histogramText(kind: string, buckets: readonly KeySizeBucket[]): string 
 /** Figures of `sources.redis` that belong to redis stats (CONTRACT.md splits the section with redis scan). */
 export const redisStatsFigureKeys: ReadonlySet<string> = new Set([
   'mode', 'nodes', 'version', 'uptimeSeconds', 'memory', 'hitRate', 'keyspaceHits', 'keyspaceMisses', 'evictedKeys', 'expiredKeys',
-  'replicas', 'keyspace', 'clients', 'persistence', 'sentinel', 'keySizes', 'nodeStats',
+  'replicas', 'keyspace', 'clients', 'persistence', 'sentinel', 'cluster', 'keySizes', 'nodeStats',
 ])
 
 /** The section without the stats figures, for the renderer of the scan figures. */

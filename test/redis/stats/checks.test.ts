@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {
+  clusterNodesDown,
   evictionPolicy,
   keysWithoutExpiryCheck,
   lowHitRate,
@@ -191,6 +192,31 @@ describe('redis.persistence-failing and redis.rejected-connections', () => {
   it('rejected connections name maxclients', () => {
     const [finding] = rejectedConnections(standalone(nodeFromFixture('redis-6.2.14-lone-primary.info')), t)
     expect(finding!.detail).toMatch(/37 connections rejected since the last restart 24\.0 h ago; 9,998 connected of maxclients 10,000/)
+  })
+})
+
+describe('cluster nodes marked failed', () => {
+  const clusterNode = (address: string, role: 'primary' | 'replica', flags: string[], slots: number) => ({id: address, address, role, flags, linkState: 'connected', slots})
+  it('a failed primary with slots is critical (unreachable sessions), a failed replica a replication warning; both merge with INFO findings', () => {
+    const view: RedisStatsView = {
+      mode: 'cluster',
+      nodes: [node((n) => (n.replication.replicas[0]!.state = 'wait_bgsave'))],
+      clusterNodes: [
+        clusterNode('10.0.2.1:7000', 'primary', ['myself', 'master'], 5461),
+        clusterNode('10.0.2.2:7000', 'primary', ['master', 'fail'], 5462),
+        clusterNode('10.0.2.4:7003', 'replica', ['slave', 'fail?'], 0),
+      ],
+    }
+    expect(clusterNodesDown(view, t).map((f) => `${f.id}:${f.severity}`)).toEqual(['redis.unreachable:critical', 'redis.replication-broken:warning'])
+    const all = runRedisStatsChecks(view, t)
+    const broken = all.filter((f) => f.id === 'redis.replication-broken')
+    expect(broken).toHaveLength(1)
+    expect(broken[0]!.detail.split('\n').filter((l) => /^10\.0\.\d+\.\d+:\d+[: ]/.test(l))).toEqual([
+      '10.0.0.11:6379: replica 10.0.1.21:6379 is in state wait_bgsave (not yet a usable copy)',
+      '10.0.2.4:7003 (replica) is marked possibly failed by the cluster',
+    ])
+    expect(all.find((f) => f.id === 'redis.unreachable')!.detail).toMatch(/^10\.0\.2\.2:7000 \(primary, 5,462 hash slots\) is marked failed/)
+    expect(redisStatsFigures(view).cluster).toEqual({primaries: 2, replicas: 1, failed: ['10.0.2.2:7000', '10.0.2.4:7003']})
   })
 })
 

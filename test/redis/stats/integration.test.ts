@@ -246,6 +246,21 @@ describe('redis stats on a 3-primary cluster', () => {
     expect(redundancy.title).toBe('Cluster primaries without a replica')
     expect(redundancy.detail).toMatch(/^3 of 3 cluster primaries have no replica/)
     expect(ids(result)).toEqual(['redis.no-maxmemory:warning', 'redis.no-redundancy:warning'])
+    expect(f.cluster).toEqual({primaries: 3, replicas: 0, failed: []})
+  })
+
+  it('a primary that dies: the others mark it failed, and its sessions are reported unreachable', async () => {
+    const [first, , victim] = cluster.nodes as [TestRedis, TestRedis, TestRedis]
+    await victim.stop()
+    cluster.nodes.splice(cluster.nodes.indexOf(victim), 1) // stop() twice would wait for an exit that already happened
+    await withClient(first, (c) => waitFor('the cluster to mark the node failed', async () => /master,fail /.test(String(await c.call('CLUSTER', 'NODES')))))
+    const result = await runRedisStats(target(first.url))
+    const down = finding(result, 'redis.unreachable')
+    expect(down.severity).toBe('critical')
+    expect(down.title).toBe('A Redis Cluster primary is down')
+    expect(down.detail).toContain(`127.0.0.1:${victim.port} (primary`)
+    expect(figures(result).nodes).toBe(2)
+    expect(figures(result).cluster?.failed).toEqual([`127.0.0.1:${victim.port}`])
   })
 })
 
@@ -267,6 +282,12 @@ describe('redis stats through Sentinel', () => {
     expect(f.sentinel).toMatchObject({master: `127.0.0.1:${primary.port}`, quorum: 1, sentinels: 1, replicas: 0})
     expect(ids(result)).toEqual(['redis.no-redundancy:warning'])
     expect(finding(result, 'redis.no-redundancy').detail).toMatch(/nothing to fail over to/)
+  })
+
+  it('--redis pointed at the Sentinel itself: an error that says to use --sentinel', async () => {
+    const result = await runRedisStats(target(`redis://127.0.0.1:${sentinel.port}`))
+    expect(result.section.status).toBe('error')
+    expect(result.section.reason).toBe(`127.0.0.1:${sentinel.port} is a Sentinel, not a data node: use --sentinel 127.0.0.1:${sentinel.port} --sentinel-master NAME`)
   })
 })
 

@@ -248,6 +248,37 @@ export const rejectedConnections: RedisStatsCheck = (view, t) => {
   ]
 }
 
+/** Cluster nodes the others mark as failed: a primary with slots leaves its sessions unreachable. */
+export const clusterNodesDown: RedisStatsCheck = (view) => {
+  const failed = (view.clusterNodes ?? []).filter((n) => n.flags.includes('fail') || n.flags.includes('fail?'))
+  if (failed.length === 0) return []
+  const describe = (n: (typeof failed)[number]): string =>
+    `${n.address} (${n.role}${n.slots > 0 ? `, ${formatCount(n.slots)} hash slots` : ''}) is marked ${n.flags.includes('fail') ? 'failed' : 'possibly failed'} by the cluster`
+  const primaries = failed.filter((n) => n.role === 'primary' && n.slots > 0)
+  const others = failed.filter((n) => !primaries.includes(n))
+  const findings: Finding[] = []
+  if (primaries.length > 0) {
+    findings.push(
+      makeFinding('redis.unreachable', {
+        title: 'A Redis Cluster primary is down',
+        detail: `${primaries.map(describe).join('\n')}\nThe sessions in its slots cannot be read until a replica takes over; with cluster-require-full-coverage yes the whole cluster refuses commands (CLUSTERDOWN).`,
+        evidence: {failedPrimaries: primaries.map((n) => ({address: n.address, slots: n.slots, flags: n.flags}))},
+        actions: ['Check the node and its log; if it has a replica, check that the failover happened (CLUSTER NODES)'],
+      }),
+    )
+  }
+  if (others.length > 0) {
+    findings.push(
+      makeFinding('redis.replication-broken', {
+        severity: 'warning',
+        detail: `${others.map(describe).join('\n')}\nA failed replica is one copy fewer to fail over to.`,
+        evidence: {failedNodes: others.map((n) => ({address: n.address, role: n.role, flags: n.flags}))},
+      }),
+    )
+  }
+  return findings
+}
+
 export const redisStatsChecks: readonly RedisStatsCheck[] = [
   memoryPressure,
   noMaxmemory,
@@ -259,11 +290,30 @@ export const redisStatsChecks: readonly RedisStatsCheck[] = [
   replicationBroken,
   persistenceFailing,
   rejectedConnections,
+  clusterNodesDown,
 ]
 
+/** Every check; two findings of one id (replication-broken from INFO and from the cluster view) are merged. */
 export function runRedisStatsChecks(view: RedisStatsView, thresholds: RedisStatsThresholds): Finding[] {
   if (view.nodes.length === 0) return []
-  return redisStatsChecks.flatMap((check) => check(view, thresholds))
+  const byId = new Map<string, Finding>()
+  for (const finding of redisStatsChecks.flatMap((check) => check(view, thresholds))) {
+    const seen = byId.get(finding.id)
+    byId.set(finding.id, seen ? mergeFindings(seen, finding) : finding)
+  }
+  return [...byId.values()]
+}
+
+function mergeFindings(a: Finding, b: Finding): Finding {
+  const critical = a.severity === 'critical' || b.severity === 'critical'
+  return {
+    ...a,
+    severity: critical ? 'critical' : a.severity === 'warning' || b.severity === 'warning' ? 'warning' : 'info',
+    detail: `${a.detail}\n${b.detail}`,
+    evidence: {...a.evidence, ...b.evidence},
+    causes: [...new Set([...a.causes, ...b.causes])],
+    actions: [...new Set([...a.actions, ...b.actions])],
+  }
 }
 
 export function perDb(nodes: readonly NodeStats[]): Record<string, {keys: number; expires: number; withoutExpiry: number}> {

@@ -64,6 +64,8 @@ export interface RedisStatsFigures {
     aofLastWriteStatus: string | null
   }
   sentinel?: SentinelView
+  /** Cluster mode: the topology CLUSTER NODES shows, failed nodes by address. */
+  cluster?: {primaries: number; replicas: number; failed: string[]}
   /** Redis 8 INFO keysizes, summed over nodes: per db, per kind, buckets from a power of two. */
   keySizes?: KeySizes
   nodeStats: RedisNodeRow[]
@@ -114,6 +116,13 @@ export function redisStatsFigures(view: RedisStatsView): RedisStatsFigures {
     nodeStats: nodes.map(nodeRow),
   }
   if (view.sentinel) figures.sentinel = view.sentinel
+  if (view.clusterNodes) {
+    figures.cluster = {
+      primaries: view.clusterNodes.filter((n) => n.role === 'primary' && n.slots > 0).length,
+      replicas: view.clusterNodes.filter((n) => n.role === 'replica').length,
+      failed: view.clusterNodes.filter((n) => n.flags.includes('fail') || n.flags.includes('fail?')).map((n) => n.address),
+    }
+  }
   const keySizes = mergeKeySizes(nodes)
   if (keySizes) figures.keySizes = keySizes
   return figures

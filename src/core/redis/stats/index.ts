@@ -56,6 +56,7 @@ export async function collectRedisStats(connection: RedisConnectionOk, options: 
   }
   const view: RedisStatsView = {mode: connection.mode, nodes}
   if (connection.sentinel) view.sentinel = connection.sentinel
+  if (connection.clusterNodes) view.clusterNodes = connection.clusterNodes
   return {
     figures: redisStatsFigures(view),
     findings: runRedisStatsChecks(view, resolveThresholds(options.thresholds)),

@@ -20,6 +20,9 @@ export async function readNode(address: string, client: Pick<Redis, 'call'>): Pr
   } catch (error) {
     return {ok: false, address, message: `${address}: INFO refused (${messageOf(error)}); the ACL user needs +info`}
   }
+  if (info.fields.get('redis_mode') === 'sentinel') {
+    return {ok: false, address, message: `${address} is a Sentinel, not a data node: use --sentinel ${address} --sentinel-master NAME`}
+  }
   let keySizes: ParsedInfo | undefined
   const major = Number.parseInt(info.fields.get('redis_version') ?? '', 10)
   if (!info.sections.has('keysizes') && major >= 8) keySizes = await optional(client, ['INFO', 'keysizes']).then((text) => (text === null ? undefined : parseInfo(String(text))))

@@ -1,4 +1,4 @@
-import type {SentinelView} from '../connection.js'
+import type {ClusterNodeInfo, SentinelView} from '../connection.js'
 import type {NodeStats} from './node-stats.js'
 
 export type RedisMode = 'standalone' | 'cluster' | 'sentinel'
@@ -9,6 +9,8 @@ export interface RedisStatsView {
   mode: RedisMode
   nodes: NodeStats[]
   sentinel?: SentinelView
+  /** Cluster mode: every node CLUSTER NODES lists, failed ones included. */
+  clusterNodes?: ClusterNodeInfo[]
 }
 
 /** Memory as Redis compares it with maxmemory: replication and AOF buffers left out. */
