@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {readApacheConf} from '../../src/core/config/apache.js'
 import {apacheDirectives, splitWords} from '../../src/core/config/apache-tokens.js'
@@ -92,5 +93,18 @@ describe('httpd tokens', () => {
       ['BalancerMember', ['http://a', 'route=r1'], 3, undefined],
       ['Proxy', [], 5, 'close'],
     ])
+  })
+
+  it('never throws and keeps line numbers inside the text, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.string({unit: fc.constantFrom('<', '>', '/', '"', "'", '\\', '\n', '#', ' ', 'P', 'x', '=', '|')}), (text) => {
+        const lines = text.split(/\r?\n/).length
+        for (const d of apacheDirectives(text)) {
+          expect(d.line).toBeGreaterThanOrEqual(1)
+          expect(d.line).toBeLessThanOrEqual(lines)
+        }
+      }),
+      {numRuns: 500},
+    )
   })
 })

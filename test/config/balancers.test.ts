@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import fc from 'fast-check'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseHaproxy} from '../../src/core/config/haproxy.js'
 import {detectBalancerKind} from '../../src/core/config/index.js'
@@ -138,5 +139,44 @@ describe('detectBalancerKind', () => {
     ['proxy.conf', '<Proxy balancer://x>\n BalancerMember http://a\n</Proxy>\n', 'httpd'],
   ])('by content: %s', (name, text, kind) => {
     expect(detectBalancerKind(name, text)).toBe(kind)
+  })
+})
+
+describe('balancer parsers on any input', () => {
+  const text = fc.string({
+    unit: fc.constantFrom(
+      '{',
+      '}',
+      ';',
+      '"',
+      "'",
+      '\\',
+      '\n',
+      '#',
+      ' ',
+      'a',
+      '=',
+      'server',
+      'upstream',
+      'backend',
+      'cookie',
+      'worker.',
+      '.type',
+      'lb',
+    ),
+  })
+  it('never throw, and every error names a line of the text', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const lines = t.split('\n').length
+        const errors = [...parseNginx(t, 'f').errors, ...parseHaproxy(t, 'f').errors, ...parseWorkersProperties(t, 'f').errors]
+        for (const e of errors) {
+          const line = Number(/^f:(\d+):/.exec(e.message)?.[1])
+          expect(line).toBeGreaterThanOrEqual(1)
+          expect(line).toBeLessThanOrEqual(lines)
+        }
+      }),
+      {numRuns: 500},
+    )
   })
 })
