@@ -123,7 +123,7 @@ function replicationRows(nodes: readonly RedisNodeRow[]): string[][] {
       rows.push([node.address, `primary ${l.address}`, l.status ?? 'unknown', lag])
     }
     for (const r of node.replicaLinks) {
-      const lag = [r.lagSeconds !== null ? `${r.lagSeconds} s` : null, r.behindBytes ? `${formatBytes(r.behindBytes)} behind` : null].filter(Boolean).join(', ') || '–'
+      const lag = [r.lagSeconds !== null ? `${r.lagSeconds} s` : null, r.behindBytes !== null && r.behindBytes >= 1024 * 1024 ? `${formatBytes(r.behindBytes)} behind` : null].filter(Boolean).join(', ') || '–'
       rows.push([node.address, `replica ${r.address}`, r.state ?? 'unknown', lag])
     }
   }

@@ -82,7 +82,8 @@ export const evictions: RedisStatsCheck = (view, t) => {
   const total = evicting.reduce((sum, node) => sum + node.evictedKeys, 0)
   if (total === 0 || total < t.minEvictedKeys) return []
   const lines = evicting.map((node) => {
-    const perHour = node.uptimeSeconds ? ` (about ${formatCount(Math.round((node.evictedKeys / node.uptimeSeconds) * 3600))} an hour)` : ''
+    // A rate over minutes says little: only from an hour of uptime on.
+    const perHour = node.uptimeSeconds && node.uptimeSeconds >= 3600 ? ` (about ${formatCount(Math.round((node.evictedKeys / node.uptimeSeconds) * 3600))} an hour)` : ''
     return `${node.address}: ${formatCount(node.evictedKeys)} keys evicted ${since(node)}${perHour}, policy ${node.memory.policy ?? 'unknown'}`
   })
   return [
