@@ -117,11 +117,15 @@ export function durationSeconds(value: string): number | undefined {
   return undefined
 }
 
-const sessionPrefixes = ['server.servlet.session.', 'server.session.']
+const sessionPrefixes = ['server.servlet.session.', 'server.session.'].map(canonicalKey)
+const sessionSettings = ['timeout', 'cookie.name', 'cookie.httponly', 'cookie.secure', 'cookie.samesite', 'trackingmodes'] as const
+type SessionSetting = (typeof sessionSettings)[number]
 
-function sessionKey(canonical: string, suffix: string): boolean {
-  return sessionPrefixes.some((p) => canonical === canonicalKey(p + suffix))
-}
+/** Canonical key → the session setting it names, under either prefix (computed once: this runs per property). */
+const sessionKeys = new Map<string, SessionSetting>(
+  sessionPrefixes.flatMap((prefix) => sessionSettings.map((s) => [prefix + s, s] as const)),
+)
+sessionKeys.set('spring.session.timeout', 'timeout')
 
 /** Turns the Spring Boot properties of one file into facts. */
 export function springFacts(properties: SpringProperty[], file: string, facts: AppFacts, errors: InputError[]): void {
@@ -130,18 +134,19 @@ export function springFacts(properties: SpringProperty[], file: string, facts: A
   for (const p of properties) {
     const c = p.canonical
     const where = {file: p.file, line: p.line}
-    if (sessionPrefixes.some((prefix) => c.startsWith(canonicalKey(prefix)))) sessionLine ??= p.line
-    if (sessionKey(c, 'timeout') || c === 'spring.session.timeout') {
+    if (sessionLine === undefined && sessionPrefixes.some((prefix) => c.startsWith(prefix))) sessionLine = p.line
+    const setting = sessionKeys.get(c)
+    if (setting === 'timeout') {
       if (p.value === '') continue
       const seconds = durationSeconds(p.value)
       if (seconds === undefined)
         errors.push(parseError(p.file, p.line, `${p.key}: "${p.value}" is not a duration (write 30m, 1800s or PT30M)`))
       else facts.timeouts.push({value: seconds, ...where})
-    } else if (sessionKey(c, 'cookie.name') && p.value) facts.cookieNames.push({value: p.value, ...where})
-    else if (sessionKey(c, 'cookie.httponly') && p.value) facts.httpOnly.push({value: isTrue(p.value), ...where})
-    else if (sessionKey(c, 'cookie.secure') && p.value) facts.secure.push({value: isTrue(p.value), ...where})
-    else if (sessionKey(c, 'cookie.samesite') && p.value) facts.sameSite.push({value: p.value, ...where})
-    else if (sessionKey(c, 'trackingmodes') && p.value) {
+    } else if (setting === 'cookie.name' && p.value) facts.cookieNames.push({value: p.value, ...where})
+    else if (setting === 'cookie.httponly' && p.value) facts.httpOnly.push({value: isTrue(p.value), ...where})
+    else if (setting === 'cookie.secure' && p.value) facts.secure.push({value: isTrue(p.value), ...where})
+    else if (setting === 'cookie.samesite' && p.value) facts.sameSite.push({value: p.value, ...where})
+    else if (setting === 'trackingmodes' && p.value) {
       sawTrackingModes = true
       facts.trackingModes.push({
         value: p.value

@@ -25,8 +25,7 @@ export interface XmlDocument {
   problems: XmlProblem[]
 }
 
-const nameStart = /[A-Za-z_:\u00C0-\uFFFF]/
-const nameChar = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/
+const namePattern = /[A-Za-z_:\u00C0-\uFFFF][A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]*/y
 
 export function parseXml(text: string): XmlDocument {
   return new Scanner(text).run()
@@ -123,11 +122,11 @@ class Scanner {
   }
 
   private readName(): string {
-    const src = this.src
-    if (!nameStart.test(src[this.pos] ?? '')) return ''
-    const start = this.pos
-    while (this.pos < src.length && nameChar.test(src[this.pos]!)) this.pos++
-    return src.slice(start, this.pos)
+    namePattern.lastIndex = this.pos
+    const match = namePattern.exec(this.src)
+    if (!match) return ''
+    this.pos += match[0].length
+    return match[0]
   }
 
   private skipSpace(): void {
@@ -144,7 +143,8 @@ class Scanner {
       const gt = this.src.indexOf('>', this.pos)
       this.pos = gt < 0 ? this.src.length : gt + 1
     } else this.pos++
-    const index = this.stack.map((e) => e.name).lastIndexOf(name)
+    let index = this.stack.length - 1
+    while (index >= 0 && this.stack[index]!.name !== name) index--
     if (index < 0) {
       this.problem(line, `closing tag </${name}> has no matching opening tag`)
       return
