@@ -138,6 +138,21 @@ describe('redis stats against real servers', () => {
     expect(result.section.partial).toBeUndefined()
   })
 
+  it('the smallest ACL of docs/redis-stats.md reads everything; without +config|get INFO stands in', async () => {
+    const server = await start(['--maxmemory', '16mb', '--maxmemory-policy', 'volatile-lru'])
+    await withClient(server, async (c) => {
+      await c.call('ACL', 'SETUSER', 'audit', 'on', '>auditpw', '+ping', '+info', '+config|get', '+role', '+cluster|nodes', '+client|setname')
+      await c.call('ACL', 'SETUSER', 'audit-noconfig', 'on', '>auditpw', '+ping', '+info', '+role', '+client|setname')
+    })
+    const url = (user: string): string => `redis://${user}@127.0.0.1:${server.port}`
+    const full = await runRedisStats(target(url('audit'), {password: 'auditpw'}))
+    expect(full.section.errors).toBeUndefined()
+    expect(figures(full).memory).toMatchObject({maxBytes: 16 * 1024 * 1024, policy: 'volatile-lru', source: 'config'})
+    const noConfig = await runRedisStats(target(url('audit-noconfig'), {password: 'auditpw'}))
+    expect(figures(noConfig).memory).toMatchObject({maxBytes: 16 * 1024 * 1024, policy: 'volatile-lru', source: 'info'})
+    expect(ids(noConfig)).toEqual(ids(full))
+  })
+
   it('rejected connections at maxclients', async () => {
     const server = await start()
     await withClient(server, async (held) => {
