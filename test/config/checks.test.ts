@@ -165,8 +165,11 @@ describe('config.no-sticky', () => {
 
 describe('config.cookie-flags', () => {
   const place = {cookieConfigPlaces: [w(5, 'web.xml')]}
-  it('only judged when web.xml, context.xml or a Spring config was read', () => {
+  it('only judged when web.xml, context.xml or a Spring config was read; context.xml alone shows only flags switched off', () => {
     expect(cookieFlags(model({kinds: ['httpd', 'server.xml']}))).toEqual([])
+    expect(cookieFlags(model({kinds: ['context.xml']}))).toEqual([])
+    const off = cookieFlags(model({kinds: ['context.xml'], app: {httpOnly: [{value: false, ...w(2, 'context.xml')}]}}))
+    expect(off.map((f) => f.evidence)).toEqual([{missing: ['HttpOnly'], locations: ['context.xml:2']}])
   })
 
   it.each([

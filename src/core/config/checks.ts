@@ -149,6 +149,8 @@ export const noSticky: ConfigCheck = (model) => {
 export const cookieFlags: ConfigCheck = (model) => {
   const cookieSources = ['web.xml', 'context.xml', 'spring-yaml', 'spring-properties'] as const
   if (!cookieSources.some((k) => model.kinds.has(k))) return []
+  // A flag left unset is judged only where the cookie is configured (web.xml, Spring); context.xml alone shows only flags switched off.
+  const judgeUnset = (['web.xml', 'spring-yaml', 'spring-properties'] as const).some((k) => model.kinds.has(k))
   const app = model.app
   const place: Where | undefined = app.cookieConfigPlaces[app.cookieConfigPlaces.length - 1]
   const missing: string[] = []
@@ -165,13 +167,13 @@ export const cookieFlags: ConfigCheck = (model) => {
     lines.push(`Secure switched off at ${at(off)}: the cookie is sent over plain HTTP`)
     locations.push(at(off))
   }
-  if (secureOff.length > 0 || !secureOn) missing.push('Secure')
-  if (!secureOn && secureOff.length === 0 && place) {
+  if (secureOff.length > 0 || (!secureOn && judgeUnset)) missing.push('Secure')
+  if (!secureOn && secureOff.length === 0 && place && judgeUnset) {
     lines.push(`Secure is not set (${at(place)}), and no connector or forwarded-proto setting marks requests as https`)
     locations.push(at(place))
   }
   const sameSite = app.sameSite.filter((s) => s.value.toLowerCase() !== 'unset')
-  if (sameSite.length === 0 && !model.balancer.sameSiteByProxy && !model.springSession) {
+  if (judgeUnset && sameSite.length === 0 && !model.balancer.sameSiteByProxy && !model.springSession) {
     missing.push('SameSite')
     if (place) {
       lines.push(`SameSite is not set (${at(place)}): set it in the app, or sameSiteCookies on Tomcat's CookieProcessor`)
