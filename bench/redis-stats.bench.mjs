@@ -37,7 +37,11 @@ process.on('exit', () => {
 async function server(extra = []) {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-stats-'))
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning', ...extra], {stdio: 'ignore'})
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning', ...extra],
+    {stdio: 'ignore'},
+  )
   started.push({child, dir})
   const probe = new Redis({port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0})
   probe.on('error', () => {})
@@ -54,13 +58,18 @@ async function server(extra = []) {
   return port
 }
 
-const byHand = (ports) => ports.map((p) => `redis-cli -p ${p} INFO >/dev/null && redis-cli -p ${p} CONFIG GET 'maxmemory*' >/dev/null`).join(' && ')
+const byHand = (ports) =>
+  ports.map((p) => `redis-cli -p ${p} INFO >/dev/null && redis-cli -p ${p} CONFIG GET 'maxmemory*' >/dev/null`).join(' && ')
 
 const single = await server(['--maxmemory', '64mb', '--maxmemory-policy', 'volatile-lru'])
 compare(
   'redis stats, standalone',
   [
-    {name: 'sessdoc redis stats --json', argv: [process.execPath, bin, 'redis', 'stats', '--redis', `redis://127.0.0.1:${single}`, '--json'], okStatus: [0, 1, 2]},
+    {
+      name: 'sessdoc redis stats --json',
+      argv: [process.execPath, bin, 'redis', 'stats', '--redis', `redis://127.0.0.1:${single}`, '--json'],
+      okStatus: [0, 1, 2],
+    },
     {name: 'redis-cli INFO + CONFIG GET', argv: byHand([single])},
     {name: 'sessdoc --version (start-up floor)', argv: [process.execPath, bin, '--version']},
   ],
@@ -68,15 +77,24 @@ compare(
 )
 
 const clusterPorts = []
-for (let i = 0; i < 3; i++) clusterPorts.push(await server(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000']))
-execFileSync('redis-cli', ['--cluster', 'create', ...clusterPorts.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {stdio: 'ignore'})
+for (let i = 0; i < 3; i++)
+  clusterPorts.push(await server(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000']))
+execFileSync(
+  'redis-cli',
+  ['--cluster', 'create', ...clusterPorts.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
+  {stdio: 'ignore'},
+)
 const seed = new Redis({port: clusterPorts[0], host: '127.0.0.1'})
 while (!(await seed.cluster('INFO')).includes('cluster_state:ok')) await new Promise((resolve) => setTimeout(resolve, 100))
 seed.disconnect()
 compare(
   'redis stats, 3-primary cluster',
   [
-    {name: 'sessdoc redis stats --json', argv: [process.execPath, bin, 'redis', 'stats', '--redis', `redis://127.0.0.1:${clusterPorts[0]}`, '--json'], okStatus: [0, 1, 2]},
+    {
+      name: 'sessdoc redis stats --json',
+      argv: [process.execPath, bin, 'redis', 'stats', '--redis', `redis://127.0.0.1:${clusterPorts[0]}`, '--json'],
+      okStatus: [0, 1, 2],
+    },
     {name: 'redis-cli INFO + CONFIG GET x3', argv: byHand(clusterPorts)},
     {name: 'sessdoc --version (start-up floor)', argv: [process.execPath, bin, '--version']},
   ],

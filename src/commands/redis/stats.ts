@@ -1,4 +1,4 @@
-import {redisTargetFromFlags, RedisTargetError} from '../../core/redis/connection.js'
+import {RedisTargetError, redisTargetFromFlags} from '../../core/redis/connection.js'
 import {runRedisStats} from '../../core/redis/stats/index.js'
 import {buildReport} from '../../core/report/report.js'
 import {SessdocCommand} from '../../lib/base-command.js'

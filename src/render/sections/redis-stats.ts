@@ -1,9 +1,9 @@
-import type {KeySizeBucket} from '../../core/redis/stats/info-parser.js'
 import type {RedisNodeRow, RedisStatsFigures} from '../../core/redis/stats/figures.js'
 import {formatBytes, formatCount, formatDuration, formatPercent} from '../../core/redis/stats/format.js'
+import type {KeySizeBucket} from '../../core/redis/stats/info-parser.js'
 import type {SourceSection} from '../../core/report/types.js'
 import type {RenderOptions} from '../options.js'
-import {markdownTable, textTable, type TextContext} from './section-renderer.js'
+import {markdownTable, type TextContext, textTable} from './section-renderer.js'
 
 interface Table {
   title?: string
@@ -13,7 +13,9 @@ interface Table {
 
 /** The stats part of the Redis section (redis stats, diagnose); nothing when the section has no stats. */
 export function redisStatsText(section: SourceSection, context: TextContext): string[] {
-  return statsTables(section).map((table) => (table.title ? `${context.chalk.bold(table.title)}\n` : '') + textTable(table.head, table.rows, context))
+  return statsTables(section).map(
+    (table) => (table.title ? `${context.chalk.bold(table.title)}\n` : '') + textTable(table.head, table.rows, context),
+  )
 }
 
 export function redisStatsMarkdown(section: SourceSection, _options: RenderOptions): string[] {
@@ -38,7 +40,12 @@ function statsTables(section: SourceSection): Table[] {
     tables.push({
       title: 'Keyspace',
       head: ['Database', 'Keys', 'With expiry', 'Without expiry'],
-      rows: keyspace.map(([db, c]) => [db, formatCount(c.keys), formatCount(c.expires), `${formatCount(c.withoutExpiry)}${c.keys ? ` (${formatPercent(c.withoutExpiry / c.keys)})` : ''}`]),
+      rows: keyspace.map(([db, c]) => [
+        db,
+        formatCount(c.keys),
+        formatCount(c.expires),
+        `${formatCount(c.withoutExpiry)}${c.keys ? ` (${formatPercent(c.withoutExpiry / c.keys)})` : ''}`,
+      ]),
     })
   }
   const links = replicationRows(s.nodeStats)
@@ -48,7 +55,8 @@ function statsTables(section: SourceSection): Table[] {
     const rows = Object.entries(kinds)
       .filter(([, buckets]) => buckets.length > 0)
       .map(([kind, buckets]) => [kind.replace('_', ' '), histogramText(kind, buckets)])
-    if (rows.length > 0) tables.push({title: `Key sizes (${db}, INFO keysizes)`, head: ['Kind', 'Keys from … (power-of-two buckets)'], rows})
+    if (rows.length > 0)
+      tables.push({title: `Key sizes (${db}, INFO keysizes)`, head: ['Kind', 'Keys from … (power-of-two buckets)'], rows})
   }
   return tables
 }
@@ -81,10 +89,18 @@ function summaryRows(s: RedisStatsFigures): string[][] {
     ['Version', s.version ?? 'unknown'],
     ['Uptime', formatDuration(s.uptimeSeconds)],
     ['Memory used', `${formatBytes(m.usedBytes)}${m.peakBytes !== null ? ` (peak ${formatBytes(m.peakBytes)})` : ''}`],
-    ['Maxmemory', `${maxText(m.maxBytes)}${m.usage !== null ? ` (${formatPercent(m.usage)} used)` : ''}${m.source === 'info' ? ', from INFO (CONFIG refused)' : ''}`],
+    [
+      'Maxmemory',
+      `${maxText(m.maxBytes)}${m.usage !== null ? ` (${formatPercent(m.usage)} used)` : ''}${m.source === 'info' ? ', from INFO (CONFIG refused)' : ''}`,
+    ],
     ['Eviction policy', m.policy ?? 'unknown'],
     ['Fragmentation ratio', m.fragmentationRatio === null ? 'unknown' : m.fragmentationRatio.toFixed(2)],
-    ['Hit rate', s.hitRate === null ? 'no lookups yet' : `${formatPercent(s.hitRate)} (${formatCount(s.keyspaceHits)} hits, ${formatCount(s.keyspaceMisses)} misses)`],
+    [
+      'Hit rate',
+      s.hitRate === null
+        ? 'no lookups yet'
+        : `${formatPercent(s.hitRate)} (${formatCount(s.keyspaceHits)} hits, ${formatCount(s.keyspaceMisses)} misses)`,
+    ],
     ['Evicted keys', formatCount(s.evictedKeys)],
     ['Expired keys', formatCount(s.expiredKeys)],
     [
@@ -108,7 +124,10 @@ function summaryRows(s: RedisStatsFigures): string[][] {
 
 function persistenceText(p: RedisStatsFigures['persistence']): string {
   const when = p.rdbLastSaveTime ? ` (last good one ${p.rdbLastSaveTime})` : ''
-  const rdb = p.rdbLastBgsaveStatus === 'err' ? `last RDB snapshot FAILED${when}` : `last RDB snapshot ${p.rdbLastBgsaveStatus ?? 'unknown'}${p.rdbLastSaveTime ? ` (${p.rdbLastSaveTime})` : ''}`
+  const rdb =
+    p.rdbLastBgsaveStatus === 'err'
+      ? `last RDB snapshot FAILED${when}`
+      : `last RDB snapshot ${p.rdbLastBgsaveStatus ?? 'unknown'}${p.rdbLastSaveTime ? ` (${p.rdbLastSaveTime})` : ''}`
   const changes = p.rdbChangesSinceLastSave !== null ? `, ${formatCount(p.rdbChangesSinceLastSave)} changes since` : ''
   const aof = p.aofEnabled ? `, AOF on (last write ${p.aofLastWriteStatus ?? 'unknown'})` : ', AOF off'
   return rdb + changes + aof
@@ -119,11 +138,24 @@ function replicationRows(nodes: readonly RedisNodeRow[]): string[][] {
   for (const node of nodes) {
     if (node.primaryLink) {
       const l = node.primaryLink
-      const lag = l.status === 'down' ? (l.downSinceSeconds !== null && l.downSinceSeconds >= 0 ? `down for ${formatDuration(l.downSinceSeconds)}` : 'down') : l.lastIoSecondsAgo !== null ? `last heard ${formatDuration(l.lastIoSecondsAgo)} ago` : '–'
+      const lag =
+        l.status === 'down'
+          ? l.downSinceSeconds !== null && l.downSinceSeconds >= 0
+            ? `down for ${formatDuration(l.downSinceSeconds)}`
+            : 'down'
+          : l.lastIoSecondsAgo !== null
+            ? `last heard ${formatDuration(l.lastIoSecondsAgo)} ago`
+            : '–'
       rows.push([node.address, `primary ${l.address}`, l.status ?? 'unknown', lag])
     }
     for (const r of node.replicaLinks) {
-      const lag = [r.lagSeconds !== null ? `${r.lagSeconds} s` : null, r.behindBytes !== null && r.behindBytes >= 1024 * 1024 ? `${formatBytes(r.behindBytes)} behind` : null].filter(Boolean).join(', ') || '–'
+      const lag =
+        [
+          r.lagSeconds !== null ? `${r.lagSeconds} s` : null,
+          r.behindBytes !== null && r.behindBytes >= 1024 * 1024 ? `${formatBytes(r.behindBytes)} behind` : null,
+        ]
+          .filter(Boolean)
+          .join(', ') || '–'
       rows.push([node.address, `replica ${r.address}`, r.state ?? 'unknown', lag])
     }
   }
@@ -141,8 +173,24 @@ function histogramText(kind: string, buckets: readonly KeySizeBucket[]): string 
 
 /** Figures of `sources.redis` that belong to redis stats (CONTRACT.md splits the section with redis scan). */
 export const redisStatsFigureKeys: ReadonlySet<string> = new Set([
-  'mode', 'nodes', 'version', 'uptimeSeconds', 'memory', 'hitRate', 'keyspaceHits', 'keyspaceMisses', 'evictedKeys', 'expiredKeys',
-  'replicas', 'keyspace', 'clients', 'persistence', 'sentinel', 'cluster', 'keySizes', 'nodeStats',
+  'mode',
+  'nodes',
+  'version',
+  'uptimeSeconds',
+  'memory',
+  'hitRate',
+  'keyspaceHits',
+  'keyspaceMisses',
+  'evictedKeys',
+  'expiredKeys',
+  'replicas',
+  'keyspace',
+  'clients',
+  'persistence',
+  'sentinel',
+  'cluster',
+  'keySizes',
+  'nodeStats',
 ])
 
 /** The section without the stats figures, for the renderer of the scan figures. */

@@ -16,11 +16,14 @@ import {redisStatsFigures} from '../../../src/core/redis/stats/figures.js'
 import type {NodeStats} from '../../../src/core/redis/stats/node-stats.js'
 import {defaultRedisStatsThresholds, resolveThresholds} from '../../../src/core/redis/stats/options.js'
 import type {RedisStatsView} from '../../../src/core/redis/stats/view.js'
-import {infoFixtures, nodeFromFixture, type InfoFixture} from './fixtures.js'
+import {type InfoFixture, infoFixtures, nodeFromFixture} from './fixtures.js'
 
 const t = defaultRedisStatsThresholds
 const standalone = (...nodes: NodeStats[]): RedisStatsView => ({mode: 'standalone', nodes})
-const ids = (view: RedisStatsView, thresholds = t): string[] => runRedisStatsChecks(view, thresholds).map((f) => `${f.id}:${f.severity}`).sort()
+const ids = (view: RedisStatsView, thresholds = t): string[] =>
+  runRedisStatsChecks(view, thresholds)
+    .map((f) => `${f.id}:${f.severity}`)
+    .sort()
 
 /** A node from the healthy 7.0 fixture with a few figures changed. */
 function node(change: (n: NodeStats) => void = () => {}): NodeStats {
@@ -31,7 +34,11 @@ function node(change: (n: NodeStats) => void = () => {}): NodeStats {
 
 describe('the checks on each captured INFO (the planted truth)', () => {
   it.each<[InfoFixture, RedisStatsView['mode'], string[]]>([
-    ['redis-5.0.14-primary.info', 'standalone', ['redis.eviction-policy:warning', 'redis.evictions:warning', 'redis.memory-pressure:warning']],
+    [
+      'redis-5.0.14-primary.info',
+      'standalone',
+      ['redis.eviction-policy:warning', 'redis.evictions:warning', 'redis.memory-pressure:warning'],
+    ],
     ['redis-5.0.14-replica-link-down.info', 'standalone', ['redis.eviction-policy:warning', 'redis.replication-broken:critical']],
     [
       'redis-6.2.14-lone-primary.info',
@@ -46,7 +53,11 @@ describe('the checks on each captured INFO (the planted truth)', () => {
       ],
     ],
     ['redis-7.0.15-healthy-primary.info', 'standalone', []],
-    ['redis-7.2.4-cluster-primary.info', 'cluster', ['redis.evictions:warning', 'redis.memory-pressure:critical', 'redis.replication-broken:warning']],
+    [
+      'redis-7.2.4-cluster-primary.info',
+      'cluster',
+      ['redis.evictions:warning', 'redis.memory-pressure:critical', 'redis.replication-broken:warning'],
+    ],
     ['redis-8.2.1-standalone.info', 'standalone', ['redis.no-redundancy:warning']],
   ])('%s (%s) → %j', (fixture, mode, expected) => {
     expect(ids({mode, nodes: [nodeFromFixture(fixture)]})).toEqual(expected)
@@ -75,7 +86,10 @@ describe('redis.memory-pressure', () => {
     expect(memoryPressure(standalone(n), t)).toEqual([])
   })
   it('names every node over the line in a cluster, the fullest first, and follows overridden thresholds', () => {
-    const view: RedisStatsView = {mode: 'cluster', nodes: [at(0.5), at(0.85), at(0.97)].map((n, i) => ({...n, address: `10.0.0.${i}:7000`}))}
+    const view: RedisStatsView = {
+      mode: 'cluster',
+      nodes: [at(0.5), at(0.85), at(0.97)].map((n, i) => ({...n, address: `10.0.0.${i}:7000`})),
+    }
     const [finding] = memoryPressure(view, t)
     expect(finding!.severity).toBe('critical')
     expect((finding!.evidence.nodes as Array<{address: string}>).map((n) => n.address)).toEqual(['10.0.0.2:7000', '10.0.0.1:7000'])
@@ -111,7 +125,15 @@ describe('redis.no-maxmemory and redis.eviction-policy', () => {
     expect(noMaxmemory(standalone(n), t)[0]!.detail).toContain('of 7.7 GiB host memory')
   })
   it('does not blame a replica for its primary having no limit, nor an unknown limit', () => {
-    expect(noMaxmemory(standalone(nodeFromFixture('redis-6.2.14-lone-primary.info'), {...nodeFromFixture('redis-6.2.14-lone-primary.info'), role: 'replica'}), t)[0]!.evidence.nodes).toHaveLength(1)
+    expect(
+      noMaxmemory(
+        standalone(nodeFromFixture('redis-6.2.14-lone-primary.info'), {
+          ...nodeFromFixture('redis-6.2.14-lone-primary.info'),
+          role: 'replica',
+        }),
+        t,
+      )[0]!.evidence.nodes,
+    ).toHaveLength(1)
     expect(noMaxmemory(standalone(node((n) => (n.memory.maxBytes = null))), t)).toEqual([])
   })
 })
@@ -131,7 +153,13 @@ describe('redis.low-hit-rate and redis.keys-without-expiry', () => {
     expect(lowHitRate(standalone(lookups(hits, misses)), t)).toHaveLength(fires ? 1 : 0)
   })
   it('sums keys over dbs and nodes and counts expires', () => {
-    const n = node((x) => (x.keyspace = [{db: 0, keys: 900, expires: 810, avgTtlMs: 0}, {db: 1, keys: 100, expires: 89, avgTtlMs: 0}]))
+    const n = node(
+      (x) =>
+        (x.keyspace = [
+          {db: 0, keys: 900, expires: 810, avgTtlMs: 0},
+          {db: 1, keys: 100, expires: 89, avgTtlMs: 0},
+        ]),
+    )
     const [finding] = keysWithoutExpiryCheck(standalone(n), t)
     expect(finding!.evidence).toMatchObject({keys: 1000, withoutExpiry: 101})
     expect(keysWithoutExpiryCheck(standalone(node((x) => (x.keyspace = [{db: 0, keys: 1000, expires: 901, avgTtlMs: 0}]))), t)).toEqual([])
@@ -161,14 +189,20 @@ describe('redis.no-redundancy', () => {
   it('reads the Sentinel view: no replica to promote, or fewer Sentinels than the quorum', () => {
     const sentinel = {master: '10.0.0.1:6379', masterName: 'sessions', quorum: 2, sentinels: 3, replicas: 1}
     expect(noRedundancy({mode: 'sentinel', nodes: [lone], sentinel}, t)).toEqual([])
-    expect(noRedundancy({mode: 'sentinel', nodes: [lone], sentinel: {...sentinel, replicas: 0}}, t)[0]!.detail).toMatch(/nothing to fail over to/)
-    expect(noRedundancy({mode: 'sentinel', nodes: [lone], sentinel: {...sentinel, sentinels: 1}}, t)[0]!.detail).toMatch(/fewer than the quorum of 2/)
+    expect(noRedundancy({mode: 'sentinel', nodes: [lone], sentinel: {...sentinel, replicas: 0}}, t)[0]!.detail).toMatch(
+      /nothing to fail over to/,
+    )
+    expect(noRedundancy({mode: 'sentinel', nodes: [lone], sentinel: {...sentinel, sentinels: 1}}, t)[0]!.detail).toMatch(
+      /fewer than the quorum of 2/,
+    )
   })
 })
 
 describe('redis.replication-broken', () => {
   it('is critical for a link down, a warning for lag, state or bytes behind', () => {
-    expect(replicationBroken(standalone(nodeFromFixture('redis-5.0.14-replica-link-down.info')), t)[0]!.detail).toMatch(/link down for 87 s/)
+    expect(replicationBroken(standalone(nodeFromFixture('redis-5.0.14-replica-link-down.info')), t)[0]!.detail).toMatch(
+      /link down for 87 s/,
+    )
     const lagging = node((n) => (n.replication.replicas[0]!.lagSeconds = 12))
     expect(replicationBroken(standalone(lagging), t)[0]!.severity).toBe('warning')
     const behind = node((n) => (n.replication.replicas[0]!.offset = n.replication.offset! - 17 * 1024 * 1024))
@@ -196,7 +230,14 @@ describe('redis.persistence-failing and redis.rejected-connections', () => {
 })
 
 describe('cluster nodes marked failed', () => {
-  const clusterNode = (address: string, role: 'primary' | 'replica', flags: string[], slots: number) => ({id: address, address, role, flags, linkState: 'connected', slots})
+  const clusterNode = (address: string, role: 'primary' | 'replica', flags: string[], slots: number) => ({
+    id: address,
+    address,
+    role,
+    flags,
+    linkState: 'connected',
+    slots,
+  })
   it('a failed primary with slots is critical (unreachable sessions), a failed replica a replication warning; both merge with INFO findings', () => {
     const view: RedisStatsView = {
       mode: 'cluster',
@@ -207,7 +248,10 @@ describe('cluster nodes marked failed', () => {
         clusterNode('10.0.2.4:7003', 'replica', ['slave', 'fail?'], 0),
       ],
     }
-    expect(clusterNodesDown(view, t).map((f) => `${f.id}:${f.severity}`)).toEqual(['redis.unreachable:critical', 'redis.replication-broken:warning'])
+    expect(clusterNodesDown(view, t).map((f) => `${f.id}:${f.severity}`)).toEqual([
+      'redis.unreachable:critical',
+      'redis.replication-broken:warning',
+    ])
     const all = runRedisStatsChecks(view, t)
     const broken = all.filter((f) => f.id === 'redis.replication-broken')
     expect(broken).toHaveLength(1)
@@ -215,7 +259,9 @@ describe('cluster nodes marked failed', () => {
       '10.0.0.11:6379: replica 10.0.1.21:6379 is in state wait_bgsave (not yet a usable copy)',
       '10.0.2.4:7003 (replica) is marked possibly failed by the cluster',
     ])
-    expect(all.find((f) => f.id === 'redis.unreachable')!.detail).toMatch(/^10\.0\.2\.2:7000 \(primary, 5,462 hash slots\) is marked failed/)
+    expect(all.find((f) => f.id === 'redis.unreachable')!.detail).toMatch(
+      /^10\.0\.2\.2:7000 \(primary, 5,462 hash slots\) is marked failed/,
+    )
     expect(redisStatsFigures(view).cluster).toEqual({primaries: 2, replicas: 1, failed: ['10.0.2.2:7000', '10.0.2.4:7003']})
   })
 })
@@ -230,14 +276,24 @@ describe('figures', () => {
       nodes: 2,
       version: '7.0.15 (mixed: 7.0.15, 7.2.4)',
       uptimeSeconds: 5400,
-      memory: {usedBytes: 4144544808 + 715827882, maxBytes: 4294967296 + 2147483648, policy: 'volatile-ttl, volatile-lru', fragmentationRatio: 1.1},
+      memory: {
+        usedBytes: 4144544808 + 715827882,
+        maxBytes: 4294967296 + 2147483648,
+        policy: 'volatile-ttl, volatile-lru',
+        fragmentationRatio: 1.1,
+      },
       evictedKeys: 1204,
       replicas: 3,
       keyspace: {db0: {keys: 1212334 + 80412, expires: 1212334 + 80400, withoutExpiry: 12}},
     })
     expect(figures.hitRate).toBeCloseTo((3012331 + 412331223) / (3012331 + 88122 + 412331223 + 3123441), 4)
     expect(figures.nodeStats.map((r) => r.address)).toEqual(['10.0.2.1:7000', '10.0.2.2:7000'])
-    expect(figures.nodeStats[0]!.replicaLinks[1]).toEqual({address: '10.0.2.32:7004', state: 'wait_bgsave', lagSeconds: 0, behindBytes: null})
+    expect(figures.nodeStats[0]!.replicaLinks[1]).toEqual({
+      address: '10.0.2.32:7004',
+      state: 'wait_bgsave',
+      lagSeconds: 0,
+      behindBytes: null,
+    })
   })
   it('say null where nothing is known (no lookups, unknown limit)', () => {
     const n = nodeFromFixture('redis-5.0.14-replica-link-down.info')

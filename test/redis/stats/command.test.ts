@@ -39,7 +39,10 @@ describe('sessdoc redis stats (the command)', () => {
   let healthy: TestRedis
   let lone: TestRedis
   beforeAll(async () => {
-    ;[healthy, lone] = await Promise.all([startRedis(['--maxmemory', '64mb', '--maxmemory-policy', 'volatile-lru']), startRedis(['--maxmemory', '8mb', '--maxmemory-policy', 'allkeys-lru'])])
+    ;[healthy, lone] = await Promise.all([
+      startRedis(['--maxmemory', '64mb', '--maxmemory-policy', 'volatile-lru']),
+      startRedis(['--maxmemory', '8mb', '--maxmemory-policy', 'allkeys-lru']),
+    ])
   })
   afterAll(async () => {
     await Promise.all([healthy?.stop(), lone?.stop()])

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-import {parseInfo, type ParsedInfo} from '../../../src/core/redis/stats/info-parser.js'
-import {nodeStatsFromInfo, type NodeStats} from '../../../src/core/redis/stats/node-stats.js'
+import {type ParsedInfo, parseInfo} from '../../../src/core/redis/stats/info-parser.js'
+import {type NodeStats, nodeStatsFromInfo} from '../../../src/core/redis/stats/node-stats.js'
 
 const dir = fileURLToPath(new URL('../../../fixtures/redis/info/', import.meta.url))
 

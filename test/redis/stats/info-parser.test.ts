@@ -1,6 +1,13 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {parseFieldList, parseInfo, parseKeySizes, parseKeyspace, parseReplicaLines, toNumber} from '../../../src/core/redis/stats/info-parser.js'
+import {
+  parseFieldList,
+  parseInfo,
+  parseKeySizes,
+  parseKeyspace,
+  parseReplicaLines,
+  toNumber,
+} from '../../../src/core/redis/stats/info-parser.js'
 import {configPairs, nodeStatsFromInfo, withConfig} from '../../../src/core/redis/stats/node-stats.js'
 import {infoFixtures, nodeFromFixture, parsedFixture} from './fixtures.js'
 
@@ -66,8 +73,16 @@ describe('parseInfo on captured INFO of Redis 5 to 8', () => {
   })
 
   it('reads persistence status and the replication-buffer memory left out of eviction', () => {
-    expect(nodeFromFixture('redis-6.2.14-lone-primary.info').persistence).toMatchObject({rdbLastBgsaveStatus: 'err', rdbChangesSinceLastSave: 1822934, aofEnabled: false})
-    expect(nodeFromFixture('redis-7.0.15-healthy-primary.info').persistence).toMatchObject({rdbLastBgsaveStatus: 'ok', aofEnabled: true, aofLastWriteStatus: 'ok'})
+    expect(nodeFromFixture('redis-6.2.14-lone-primary.info').persistence).toMatchObject({
+      rdbLastBgsaveStatus: 'err',
+      rdbChangesSinceLastSave: 1822934,
+      aofEnabled: false,
+    })
+    expect(nodeFromFixture('redis-7.0.15-healthy-primary.info').persistence).toMatchObject({
+      rdbLastBgsaveStatus: 'ok',
+      aofEnabled: true,
+      aofLastWriteStatus: 'ok',
+    })
     expect(nodeFromFixture('redis-7.2.4-cluster-primary.info').memory.notCountedForEvictBytes).toBe(20971520)
     expect(nodeFromFixture('redis-7.2.4-cluster-primary.info').clusterEnabled).toBe(true)
   })
@@ -86,7 +101,10 @@ describe('parseInfo on captured INFO of Redis 5 to 8', () => {
     ])
     const alone = parseKeySizes(parsedFixture('redis-8.0.2-keysizes.info'))
     expect(Object.keys(alone)).toEqual(['db0', 'db3'])
-    expect(alone.db0!.hashes_items).toEqual([{from: 4, count: 120}, {from: 8, count: 3}])
+    expect(alone.db0!.hashes_items).toEqual([
+      {from: 4, count: 120},
+      {from: 8, count: 3},
+    ])
     expect(nodeFromFixture('redis-6.2.14-lone-primary.info').keySizes).toEqual({})
   })
 })
@@ -94,7 +112,17 @@ describe('parseInfo on captured INFO of Redis 5 to 8', () => {
 describe('parseInfo on odd input', () => {
   it('keeps unknown fields, accepts the oldest slave line and replica/primary names, counts junk', () => {
     const info = parseInfo(
-      ['# Replication', 'role:primary', 'connected_slaves:2', 'slave0:10.0.0.2,6379,online', 'replica1:ip=10.0.0.3,port=6380,state=send_bulk,offset=5,lag=3', 'garbage line', ':no-name', '# Future', 'shiny_new_field:42'].join('\n'),
+      [
+        '# Replication',
+        'role:primary',
+        'connected_slaves:2',
+        'slave0:10.0.0.2,6379,online',
+        'replica1:ip=10.0.0.3,port=6380,state=send_bulk,offset=5,lag=3',
+        'garbage line',
+        ':no-name',
+        '# Future',
+        'shiny_new_field:42',
+      ].join('\n'),
     )
     expect(info.malformed).toBe(2)
     expect(info.sections.get('future')?.get('shiny_new_field')).toBe('42')
@@ -169,7 +197,10 @@ describe('parseInfo on odd input', () => {
 describe('CONFIG GET maxmemory*', () => {
   it('wins over INFO and carries stop-writes-on-bgsave-error', () => {
     const node = nodeFromFixture('redis-6.2.14-lone-primary.info')
-    const configured = withConfig(node, configPairs(['maxmemory', '4294967296', 'maxmemory-policy', 'volatile-lru', 'stop-writes-on-bgsave-error', 'no']))
+    const configured = withConfig(
+      node,
+      configPairs(['maxmemory', '4294967296', 'maxmemory-policy', 'volatile-lru', 'stop-writes-on-bgsave-error', 'no']),
+    )
     expect(configured.memory).toMatchObject({maxBytes: 4294967296, policy: 'volatile-lru', source: 'config'})
     expect(configured.persistence.stopWritesOnError).toBe(false)
     expect(withConfig(node, configPairs({maxmemory: '0', 'maxmemory-policy': 'noeviction'})).memory.source).toBe('config')

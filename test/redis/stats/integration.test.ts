@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RedisTarget} from '../../../src/core/redis/connection.js'
-import {runRedisStats, type RedisStatsFigures} from '../../../src/core/redis/stats/index.js'
+import {type RedisStatsFigures, runRedisStats} from '../../../src/core/redis/stats/index.js'
 import type {Finding, SourceResult} from '../../../src/core/report/types.js'
 import {freePort, startCluster, startRedis, type TestCluster, type TestRedis} from '../../helpers/redis-server.js'
 
@@ -66,7 +66,14 @@ describe('redis stats against real servers', () => {
     expect(result.section.status).toBe('analyzed')
     expect(ids(result)).toEqual(['redis.no-maxmemory:warning', 'redis.no-redundancy:warning'])
     const f = figures(result)
-    expect(f).toMatchObject({mode: 'standalone', nodes: 1, evictedKeys: 0, replicas: 0, hitRate: null, memory: {maxBytes: 0, policy: 'noeviction', source: 'config'}})
+    expect(f).toMatchObject({
+      mode: 'standalone',
+      nodes: 1,
+      evictedKeys: 0,
+      replicas: 0,
+      hitRate: null,
+      memory: {maxBytes: 0, policy: 'noeviction', source: 'config'},
+    })
     expect(f.version).toMatch(/^\d+\.\d+\.\d+/)
     expect(f.memory.usedBytes).toBeGreaterThan(0)
     expect(f.nodeStats).toHaveLength(1)
@@ -141,7 +148,19 @@ describe('redis stats against real servers', () => {
   it('the smallest ACL of docs/redis-stats.md reads everything; without +config|get INFO stands in', async () => {
     const server = await start(['--maxmemory', '16mb', '--maxmemory-policy', 'volatile-lru'])
     await withClient(server, async (c) => {
-      await c.call('ACL', 'SETUSER', 'audit', 'on', '>auditpw', '+ping', '+info', '+config|get', '+role', '+cluster|nodes', '+client|setname')
+      await c.call(
+        'ACL',
+        'SETUSER',
+        'audit',
+        'on',
+        '>auditpw',
+        '+ping',
+        '+info',
+        '+config|get',
+        '+role',
+        '+cluster|nodes',
+        '+client|setname',
+      )
       await c.call('ACL', 'SETUSER', 'audit-noconfig', 'on', '>auditpw', '+ping', '+info', '+role', '+client|setname')
     })
     const url = (user: string): string => `redis://${user}@127.0.0.1:${server.port}`
@@ -203,22 +222,41 @@ describe('redis stats against real servers', () => {
 
   it('a replica: healthy link, then broken when its primary stops', async () => {
     const primary = await start(['--maxmemory', '64mb', '--maxmemory-policy', 'volatile-lru', '--repl-diskless-sync-delay', '0'])
-    const replica = await start(['--replicaof', '127.0.0.1', String(primary.port), '--maxmemory', '64mb', '--maxmemory-policy', 'volatile-lru'])
-    await withClient(replica, (c) => waitFor('the replica link', async () => (await infoField(c, 'replication', 'master_link_status')) === 'up'))
-    await withClient(primary, (c) => waitFor('the primary to see it online', async () => (await c.info('replication')).includes('state=online')))
+    const replica = await start([
+      '--replicaof',
+      '127.0.0.1',
+      String(primary.port),
+      '--maxmemory',
+      '64mb',
+      '--maxmemory-policy',
+      'volatile-lru',
+    ])
+    await withClient(replica, (c) =>
+      waitFor('the replica link', async () => (await infoField(c, 'replication', 'master_link_status')) === 'up'),
+    )
+    await withClient(primary, (c) =>
+      waitFor('the primary to see it online', async () => (await c.info('replication')).includes('state=online')),
+    )
 
     const onPrimary = await runRedisStats(target(primary.url))
     expect(ids(onPrimary)).toEqual([])
     expect(figures(onPrimary).replicas).toBe(1)
-    expect(figures(onPrimary).nodeStats[0]!.replicaLinks).toEqual([expect.objectContaining({address: `127.0.0.1:${replica.port}`, state: 'online'})])
+    expect(figures(onPrimary).nodeStats[0]!.replicaLinks).toEqual([
+      expect.objectContaining({address: `127.0.0.1:${replica.port}`, state: 'online'}),
+    ])
 
     const onReplica = await runRedisStats(target(replica.url))
     expect(ids(onReplica)).toEqual([])
-    expect(figures(onReplica).nodeStats[0]).toMatchObject({role: 'replica', primaryLink: {address: `127.0.0.1:${primary.port}`, status: 'up'}})
+    expect(figures(onReplica).nodeStats[0]).toMatchObject({
+      role: 'replica',
+      primaryLink: {address: `127.0.0.1:${primary.port}`, status: 'up'},
+    })
 
     await primary.stop()
     servers.splice(servers.indexOf(primary), 1)
-    await withClient(replica, (c) => waitFor('the link to drop', async () => (await infoField(c, 'replication', 'master_link_status')) === 'down'))
+    await withClient(replica, (c) =>
+      waitFor('the link to drop', async () => (await infoField(c, 'replication', 'master_link_status')) === 'down'),
+    )
     const broken = await runRedisStats(target(replica.url))
     expect(ids(broken)).toEqual(['redis.replication-broken:critical'])
     expect(finding(broken, 'redis.replication-broken').detail).toContain(`replica of 127.0.0.1:${primary.port}: link down`)
@@ -268,7 +306,9 @@ describe('redis stats on a 3-primary cluster', () => {
     const [first, , victim] = cluster.nodes as [TestRedis, TestRedis, TestRedis]
     await victim.stop()
     cluster.nodes.splice(cluster.nodes.indexOf(victim), 1) // stop() twice would wait for an exit that already happened
-    await withClient(first, (c) => waitFor('the cluster to mark the node failed', async () => /master,fail /.test(String(await c.call('CLUSTER', 'NODES')))))
+    await withClient(first, (c) =>
+      waitFor('the cluster to mark the node failed', async () => /master,fail /.test(String(await c.call('CLUSTER', 'NODES')))),
+    )
     const result = await runRedisStats(target(first.url))
     const down = finding(result, 'redis.unreachable')
     expect(down.severity).toBe('critical')
@@ -291,7 +331,9 @@ describe('redis stats through Sentinel', () => {
   })
 
   it('reads the master Sentinel names and the Sentinel view: a master without replica has nothing to fail over to', async () => {
-    const result = await runRedisStats(target('redis://127.0.0.1', {sentinels: [{host: '127.0.0.1', port: sentinel.port}], sentinelMaster: 'sessions'}))
+    const result = await runRedisStats(
+      target('redis://127.0.0.1', {sentinels: [{host: '127.0.0.1', port: sentinel.port}], sentinelMaster: 'sessions'}),
+    )
     const f = figures(result)
     expect(f.mode).toBe('sentinel')
     expect(f.sentinel).toMatchObject({master: `127.0.0.1:${primary.port}`, quorum: 1, sentinels: 1, replicas: 0})
@@ -302,7 +344,9 @@ describe('redis stats through Sentinel', () => {
   it('--redis pointed at the Sentinel itself: an error that says to use --sentinel', async () => {
     const result = await runRedisStats(target(`redis://127.0.0.1:${sentinel.port}`))
     expect(result.section.status).toBe('error')
-    expect(result.section.reason).toBe(`127.0.0.1:${sentinel.port} is a Sentinel, not a data node: use --sentinel 127.0.0.1:${sentinel.port} --sentinel-master NAME`)
+    expect(result.section.reason).toBe(
+      `127.0.0.1:${sentinel.port} is a Sentinel, not a data node: use --sentinel 127.0.0.1:${sentinel.port} --sentinel-master NAME`,
+    )
   })
 })
 

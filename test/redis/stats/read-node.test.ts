@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {readNode} from '../../../src/core/redis/stats/read-node.js'
-import {infoText, type InfoFixture} from './fixtures.js'
+import {type InfoFixture, infoText} from './fixtures.js'
 
 type Reply = unknown | Error
 
@@ -26,7 +26,10 @@ const info = (name: InfoFixture): string => infoText(name)
 
 describe('readNode (what is asked of one node)', () => {
   it('INFO, then CONFIG GET maxmemory*: CONFIG wins; no keysizes call before Redis 8', async () => {
-    const node = fakeNode({INFO: info('redis-7.0.15-healthy-primary.info'), 'CONFIG GET maxmemory*': ['maxmemory', '1073741824', 'maxmemory-policy', 'volatile-ttl', 'maxmemory-samples', '5']})
+    const node = fakeNode({
+      INFO: info('redis-7.0.15-healthy-primary.info'),
+      'CONFIG GET maxmemory*': ['maxmemory', '1073741824', 'maxmemory-policy', 'volatile-ttl', 'maxmemory-samples', '5'],
+    })
     const read = await readNode('10.0.0.1:6379', node.client)
     expect(read.ok && read.stats.memory).toMatchObject({maxBytes: 1073741824, policy: 'volatile-ttl', source: 'config'})
     expect(read.ok && read.configBlocked).toBe(false)
@@ -69,6 +72,10 @@ describe('readNode (what is asked of one node)', () => {
     expect(read.ok && read.stats.role).toBe('replica')
     expect(node.calls).toContain('ROLE')
     const refused = await readNode('10.0.0.3:6379', fakeNode({}).client)
-    expect(refused).toEqual({ok: false, address: '10.0.0.3:6379', message: expect.stringMatching(/^10\.0\.0\.3:6379: INFO refused .*\+info$/)})
+    expect(refused).toEqual({
+      ok: false,
+      address: '10.0.0.3:6379',
+      message: expect.stringMatching(/^10\.0\.0\.3:6379: INFO refused .*\+info$/),
+    })
   })
 })

@@ -8,8 +8,8 @@ import {buildReport} from '../../../src/core/report/report.js'
 import type {Report} from '../../../src/core/report/types.js'
 import {renderJson} from '../../../src/render/json.js'
 import {renderMarkdown} from '../../../src/render/markdown.js'
-import {renderText} from '../../../src/render/text.js'
 import {hasRedisStats, withoutStatsFigures} from '../../../src/render/sections/redis-stats.js'
+import {renderText} from '../../../src/render/text.js'
 import {expectGolden} from '../../helpers/golden.js'
 import {expectValidReport} from '../../helpers/schema.js'
 import {nodeFromFixture} from './fixtures.js'
@@ -29,11 +29,16 @@ function clusterView(): RedisStatsView {
     n.address = address
     n.memory.usedBytes = usedBytes
     n.evictedKeys = evicted
-    n.replication.replicas = n.replication.replicas.slice(0, 1).map((r) => ({...r, address: address.replace(/:7000$/, ':7003'), state: replicaState}))
+    n.replication.replicas = n.replication.replicas
+      .slice(0, 1)
+      .map((r) => ({...r, address: address.replace(/:7000$/, ':7003'), state: replicaState}))
     n.replication.connectedReplicas = 1
     return n
   }
-  return {mode: 'cluster', nodes: [base, sibling('10.0.2.2:7000', 2_900_000_000, 0, 'online'), sibling('10.0.2.3:7000', 3_500_000_000, 0, 'online')]}
+  return {
+    mode: 'cluster',
+    nodes: [base, sibling('10.0.2.2:7000', 2_900_000_000, 0, 'online'), sibling('10.0.2.3:7000', 3_500_000_000, 0, 'online')],
+  }
 }
 
 describe('the Redis stats section in text, Markdown and JSON', () => {
@@ -56,7 +61,12 @@ describe('the Redis stats section in text, Markdown and JSON', () => {
   })
 
   it('a replica whose link is down, and Redis 8 key sizes (golden)', () => {
-    expectGolden('redis-stats/replica-link-down.txt', renderText(report({mode: 'standalone', nodes: [nodeFromFixture('redis-5.0.14-replica-link-down.info', '10.0.0.12:6379')]}), {color: false}))
+    expectGolden(
+      'redis-stats/replica-link-down.txt',
+      renderText(report({mode: 'standalone', nodes: [nodeFromFixture('redis-5.0.14-replica-link-down.info', '10.0.0.12:6379')]}), {
+        color: false,
+      }),
+    )
     const md = renderMarkdown(report({mode: 'standalone', nodes: [nodeFromFixture('redis-8.2.1-standalone.info', '10.0.0.8:6379')]}))
     expect(md).toContain('**Key sizes (db0, INFO keysizes)**')
     expectGolden('redis-stats/redis-8-keysizes.md', md)
@@ -73,7 +83,9 @@ describe('the Redis stats section in text, Markdown and JSON', () => {
     const section = {...report(clusterView()).sources.redis!, keysScanned: 10, sessions: 8}
     expect(Object.keys(withoutStatsFigures(section)).sort()).toEqual(['keysScanned', 'sessions', 'status'])
     expect(hasRedisStats({status: 'analyzed', keysScanned: 10})).toBe(false)
-    const text = renderText(buildReport({results: [{key: 'redis', section: {status: 'analyzed', keysScanned: 10}, findings: []}], now}), {color: false})
+    const text = renderText(buildReport({results: [{key: 'redis', section: {status: 'analyzed', keysScanned: 10}, findings: []}], now}), {
+      color: false,
+    })
     expect(text).not.toContain('Eviction policy')
     expect(text).toContain('Keys scanned')
   })

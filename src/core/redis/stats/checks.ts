@@ -31,7 +31,12 @@ export const memoryPressure: RedisStatsCheck = (view, t) => {
       severity: critical ? 'critical' : 'warning',
       detail: `${lines.join('\n')}\n${consequence} (warning at ${formatPercent(t.memoryWarningRatio)}, critical at ${formatPercent(t.memoryCriticalRatio)})`,
       evidence: {
-        nodes: hot.map(({node, usage}) => ({address: node.address, usedBytes: node.memory.usedBytes, maxBytes: node.memory.maxBytes, usage: round(usage)})),
+        nodes: hot.map(({node, usage}) => ({
+          address: node.address,
+          usedBytes: node.memory.usedBytes,
+          maxBytes: node.memory.maxBytes,
+          usage: round(usage),
+        })),
         warningRatio: t.memoryWarningRatio,
         criticalRatio: t.memoryCriticalRatio,
       },
@@ -83,13 +88,19 @@ export const evictions: RedisStatsCheck = (view, t) => {
   if (total === 0 || total < t.minEvictedKeys) return []
   const lines = evicting.map((node) => {
     // A rate over minutes says little: only from an hour of uptime on.
-    const perHour = node.uptimeSeconds && node.uptimeSeconds >= 3600 ? ` (about ${formatCount(Math.round((node.evictedKeys / node.uptimeSeconds) * 3600))} an hour)` : ''
+    const perHour =
+      node.uptimeSeconds && node.uptimeSeconds >= 3600
+        ? ` (about ${formatCount(Math.round((node.evictedKeys / node.uptimeSeconds) * 3600))} an hour)`
+        : ''
     return `${node.address}: ${formatCount(node.evictedKeys)} keys evicted ${since(node)}${perHour}, policy ${node.memory.policy ?? 'unknown'}`
   })
   return [
     makeFinding('redis.evictions', {
       detail: `${lines.join('\n')}\nRedis dropped keys to stay under maxmemory: every evicted session is a user who was logged out.`,
-      evidence: {evictedKeys: total, nodes: evicting.map((n) => ({address: n.address, evictedKeys: n.evictedKeys, uptimeSeconds: n.uptimeSeconds}))},
+      evidence: {
+        evictedKeys: total,
+        nodes: evicting.map((n) => ({address: n.address, evictedKeys: n.evictedKeys, uptimeSeconds: n.uptimeSeconds})),
+      },
     }),
   ]
 }
@@ -140,9 +151,12 @@ export const noRedundancy: RedisStatsCheck = (view) => {
   if (view.mode === 'sentinel' && view.sentinel) {
     const {sentinel} = view
     const problems: string[] = []
-    if (sentinel.replicas === 0) problems.push(`Sentinel watches master ${sentinel.master} but it has no replica: there is nothing to fail over to`)
+    if (sentinel.replicas === 0)
+      problems.push(`Sentinel watches master ${sentinel.master} but it has no replica: there is nothing to fail over to`)
     if (sentinel.quorum !== undefined && sentinel.sentinels < sentinel.quorum) {
-      problems.push(`only ${sentinel.sentinels} Sentinel(s) watch ${sentinel.master}, fewer than the quorum of ${sentinel.quorum}: no failover can be agreed`)
+      problems.push(
+        `only ${sentinel.sentinels} Sentinel(s) watch ${sentinel.master}, fewer than the quorum of ${sentinel.quorum}: no failover can be agreed`,
+      )
     }
     if (problems.length === 0) return []
     return [makeFinding('redis.no-redundancy', {detail: `${problems.join('.\n')}.`, evidence: {sentinel}})]
@@ -174,18 +188,31 @@ export const replicationBroken: RedisStatsCheck = (view, t) => {
   for (const node of view.nodes) {
     const link = node.replication.primary
     if (link?.linkStatus === 'down') {
-      const down = link.linkDownSinceSeconds !== null && link.linkDownSinceSeconds >= 0 ? ` for ${formatDuration(link.linkDownSinceSeconds)}` : ''
+      const down =
+        link.linkDownSinceSeconds !== null && link.linkDownSinceSeconds >= 0 ? ` for ${formatDuration(link.linkDownSinceSeconds)}` : ''
       const sync = link.syncInProgress ? ' (a full resync is in progress)' : ''
       problems.push({address: node.address, problem: `replica of ${link.address}: link down${down}${sync}`, critical: true})
     } else if (link?.linkStatus === 'up' && link.lastIoSecondsAgo !== null && link.lastIoSecondsAgo >= t.replicaLagSeconds) {
-      problems.push({address: node.address, problem: `replica of ${link.address}: nothing heard from the primary for ${formatDuration(link.lastIoSecondsAgo)}`, critical: false})
+      problems.push({
+        address: node.address,
+        problem: `replica of ${link.address}: nothing heard from the primary for ${formatDuration(link.lastIoSecondsAgo)}`,
+        critical: false,
+      })
     }
     for (const replica of node.replication.replicas) {
       const behind = bytesBehind(node.replication.offset, replica.offset)
       if (replica.state !== null && replica.state !== 'online') {
-        problems.push({address: node.address, problem: `replica ${replica.address} is in state ${replica.state} (not yet a usable copy)`, critical: false})
+        problems.push({
+          address: node.address,
+          problem: `replica ${replica.address} is in state ${replica.state} (not yet a usable copy)`,
+          critical: false,
+        })
       } else if (replica.lagSeconds !== null && replica.lagSeconds >= t.replicaLagSeconds) {
-        problems.push({address: node.address, problem: `replica ${replica.address} last acknowledged ${formatDuration(replica.lagSeconds)} ago`, critical: false})
+        problems.push({
+          address: node.address,
+          problem: `replica ${replica.address} last acknowledged ${formatDuration(replica.lagSeconds)} ago`,
+          critical: false,
+        })
       } else if (behind !== null && behind >= t.replicaLagBytes) {
         problems.push({address: node.address, problem: `replica ${replica.address} is ${formatBytes(behind)} behind`, critical: false})
       }
@@ -196,7 +223,11 @@ export const replicationBroken: RedisStatsCheck = (view, t) => {
     makeFinding('redis.replication-broken', {
       severity: problems.some((p) => p.critical) ? 'critical' : 'warning',
       detail: `${problems.map((p) => `${p.address}: ${p.problem}`).join('\n')}\nA failover now would promote a copy that lacks the newest sessions, or none at all.`,
-      evidence: {problems: problems.map(({address, problem}) => ({address, problem})), lagSecondsThreshold: t.replicaLagSeconds, lagBytesThreshold: t.replicaLagBytes},
+      evidence: {
+        problems: problems.map(({address, problem}) => ({address, problem})),
+        lagSecondsThreshold: t.replicaLagSeconds,
+        lagBytesThreshold: t.replicaLagBytes,
+      },
     }),
   ]
 }
@@ -206,7 +237,8 @@ export const persistenceFailing: RedisStatsCheck = (view) => {
   for (const node of view.nodes) {
     const p = node.persistence
     if (p.rdbLastBgsaveStatus === 'err') {
-      const why = p.stopWritesOnError === false ? 'stop-writes-on-bgsave-error is no' : p.savePoints === '' ? 'no save points are configured' : null
+      const why =
+        p.stopWritesOnError === false ? 'stop-writes-on-bgsave-error is no' : p.savePoints === '' ? 'no save points are configured' : null
       problems.push({
         address: node.address,
         problem: why
@@ -216,7 +248,11 @@ export const persistenceFailing: RedisStatsCheck = (view) => {
       })
     }
     if (p.aofEnabled && p.aofLastWriteStatus === 'err') {
-      problems.push({address: node.address, problem: 'writing the append-only file failed: Redis refuses writes until it succeeds', critical: true})
+      problems.push({
+        address: node.address,
+        problem: 'writing the append-only file failed: Redis refuses writes until it succeeds',
+        critical: true,
+      })
     }
     if (p.aofEnabled && p.aofLastBgrewriteStatus === 'err') {
       problems.push({address: node.address, problem: 'the last AOF rewrite failed: the append-only file keeps growing', critical: false})
@@ -227,7 +263,9 @@ export const persistenceFailing: RedisStatsCheck = (view) => {
   return [
     makeFinding('redis.persistence-failing', {
       severity: problems.some((p) => p.critical) ? 'critical' : 'warning',
-      detail: problems.map((p) => `${p.address}: ${p.problem}`).join('\n') + (unchanged.length ? `\n${formatCount(Math.max(...unchanged))} changes not yet saved.` : ''),
+      detail:
+        problems.map((p) => `${p.address}: ${p.problem}`).join('\n') +
+        (unchanged.length ? `\n${formatCount(Math.max(...unchanged))} changes not yet saved.` : ''),
       evidence: {problems: problems.map(({address, problem}) => ({address, problem}))},
     }),
   ]

@@ -91,7 +91,11 @@ export function redisStatsFigures(view: RedisStatsView): RedisStatsFigures {
       policy: distinct(nodes.map((n) => n.memory.policy)),
       fragmentationRatio: maxOf(nodes.map((n) => n.memory.fragmentationRatio)),
       usage: usages.length ? round(Math.max(...usages)) : null,
-      source: nodes.every((n) => n.memory.source === 'config') ? 'config' : nodes.some((n) => n.memory.source === 'info') ? 'info' : 'unknown',
+      source: nodes.every((n) => n.memory.source === 'config')
+        ? 'config'
+        : nodes.some((n) => n.memory.source === 'info')
+          ? 'info'
+          : 'unknown',
     },
     hitRate: roundOrNull(hitRate(hits, misses)),
     keyspaceHits: hits,
@@ -111,7 +115,9 @@ export function redisStatsFigures(view: RedisStatsView): RedisStatsFigures {
       rdbLastSaveTime: saveTimes.length ? new Date(Math.min(...saveTimes) * 1000).toISOString() : null,
       rdbChangesSinceLastSave: maxOf(nodes.map((n) => n.persistence.rdbChangesSinceLastSave)),
       aofEnabled: nodes.some((n) => n.persistence.aofEnabled),
-      aofLastWriteStatus: nodes.some((n) => n.persistence.aofLastWriteStatus === 'err') ? 'err' : distinct(nodes.map((n) => n.persistence.aofLastWriteStatus)),
+      aofLastWriteStatus: nodes.some((n) => n.persistence.aofLastWriteStatus === 'err')
+        ? 'err'
+        : distinct(nodes.map((n) => n.persistence.aofLastWriteStatus)),
     },
     nodeStats: nodes.map(nodeRow),
   }
@@ -150,7 +156,14 @@ export function nodeRow(node: NodeStats): RedisNodeRow {
     connectedClients: node.clients.connected,
     rejectedConnections: node.clients.rejectedConnections,
     replicas: node.replication.connectedReplicas,
-    primaryLink: link ? {address: link.address, status: link.linkStatus, lastIoSecondsAgo: link.lastIoSecondsAgo, downSinceSeconds: link.linkDownSinceSeconds} : null,
+    primaryLink: link
+      ? {
+          address: link.address,
+          status: link.linkStatus,
+          lastIoSecondsAgo: link.lastIoSecondsAgo,
+          downSinceSeconds: link.linkDownSinceSeconds,
+        }
+      : null,
     replicaLinks: node.replication.replicas.map((r) => ({
       address: r.address,
       state: r.state,

@@ -2,9 +2,9 @@ import {makeFinding} from '../../report/report.js'
 import type {Finding, InputError, SourceResult} from '../../report/types.js'
 import {connectionFailureFinding, connectRedis, type RedisConnectionOk, type RedisTarget} from '../connection.js'
 import {runRedisStatsChecks} from './checks.js'
-import {redisStatsFigures, type RedisStatsFigures} from './figures.js'
+import {type RedisStatsFigures, redisStatsFigures} from './figures.js'
 import type {NodeStats} from './node-stats.js'
-import {resolveThresholds, type RedisStatsOptions} from './options.js'
+import {type RedisStatsOptions, resolveThresholds} from './options.js'
 import {readNode} from './read-node.js'
 import type {RedisStatsView} from './view.js'
 
@@ -98,5 +98,5 @@ function misconfFinding(message: string): Finding {
   })
 }
 
-export {defaultRedisStatsThresholds, resolveThresholds, type RedisStatsOptions, type RedisStatsThresholds} from './options.js'
-export type {RedisStatsFigures, RedisNodeRow} from './figures.js'
+export type {RedisNodeRow, RedisStatsFigures} from './figures.js'
+export {defaultRedisStatsThresholds, type RedisStatsOptions, type RedisStatsThresholds, resolveThresholds} from './options.js'

@@ -1,13 +1,13 @@
 import {
+  type KeySizes,
+  type KeyspaceDb,
   numberField,
+  type ParsedInfo,
   parseKeySizes,
   parseKeyspace,
   parseReplicaLines,
-  stringField,
-  type KeySizes,
-  type KeyspaceDb,
-  type ParsedInfo,
   type ReplicaLine,
+  stringField,
 } from './info-parser.js'
 
 export type NodeRole = 'primary' | 'replica' | 'unknown'

@@ -1,7 +1,7 @@
-import type {Redis} from 'ioredis'
 import createDebug from 'debug'
-import {parseInfo, type ParsedInfo} from './info-parser.js'
-import {configPairs, nodeStatsFromInfo, roleOf, withConfig, type NodeStats} from './node-stats.js'
+import type {Redis} from 'ioredis'
+import {type ParsedInfo, parseInfo} from './info-parser.js'
+import {configPairs, type NodeStats, nodeStatsFromInfo, roleOf, withConfig} from './node-stats.js'
 
 const debug = createDebug('sessdoc:redis-stats')
 
@@ -25,7 +25,8 @@ export async function readNode(address: string, client: Pick<Redis, 'call'>): Pr
   }
   let keySizes: ParsedInfo | undefined
   const major = Number.parseInt(info.fields.get('redis_version') ?? '', 10)
-  if (!info.sections.has('keysizes') && major >= 8) keySizes = await optional(client, ['INFO', 'keysizes']).then((text) => (text === null ? undefined : parseInfo(String(text))))
+  if (!info.sections.has('keysizes') && major >= 8)
+    keySizes = await optional(client, ['INFO', 'keysizes']).then((text) => (text === null ? undefined : parseInfo(String(text))))
 
   let stats = nodeStatsFromInfo(address, info, keySizes)
   const config = await optional(client, ['CONFIG', 'GET', 'maxmemory*'])
