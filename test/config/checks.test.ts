@@ -180,8 +180,11 @@ describe('config.cookie-flags', () => {
     [{secure: [{value: true, ...w(6)}]}, {sameSiteByProxy: true}, []],
     [{secure: [{value: true, ...w(6)}]}, {store: 'redis', springSession: true}, []],
     [{secure: [{value: true, ...w(6)}], httpOnly: [{value: false, ...w(7)}]}, {sameSiteByProxy: true}, ['HttpOnly']],
+    [{sameSite: [{value: 'None', ...w(4)}]}, {}, ['Secure']],
   ] as const)('%j %j → missing %j', (app, extra, missing) => {
     const findings = cookieFlags(model({app: {...place, ...app} as Partial<AppFacts>, kinds: ['web.xml'], ...(extra as object)}))
+    const none = cookieFlags(model({app: {sameSite: [{value: 'None', ...w(4, 'context.xml')}]}, kinds: ['context.xml']}))
+    expect(none.map((f) => f.detail)).toEqual(['SameSite=None at context.xml:4 without Secure: browsers reject the cookie'])
     expect(findings.map((f) => f.evidence.missing)).toEqual(missing.length ? [missing] : [])
   })
 })

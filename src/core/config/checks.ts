@@ -181,7 +181,10 @@ export const cookieFlags: ConfigCheck = (model) => {
     }
   }
   for (const none of sameSite.filter((s) => s.value.toLowerCase() === 'none')) {
-    if (!secureOn) lines.push(`SameSite=None at ${at(none)} without Secure: browsers reject the cookie`)
+    if (secureOn) continue
+    lines.push(`SameSite=None at ${at(none)} without Secure: browsers reject the cookie`)
+    locations.push(at(none))
+    if (!missing.includes('Secure')) missing.push('Secure')
   }
   if (missing.length === 0) return []
   return [
