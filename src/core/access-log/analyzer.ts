@@ -15,7 +15,7 @@ const NO_ROUTE = -1
 const MAX_ROUTES = 500
 const OTHER_ROUTES = '(other)'
 
-class Session {
+export class Session {
   flips = 0
   client: Client | null = null
   constructor(
@@ -35,6 +35,8 @@ class Client {
 }
 
 export interface AnalyzerOptions {
+  /** A worker's part of a file: remember the sessions first seen near its start (they may continue the part before). */
+  trackHead?: boolean
   window: TimeWindow
   routeSeparator: string
   sessionTimeoutMs: number
@@ -96,13 +98,16 @@ export class AccessLogAnalyzer {
   readonly haproxyCookieStates = new Map<string, number>()
 
   private readonly routeIndex = new Map<string, number>()
-  private readonly sessionMap = new Map<number, Session>()
+  readonly sessionMap = new Map<number, Session>()
   private readonly clientMap = new Map<number, Client>()
   private readonly ref: SessionRef = {text: '', start: 0, end: 0, from: 'cookie'}
-  private readonly evictAfterMs: number
+  readonly evictAfterMs: number
   private nextSweep = Number.NaN
   private currentTime = Number.NaN
   private readonly separator: string
+  /** Sessions first seen within the eviction time of this part's first request (trackHead). */
+  readonly head: Array<{key: number; session: Session; route: number; suffix: number; time: number}> = []
+  private headUntil = Number.NaN
 
   constructor(private readonly options: AnalyzerOptions) {
     this.separator = options.routeSeparator
@@ -183,6 +188,10 @@ export class AccessLogAnalyzer {
       this.sessions++
       if (suffix === NO_ROUTE) this.sessionsWithoutRoute++
       if (bucket) bucket.newSessions++
+      if (this.options.trackHead && timed) {
+        if (Number.isNaN(this.headUntil)) this.headUntil = t + this.evictAfterMs
+        if (t <= this.headUntil) this.head.push({key, session, route: initial, suffix, time: t})
+      }
       if (this.sessionMap.size > this.peakActiveSessions) this.peakActiveSessions = this.sessionMap.size
       if (p.clientStart >= 0) this.newSessionForClient(line, p, session, t, bucket)
     } else if (suffix !== NO_ROUTE && session.suffix !== NO_ROUTE && suffix !== session.suffix) {
@@ -194,6 +203,19 @@ export class AccessLogAnalyzer {
       session.route = served
     }
     if (timed) session.lastSeen = t
+  }
+
+  /** Counts a flip found when two parts of a file are joined (no id text: no sample). */
+  boundaryFlip(from: number, to: number, t: number): void {
+    this.routeFlips++
+    const pair = from * 65_536 + to
+    this.flipPairs.set(pair, (this.flipPairs.get(pair) ?? 0) + 1)
+    if (!Number.isNaN(t)) {
+      const bucket = this.timeline.at(t)
+      bucket.flips++
+      bucket.flipsTo ??= new Map()
+      bucket.flipsTo.set(to, (bucket.flipsTo.get(to) ?? 0) + 1)
+    }
   }
 
   private flip(session: Session, to: number, t: number, text: string, start: number, baseEnd: number, bucket: ReturnType<Timeline['at']> | null): void {
@@ -263,7 +285,7 @@ export class AccessLogAnalyzer {
     this.nextSweep = now + Math.max(60_000, this.options.sessionTimeoutMs / 4)
   }
 
-  private intern(text: string, start: number, end: number): number {
+  intern(text: string, start: number, end: number): number {
     const names = this.routeNames
     const length = end - start
     for (let i = 0; i < names.length && i < 32; i++) {

@@ -1,13 +1,15 @@
 import {expandInputs} from '../input/expand-inputs.js'
 import {readLineBatches, type FileReadResult} from '../input/read-lines.js'
 import type {InputError, SourceResult} from '../report/types.js'
-import {AccessLogAnalyzer} from './analyzer.js'
+import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
 import {readApacheConf} from './apache-conf.js'
 import {runChecks, type CheckContext} from './checks.js'
 import {candidateParsers, detectFormat, resolveFormat, type FormatOptions} from './formats.js'
 import {groupStreams} from './inputs.js'
 import {FormatError} from './log-format.js'
+import {defaultParallelPlan, planSegments, runSegments, type SegmentJob} from './parallel.js'
 import {ParsedLine, type LineParser} from './parsed-line.js'
+import {joinSegments} from './segment.js'
 import type {SessionIdRules} from './session-id.js'
 import type {AccessLogOptions, AccessLogSection} from './types.js'
 
@@ -31,17 +33,20 @@ class Run {
   private readonly formatOptions: FormatOptions
   private readonly fixedParser: LineParser | null
 
+  readonly analyzerOptions: AnalyzerOptions
+
   constructor(private readonly options: AccessLogOptions) {
     const conf = options.apacheConf ? readApacheConf(options.apacheConf.text) : undefined
     this.formatOptions = {cookieName: options.cookieName, timeZone: options.timeZone, conf}
     this.fixedParser = options.logFormat ? resolveFormat(options.logFormat, this.formatOptions) : null
-    this.analyzer = new AccessLogAnalyzer({
+    this.analyzerOptions = {
       window: options.window,
       routeSeparator: options.routeSeparator ?? '.',
       sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
       redact: {...options.redact, routeSeparator: options.routeSeparator ?? '.'},
       cookieName: this.cookieName,
-    })
+    }
+    this.analyzer = new AccessLogAnalyzer(this.analyzerOptions)
   }
 
   get cookieName(): string {
@@ -100,6 +105,46 @@ async function analyzeStream(run: Run, files: string[], options: AccessLogOption
       }
     }
   }
+}
+
+/**
+ * One front end's large plain files on several threads: each worker analyzes a byte range, and the
+ * parts are joined in order. Returns false when one thread should do it (or a worker failed
+ * before anything was counted).
+ */
+async function analyzeInParallel(run: Run, files: string[], options: AccessLogOptions): Promise<boolean> {
+  if (options.parallel === false) return false
+  const plan = options.parallel ?? defaultParallelPlan()
+  const segments = await planSegments(files, plan)
+  if (!segments || segments.length < 2) return false
+  const firstBatch = readLineBatches(files[0]!, {end: 1024 * 1024 - 1})
+  const head = await firstBatch.next()
+  await firstBatch.return(undefined as never)
+  if (head.done) return false
+  const format = run.formatFor(head.value.lines)
+  const jobs: SegmentJob[] = segments.map((segment) => ({
+    ...segment,
+    format: {name: format.parser.name, kind: format.parser.kind, formatText: format.parser.formatText, cookieName: options.cookieName, timeZone: options.timeZone},
+    rules: format.rules,
+    analyzer: {...run.analyzerOptions, window: undefined} as unknown as SegmentJob['analyzer'],
+    window: {since: options.window.since?.getTime() ?? null, until: options.window.until?.getTime() ?? null},
+  }))
+  let outcomes
+  try {
+    outcomes = await runSegments(jobs, plan.threads, options.signal)
+  } catch (error) {
+    if (options.signal?.aborted) return true
+    run.formats.pop()
+    void error
+    return false
+  }
+  joinSegments(run.analyzer, outcomes.map((o) => o.segment))
+  for (const file of files) {
+    const reads = outcomes.filter((o) => o.read.input === file).map((o) => o.read)
+    const error = reads.find((r) => r.error)?.error
+    run.noteFile({input: file, lines: reads.reduce((n, r) => n + r.lines, 0), bytes: reads.reduce((n, r) => n + r.bytes, 0), truncatedLines: 0, gzip: false, error})
+  }
+  return true
 }
 
 /** One stream's position while several are merged in time order. */
@@ -199,7 +244,9 @@ export async function analyzeAccessLogs(options: AccessLogOptions): Promise<Sour
   const expanded = await expandInputs(options.paths)
   run.errors.push(...expanded.errors)
   const streams = groupStreams(expanded.files)
-  if (streams.length === 1) await analyzeStream(run, streams[0]!, options)
+  if (streams.length === 1) {
+    if (!(await analyzeInParallel(run, streams[0]!, options))) await analyzeStream(run, streams[0]!, options)
+  }
   else if (streams.length > 1) await analyzeMerged(run, streams, options)
 
   if (run.filesRead === 0) {

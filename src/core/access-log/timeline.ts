@@ -1,5 +1,8 @@
 import type {TimelineEntry} from './types.js'
 
+/** [start ms, requests, flips, newSessions, churn, flipsTo as [route index, n]] */
+export type ExportedBucket = [number, number, number, number, number, Array<[number, number]>]
+
 export class Bucket {
   requests = 0
   flips = 0
@@ -62,6 +65,27 @@ export class Timeline {
     this.buckets = merged
     this.lastKey = Number.NaN
     this.last = null
+  }
+
+  /** The working buckets as plain data (for a worker's result). */
+  exportBuckets(): ExportedBucket[] {
+    return [...this.buckets].map(([key, b]) => [key * this.bucketMs, b.requests, b.flips, b.newSessions, b.churn, b.flipsTo ? [...b.flipsTo] : []])
+  }
+
+  /** Adds another part's buckets, with its route indexes mapped to ours. */
+  absorb(buckets: readonly ExportedBucket[], route: (index: number) => number): void {
+    for (const [start, requests, flips, newSessions, churn, flipsTo] of buckets) {
+      const bucket = this.at(start)
+      bucket.requests += requests
+      bucket.flips += flips
+      bucket.newSessions += newSessions
+      bucket.churn += churn
+      for (const [r, n] of flipsTo) {
+        bucket.flipsTo ??= new Map()
+        const mine = route(r)
+        bucket.flipsTo.set(mine, (bucket.flipsTo.get(mine) ?? 0) + n)
+      }
+    }
   }
 
   /** Dense entries from the first to the last bucket, in a width that keeps them ≤ 240. */

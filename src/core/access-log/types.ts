@@ -22,6 +22,8 @@ export interface AccessLogOptions {
   /** IANA time zone for log times without an offset (HAProxy); default this machine's. */
   timeZone?: string
   redact: RedactOptions
+  /** Worker threads for large plain files: false for one thread; default: up to 4 threads from 48 MB on. */
+  parallel?: {threads: number; minBytes: number} | false
   signal?: AbortSignal
   stdin?: Readable
 }

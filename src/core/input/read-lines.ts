@@ -14,6 +14,9 @@ export interface ReadLinesOptions {
   signal?: AbortSignal
   /** Standard input, for `-` (tests pass their own stream). */
   stdin?: Readable
+  /** Read only this byte range of a plain file (end inclusive), e.g. one worker's half; both at line starts. */
+  start?: number
+  end?: number
 }
 
 export interface FileReadResult {
@@ -111,7 +114,7 @@ async function openInput(input: string, options: ReadLinesOptions): Promise<{str
   if (input === STDIN) return openStream(options.stdin ?? process.stdin)
   const info = await stat(input)
   if (info.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'})
-  const file = createReadStream(input, {highWaterMark: options.chunkBytes ?? 1024 * 1024})
+  const file = createReadStream(input, {highWaterMark: options.chunkBytes ?? 1024 * 1024, start: options.start, end: options.end})
   // Surface open errors (EACCES) here rather than mid-read.
   await new Promise<void>((resolve, reject) => file.once('open', () => resolve()).once('error', reject))
   return openStream(file)

@@ -1,0 +1,137 @@
+import {existsSync} from 'node:fs'
+import {open, stat} from 'node:fs/promises'
+import {availableParallelism} from 'node:os'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
+import type {FileReadResult} from '../input/read-lines.js'
+import type {AnalyzerOptions} from './analyzer.js'
+import type {LineParser} from './parsed-line.js'
+import type {SegmentResult} from './segment.js'
+import type {SessionIdRules} from './session-id.js'
+
+/** What a worker is given: plain data only. */
+export interface SegmentJob {
+  file: string
+  start: number
+  /** Inclusive, as createReadStream wants it. */
+  end: number
+  format: {name: string; kind: LineParser['kind']; formatText: string; cookieName?: string; timeZone?: string}
+  rules: SessionIdRules
+  analyzer: Omit<AnalyzerOptions, 'window' | 'trackHead'>
+  window: {since: number | null; until: number | null}
+}
+
+export interface ParallelPlan {
+  threads: number
+  /** Below this many bytes in all, one thread does it all (a worker costs ~50 ms to start). */
+  minBytes: number
+}
+
+export const defaultParallelPlan = (): ParallelPlan => ({threads: Math.min(availableParallelism(), 4), minBytes: 48 * 1024 * 1024})
+
+const workerUrl = new URL('./segment-worker.js', import.meta.url)
+
+/** Workers need the compiled worker file (dist/); under a TypeScript test runner there is none. */
+export function workersAvailable(): boolean {
+  return existsSync(fileURLToPath(workerUrl))
+}
+
+async function isGzip(file: string): Promise<boolean> {
+  const handle = await open(file, 'r')
+  try {
+    const magic = Buffer.alloc(2)
+    const {bytesRead} = await handle.read(magic, 0, 2, 0)
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The first line start at or after `offset`. */
+async function lineStartAfter(file: string, offset: number): Promise<number> {
+  const handle = await open(file, 'r')
+  try {
+    const buffer = Buffer.alloc(64 * 1024)
+    for (let at = offset; ; at += buffer.length) {
+      const {bytesRead} = await handle.read(buffer, 0, buffer.length, at)
+      if (bytesRead === 0) return at
+      const nl = buffer.subarray(0, bytesRead).indexOf(0x0a)
+      if (nl >= 0) return at + nl + 1
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Cuts the files of one stream (plain files only) into byte ranges of about equal size at line
+ * starts, or returns null when one thread should do it (small, gzip, stdin, one core).
+ */
+export async function planSegments(files: readonly string[], plan: ParallelPlan): Promise<Array<{file: string; start: number; end: number}> | null> {
+  if (plan.threads < 2 || !workersAvailable()) return null
+  const sizes: number[] = []
+  for (const file of files) {
+    if (file === '-') return null
+    const info = await stat(file).catch(() => null)
+    if (!info?.isFile() || (await isGzip(file).catch(() => true))) return null
+    sizes.push(info.size)
+  }
+  const total = sizes.reduce((a, b) => a + b, 0)
+  if (total < plan.minBytes) return null
+  const target = Math.max(total / plan.threads, 8 * 1024 * 1024)
+  const segments: Array<{file: string; start: number; end: number}> = []
+  for (const [i, file] of files.entries()) {
+    const size = sizes[i]!
+    const parts = Math.max(1, Math.round(size / target))
+    let start = 0
+    for (let p = 1; p <= parts && start < size; p++) {
+      const cut = p === parts ? size : await lineStartAfter(file, Math.floor((size * p) / parts))
+      if (cut > start) segments.push({file, start, end: cut - 1})
+      start = cut
+    }
+  }
+  return segments
+}
+
+export interface SegmentOutcome {
+  segment: SegmentResult
+  read: FileReadResult
+}
+
+/** Runs the jobs on at most `threads` workers at once; results in job order. Rejects when a worker fails. */
+export async function runSegments(jobs: readonly SegmentJob[], threads: number, signal?: AbortSignal): Promise<SegmentOutcome[]> {
+  const results: SegmentOutcome[] = new Array(jobs.length)
+  let next = 0
+  const live = new Set<Worker>()
+  const onAbort = (): void => {
+    for (const worker of live) void worker.terminate()
+  }
+  signal?.addEventListener('abort', onAbort, {once: true})
+  const runOne = (job: SegmentJob): Promise<SegmentOutcome> =>
+    new Promise((resolve, reject) => {
+      const worker = new Worker(workerUrl, {workerData: job})
+      live.add(worker)
+      let done = false
+      worker.once('message', (message: SegmentOutcome) => {
+        done = true
+        resolve(message)
+      })
+      worker.once('error', reject)
+      worker.once('exit', (code) => {
+        live.delete(worker)
+        if (!done) reject(new Error(signal?.aborted ? 'interrupted' : `access-log worker exited with code ${code}`))
+      })
+    })
+  const lane = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const index = next++
+      results[index] = await runOne(jobs[index]!)
+    }
+  }
+  try {
+    await Promise.all(Array.from({length: Math.min(threads, jobs.length)}, lane))
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+  return results
+}
