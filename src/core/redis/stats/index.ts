@@ -1,6 +1,12 @@
 import {makeFinding} from '../../report/report.js'
 import type {Finding, InputError, SourceResult} from '../../report/types.js'
-import {connectionFailureFinding, connectRedis, type RedisConnectionOk, type RedisTarget} from '../connection.js'
+import {
+  connectionFailureFinding,
+  connectRedis,
+  type RedisConnectionFailure,
+  type RedisConnectionOk,
+  type RedisTarget,
+} from '../connection.js'
 import {runRedisStatsChecks} from './checks.js'
 import {type RedisStatsFigures, redisStatsFigures} from './figures.js'
 import type {NodeStats} from './node-stats.js'
@@ -68,26 +74,36 @@ export async function collectRedisStats(connection: RedisConnectionOk, options: 
 /** Connect, collect, close: the `redis` section of `sessdoc redis stats` and of diagnose. */
 export async function runRedisStats(target: RedisTarget, options: RedisStatsOptions = {}): Promise<SourceResult> {
   const connection = await connectRedis(target, options.signal ? {signal: options.signal} : {})
-  if (!connection.ok) {
-    // A primary whose snapshots fail answers MISCONF even to PING: it is up, and that is the finding.
-    if (/MISCONF/.test(connection.message)) {
-      return {key: 'redis', section: {status: 'error', reason: connection.message}, findings: [misconfFinding(connection.message)]}
-    }
-    return {key: 'redis', section: {status: 'error', reason: connection.message}, findings: [connectionFailureFinding(connection, target)]}
-  }
+  if (!connection.ok) return redisConnectionFailureResult(connection, target)
   try {
-    const {figures, findings, partial, errors} = await collectRedisStats(connection, options)
-    if (figures.nodes === 0) {
-      const reason = errors.map((e) => e.message).join('; ') || 'no node answered INFO'
-      return {key: 'redis', section: {status: 'error', reason}, findings}
-    }
-    const section: SourceResult['section'] = {status: 'analyzed', ...figures}
-    if (partial) section.partial = true
-    if (errors.length > 0) section.errors = errors
-    return {key: 'redis', section, findings}
+    return redisStatsResult(await collectRedisStats(connection, options))
   } finally {
     await connection.close()
   }
+}
+
+/** The `redis` section of a collection: analyzed with the figures, or error when no node could be read. */
+export function redisStatsResult({figures, findings, partial, errors}: RedisStatsCollection): SourceResult {
+  if (figures.nodes === 0) {
+    const reason = errors.map((e) => e.message).join('; ') || 'no node answered INFO'
+    return {key: 'redis', section: {status: 'error', reason}, findings}
+  }
+  const section: SourceResult['section'] = {status: 'analyzed', ...figures}
+  if (partial) section.partial = true
+  if (errors.length > 0) section.errors = errors
+  return {key: 'redis', section, findings}
+}
+
+/**
+ * The `redis` section when connectRedis failed: status error and a critical finding. A primary whose
+ * snapshots fail answers MISCONF even to PING: it is up, and persistence-failing is the finding.
+ */
+export function redisConnectionFailureResult(
+  failure: {kind: RedisConnectionFailure['kind']; message: string},
+  target: RedisTarget,
+): SourceResult {
+  const finding = /MISCONF/.test(failure.message) ? misconfFinding(failure.message) : connectionFailureFinding(failure, target)
+  return {key: 'redis', section: {status: 'error', reason: failure.message}, findings: [finding]}
 }
 
 function misconfFinding(message: string): Finding {
