@@ -38,11 +38,11 @@ function span(signatures: SignatureSummary[]): {first: string | null; last: stri
   return {first: firsts[0] ?? null, last: lasts.at(-1) ?? null}
 }
 
-function summaryLine(count: number, signatures: SignatureSummary[], noun: string): string {
+function summaryLine(count: number, signatures: SignatureSummary[], noun: string, plural = `${noun}s`): string {
   const {first, last} = span(signatures)
   const when = first ? (first === last ? ` at ${first}` : ` between ${first} and ${last}`) : ''
   const kinds = signatures.length === 1 ? '1 signature' : `${signatures.length} signatures`
-  return `${count} ${noun}${count === 1 ? '' : 's'} (${kinds})${when}.`
+  return `${count} ${count === 1 ? noun : plural} (${kinds})${when}.`
 }
 
 function topLine(s: SignatureSummary): string {
@@ -140,7 +140,7 @@ function redisServerErrorFinding(input: FindingsInput): Finding[] {
   for (const s of signatures) replies.set(s.redisReply ?? 'other', (replies.get(s.redisReply ?? 'other') ?? 0) + s.count)
   const sorted = [...replies.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
   const lines = [
-    summaryLine(total(signatures), signatures, 'Redis error reply'),
+    summaryLine(total(signatures), signatures, 'Redis error reply', 'Redis error replies'),
     `Replies: ${sorted.map(([r, n]) => `${r} (${n})`).join(', ')}.`,
     topLine(signatures[0]!),
   ]

@@ -1,0 +1,103 @@
+import {fileURLToPath} from 'node:url'
+import {afterEach, describe, expect, it} from 'vitest'
+import TomcatLog from '../../src/commands/tomcat-log.js'
+import type {Report} from '../../src/core/report/types.js'
+import {expectGolden, goldenRun} from '../helpers/golden.js'
+import {runCli} from '../helpers/run-cli.js'
+import {expectValidReport} from '../helpers/schema.js'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+// Relative paths: the golden files must not depend on where the checkout lives.
+const fixture = (name: string): string => `fixtures/tomcat-log/${name}`
+
+/** Runs the command in-process, capturing stdout/stderr (calling write callbacks, which the report writer awaits). */
+async function run(args: string[]): Promise<{stdout: string; stderr: string; code: number}> {
+  process.exitCode = undefined
+  const out: string[] = []
+  const err: string[] = []
+  const originals = {stdout: process.stdout.write, stderr: process.stderr.write}
+  const capture =
+    (into: string[]) =>
+    (chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
+      into.push(chunk.toString())
+      const done = typeof encoding === 'function' ? encoding : callback
+      if (typeof done === 'function') (done as () => void)()
+      return true
+    }
+  process.stdout.write = capture(out) as typeof process.stdout.write
+  process.stderr.write = capture(err) as typeof process.stderr.write
+  try {
+    await TomcatLog.run(args, root)
+    return {stdout: out.join(''), stderr: err.join(''), code: Number(process.exitCode ?? 0)}
+  } finally {
+    process.stdout.write = originals.stdout
+    process.stderr.write = originals.stderr
+    process.exitCode = undefined
+  }
+}
+
+describe('sessdoc tomcat-log (the command)', () => {
+  afterEach(() => {
+    process.exitCode = undefined
+  })
+
+  it('--json: the contract figures, valid report, exit 2 for critical findings', async () => {
+    const {stdout, code} = await run([fixture('juli-oneline.log'), '--json', '--timezone', 'UTC'])
+    expect(code).toBe(2)
+    const report = JSON.parse(stdout) as Report
+    expectValidReport(report)
+    const section = report.sources.tomcatLog!
+    for (const key of ['files', 'lines', 'events', 'signatures', 'byCategory', 'restarts', 'lifecycle', 'redisErrorsByMinute']) expect(section).toHaveProperty(key)
+    expect(section).toMatchObject({files: 1, lines: 74, events: 31, restarts: ['2026-11-28T10:00:05.990Z', '2026-11-28T10:52:10.000Z']})
+    expect(report.findings.map((f) => f.id)).toEqual([
+      'tomcat.class-incompatible',
+      'tomcat.redis-connection',
+      'tomcat.serialization',
+      'tomcat.session-invalidated',
+      'tomcat.session-replication',
+    ])
+    expect(stdout).not.toMatch(/[0-9A-F]{32}/)
+  })
+
+  it('text output: golden', async () => {
+    const args = [fixture('juli-oneline.log'), fixture('spring-boot.log'), '--timezone', 'UTC', '--format', 'text']
+    const {stdout, code} = await run(args)
+    expectGolden('tomcat-log/fixtures.text.md', goldenRun(`sessdoc tomcat-log ${args.join(' ')}`, stdout, code))
+  })
+
+  it('markdown output: golden', async () => {
+    const args = [fixture('juli-oneline.log'), fixture('spring-boot.log'), '--timezone', 'UTC', '--format', 'markdown']
+    const {stdout, code} = await run(args)
+    const stable = stdout.replace(/Generated \S+ by sessdoc \S+\./, 'Generated <time> by sessdoc <version>.')
+    expectGolden('tomcat-log/fixtures.markdown.md', goldenRun(`sessdoc tomcat-log ${args.join(' ')}`, stable, code))
+  })
+
+  it('only INFO noise: OK, exit 0', async () => {
+    const {stdout, code} = await run([fixture('juli-oneline.log'), '--timezone', 'UTC', '--json', '--until', '2026-11-28T10:00:04Z'])
+    expect(code).toBe(0)
+    expect((JSON.parse(stdout) as Report).status).toBe('ok')
+  })
+
+  it('bad --timezone and bad --since are usage errors (exit 3)', async () => {
+    const tz = await run([fixture('json.log'), '--timezone', 'Mars/Olympus'])
+    expect(tz.code).toBe(3)
+    expect(tz.stderr).toMatch(/--timezone: unknown time zone/)
+    const since = await run([fixture('json.log'), '--since', 'yesterday-ish'])
+    expect(since.code).toBe(3)
+  })
+
+  it('no readable input: UNKNOWN (exit 3) with the reason', async () => {
+    const {stdout, code} = await run(['fixtures/tomcat-log/missing.log', '--json'])
+    expect(code).toBe(3)
+    const report = JSON.parse(stdout) as Report
+    expect(report.status).toBe('unknown')
+    expect(report.sources.tomcatLog).toMatchObject({status: 'error'})
+  })
+
+  it('the real binary: routing, stdin, exit code', async () => {
+    const {readFileSync} = await import('node:fs')
+    const result = await runCli(['tomcat-log', '-', '--json', '--timezone', 'UTC'], {input: readFileSync(`${root}${fixture('logback.log')}`, 'utf8')})
+    expect(result.code).toBe(2)
+    expect((JSON.parse(result.stdout) as Report).sources.tomcatLog).toMatchObject({byCategory: {redis: 5, session: 1}})
+  })
+})
