@@ -106,3 +106,40 @@ describe('knownRoutesFromApacheConf', () => {
     expect(known.errors).toHaveLength(1)
   })
 })
+
+describe('directories and layouts', () => {
+  it('a Debian apache2.conf without ServerRoot: includes are relative to its directory', async () => {
+    const result = await checkConfig({apacheConf: ['fixtures/config/debian/apache2/apache2.conf'], redact: {}})
+    expect(result.section.errors).toBeUndefined()
+    expect(result.section.filesRead.map((f) => f.file)).toEqual([
+      'fixtures/config/debian/apache2/apache2.conf',
+      'fixtures/config/debian/apache2/mods-enabled/proxy_balancer.load',
+      'fixtures/config/debian/apache2/ports.conf',
+      'fixtures/config/debian/apache2/sites-enabled/000-shop.conf',
+    ])
+    expect(result.section.balancers.map((b) => [b.name, b.routes, b.sticky])).toEqual([['shop', ['app1', 'app2'], 'JSESSIONID|jsessionid']])
+  })
+
+  it('a directory stands for the config files in their usual places inside it', async () => {
+    const result = await checkConfig({
+      apacheConf: ['fixtures/config/consistent/httpd'],
+      tomcatConf: [
+        'fixtures/config/consistent/tomcat',
+        'fixtures/config/consistent/tomcat/node1',
+        'fixtures/config/consistent/tomcat/node2',
+      ],
+      appConfig: ['fixtures/config/consistent/app'],
+      redact: {},
+    })
+    expect(result.findings).toEqual([])
+    expect(result.section.files).toBe(8)
+    expect(result.section.jvmRoutes).toEqual(['node1', 'node2'])
+  })
+
+  it('a directory with no config file in it is an error that says what was looked for', async () => {
+    const result = await checkConfig({tomcatConf: ['fixtures/config/debian'], appConfig: ['fixtures/config/consistent/app'], redact: {}})
+    expect(result.section.errors?.map((e) => e.message)).toEqual([
+      'fixtures/config/debian is a directory with none of conf/server.xml, server.xml, conf/context.xml, context.xml, META-INF/context.xml, WEB-INF/web.xml, web.xml, conf/web.xml: give the config file itself',
+    ])
+  })
+})

@@ -1,4 +1,5 @@
-import {basename} from 'node:path'
+import {stat} from 'node:fs/promises'
+import {basename, join} from 'node:path'
 import {type RedactOptions, scrubText} from '../redact.js'
 import type {InputError, SourceResult} from '../report/types.js'
 import {readApacheConf} from './apache.js'
@@ -41,13 +42,17 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<SourceRe
   const errors: InputError[] = []
   const inputs = [...(options.apacheConf ?? []), ...(options.tomcatConf ?? []), ...(options.appConfig ?? [])]
 
-  for (const path of options.apacheConf ?? []) {
+  const apacheConf = await expandDirectories(options.apacheConf ?? [], 'apache', errors)
+  const tomcatConf = await expandDirectories(options.tomcatConf ?? [], 'tomcat', errors)
+  const appConfig = await expandDirectories(options.appConfig ?? [], 'app', errors)
+
+  for (const path of apacheConf) {
     const outcome = await readBalancerConfig(path)
     mergeBalancer(balancer, outcome.facts)
     files.push(...outcome.files)
     errors.push(...outcome.errors)
   }
-  for (const path of options.tomcatConf ?? []) {
+  for (const path of tomcatConf) {
     const read = await readText(path)
     const shown = displayPath(path)
     if (!read.ok) {
@@ -58,7 +63,7 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<SourceRe
     files.push({file: shown, kind: result.kind})
     errors.push(...result.errors)
   }
-  for (const path of options.appConfig ?? []) {
+  for (const path of appConfig) {
     const read = await readText(path)
     const shown = displayPath(path)
     if (!read.ok) {
@@ -82,6 +87,51 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<SourceRe
   const kinds = new Set<ConfigKind>(files.map((f) => f.kind))
   const model = buildModel(balancer, app, kinds)
   return {key: 'config', section: configSection(model, files, redactedErrors), findings: runChecks(model)}
+}
+
+/** Where the configuration lies inside a directory given instead of a file (the first of each group that exists). */
+const directoryLayouts: Record<'apache' | 'tomcat' | 'app', string[][]> = {
+  apache: [['conf/httpd.conf', 'httpd.conf', 'apache2.conf', 'nginx.conf', 'haproxy.cfg', 'workers.properties']],
+  tomcat: [
+    ['conf/server.xml', 'server.xml'],
+    ['conf/context.xml', 'context.xml', 'META-INF/context.xml'],
+    ['WEB-INF/web.xml', 'web.xml', 'conf/web.xml'],
+  ],
+  app: [
+    ['application.yml', 'application.yaml', 'src/main/resources/application.yml', 'config/application.yml'],
+    ['application.properties', 'src/main/resources/application.properties', 'config/application.properties'],
+  ],
+}
+
+/** A directory stands for the config files in their usual places inside it; files pass as they are. */
+async function expandDirectories(paths: readonly string[], kind: keyof typeof directoryLayouts, errors: InputError[]): Promise<string[]> {
+  const out: string[] = []
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined)
+    if (!info?.isDirectory()) {
+      out.push(path)
+      continue
+    }
+    const found: string[] = []
+    for (const group of directoryLayouts[kind]) {
+      for (const candidate of group) {
+        const file = join(path, candidate)
+        if ((await stat(file).catch(() => undefined))?.isFile()) {
+          found.push(file)
+          break
+        }
+      }
+    }
+    if (found.length === 0) {
+      const expected = directoryLayouts[kind].flat().join(', ')
+      errors.push({
+        input: displayPath(path),
+        message: `${displayPath(path)} is a directory with none of ${expected}: give the config file itself`,
+      })
+    }
+    out.push(...found)
+  }
+  return out
 }
 
 function readSpring(text: string, shown: string, path: string, app: AppFacts, files: ParsedFile[], errors: InputError[]): void {
