@@ -4,8 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import type {RedisTarget} from '../../../src/core/redis/connection.js'
-import {type RedisStatsFigures, runRedisStats} from '../../../src/core/redis/stats/index.js'
+import {connectRedis, type RedisTarget} from '../../../src/core/redis/connection.js'
+import {collectRedisStats, type RedisStatsFigures, redisStatsResult, runRedisStats} from '../../../src/core/redis/stats/index.js'
 import type {Finding, SourceResult} from '../../../src/core/report/types.js'
 import {freePort, startCluster, startRedis, type TestCluster, type TestRedis} from '../../helpers/redis-server.js'
 
@@ -260,6 +260,20 @@ describe('redis stats against real servers', () => {
     const broken = await runRedisStats(target(replica.url))
     expect(ids(broken)).toEqual(['redis.replication-broken:critical'])
     expect(finding(broken, 'redis.replication-broken').detail).toContain(`replica of 127.0.0.1:${primary.port}: link down`)
+  })
+
+  it('interrupted before the nodes are read: an error section that says so, no finding', async () => {
+    const server = await start()
+    const connection = await connectRedis(target(server.url))
+    if (!connection.ok) throw new Error(connection.message)
+    try {
+      const collection = await collectRedisStats(connection, {signal: AbortSignal.abort()})
+      expect(collection.partial).toBe(true)
+      expect(collection.findings).toEqual([])
+      expect(redisStatsResult(collection).section).toEqual({status: 'error', reason: `127.0.0.1:${server.port}: not read (interrupted)`})
+    } finally {
+      await connection.close()
+    }
   })
 
   it('unreachable and refused credentials are critical findings in an error section', async () => {

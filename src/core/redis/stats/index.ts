@@ -32,6 +32,7 @@ export async function collectRedisStats(connection: RedisConnectionOk, options: 
     connection.nodes.map(async (node) => {
       if (options.signal?.aborted) {
         interrupted = true
+        errors.push({input: node.address, message: `${node.address}: not read (interrupted)`})
         return undefined
       }
       return readNode(node.address, node.client)
