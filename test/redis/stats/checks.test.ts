@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {
   clusterNodesDown,
@@ -15,7 +16,7 @@ import {
 import {redisStatsFigures} from '../../../src/core/redis/stats/figures.js'
 import type {NodeStats} from '../../../src/core/redis/stats/node-stats.js'
 import {defaultRedisStatsThresholds, resolveThresholds} from '../../../src/core/redis/stats/options.js'
-import type {RedisStatsView} from '../../../src/core/redis/stats/view.js'
+import {memoryUsage, type RedisStatsView} from '../../../src/core/redis/stats/view.js'
 import {type InfoFixture, infoFixtures, nodeFromFixture} from './fixtures.js'
 
 const t = defaultRedisStatsThresholds
@@ -301,5 +302,59 @@ describe('figures', () => {
     expect(figures.hitRate).toBeNull()
     expect(figures.replicas).toBeNull()
     expect(figures.persistence.rdbLastSaveTime).toBe('2026-11-28T17:48:20.000Z')
+  })
+})
+
+describe('the checks on arbitrary stats (property)', () => {
+  const arbitraryNode = fc.record({
+    used: fc.option(fc.nat({max: 2 ** 40}), {nil: null}),
+    max: fc.option(fc.nat({max: 2 ** 40}), {nil: null}),
+    policy: fc.option(
+      fc.constantFrom('allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-ttl', 'noeviction', 'something-new'),
+      {nil: null},
+    ),
+    hits: fc.option(fc.nat(), {nil: null}),
+    misses: fc.option(fc.nat(), {nil: null}),
+    evicted: fc.nat(),
+    rejected: fc.nat(),
+    keys: fc.nat({max: 10_000_000}),
+    expires: fc.nat({max: 10_000_000}),
+    role: fc.constantFrom('primary', 'replica', 'unknown') as fc.Arbitrary<NodeStats['role']>,
+    replicas: fc.nat({max: 5}),
+  })
+  it('never throw, raise redis.* ids of the catalog at most once each, and fire memory-pressure exactly at the thresholds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbitraryNode, {minLength: 1, maxLength: 6}),
+        fc.constantFrom('standalone', 'cluster', 'sentinel') as fc.Arbitrary<RedisStatsView['mode']>,
+        (specs, mode) => {
+          const nodes = specs.map((spec, i) =>
+            node((n) => {
+              n.address = `10.0.0.${i}:6379`
+              n.role = spec.role
+              n.memory.usedBytes = spec.used
+              n.memory.maxBytes = spec.max
+              n.memory.policy = spec.policy
+              n.keyspaceHits = spec.hits
+              n.keyspaceMisses = spec.misses
+              n.evictedKeys = spec.evicted
+              n.clients.rejectedConnections = spec.rejected
+              n.keyspace = [{db: 0, keys: spec.keys, expires: Math.min(spec.keys, spec.expires), avgTtlMs: 0}]
+              n.replication.connectedReplicas = spec.replicas
+            }),
+          )
+          const findings = runRedisStatsChecks({mode, nodes}, t)
+          const found = findings.map((f) => f.id)
+          expect(new Set(found).size).toBe(found.length)
+          for (const f of findings) expect(f.id.startsWith('redis.')).toBe(true)
+          const worst = Math.max(0, ...nodes.map((n) => memoryUsage(n) ?? 0))
+          const pressure = findings.find((f) => f.id === 'redis.memory-pressure')
+          expect(pressure?.severity ?? null).toBe(
+            worst >= t.memoryCriticalRatio ? 'critical' : worst >= t.memoryWarningRatio ? 'warning' : null,
+          )
+          redisStatsFigures({mode, nodes})
+        },
+      ),
+    )
   })
 })
