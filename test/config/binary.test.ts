@@ -9,7 +9,7 @@ describe('sessdoc config-check (binary)', () => {
     const {stdout, code} = await runCli([
       'config-check',
       '--apache-conf',
-      `${tree}/httpd`,
+      `${tree}/httpd/conf/httpd.conf`,
       '--tomcat-conf',
       `${tree}/tomcat/node1/server.xml`,
       '--tomcat-conf',

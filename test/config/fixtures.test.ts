@@ -76,6 +76,20 @@ describe('config fixture trees', () => {
     expect(buildReport({results: [result]}).status).toBe('unknown')
   })
 
+  it('a binary file is refused with a message, not read as config', async () => {
+    const {mkdtemp, writeFile, rm} = await import('node:fs/promises')
+    const {gzipSync} = await import('node:zlib')
+    const dir = await mkdtemp(`${(await import('node:os')).tmpdir()}/sessdoc-cfg-`)
+    try {
+      await writeFile(`${dir}/server.xml.gz`, gzipSync('<Server/>'))
+      const result = await checkConfig({tomcatConf: [`${dir}/server.xml.gz`], redact: {}})
+      expect(result.section.status).toBe('error')
+      expect(result.section.reason).toContain('server.xml.gz is not a text file (compressed or binary?)')
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
   it('no input at all says which flags to pass', async () => {
     const result = await checkConfig({redact: {}})
     expect(result.section).toMatchObject({status: 'error', reason: expect.stringMatching(/--apache-conf/)})

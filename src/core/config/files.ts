@@ -19,6 +19,8 @@ export async function readText(file: string): Promise<TextResult> {
     if (info.isDirectory()) return {ok: false, message: `${path} is a directory: give the config file itself`}
     if (info.size > 16 * 1024 * 1024) return {ok: false, message: `${path} is larger than 16 MB: is it really a config file?`}
     const text = await readFile(file, 'utf8')
+    if (text.includes('\u0000'))
+      return {ok: false, message: `${path} is not a text file (compressed or binary?): give the config file itself`}
     return {ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
