@@ -11,6 +11,8 @@ describe('sessdoc config-check (binary)', () => {
       '--apache-conf',
       `${tree}/httpd/conf/httpd.conf`,
       '--tomcat-conf',
+      `${tree}/tomcat/context.xml`,
+      '--tomcat-conf',
       `${tree}/tomcat/node1/server.xml`,
       '--tomcat-conf',
       `${tree}/tomcat/node2/server.xml`,
