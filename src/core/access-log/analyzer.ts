@@ -18,6 +18,12 @@ const OTHER_ROUTES = '(other)'
 export class Session {
   flips = 0
   client: Client | null = null
+  /** The next session whose id hashes to the same map key (the map holds chains). */
+  next: Session | undefined = undefined
+  /** Second hash of the id, to tell sessions of one chain apart. */
+  check = 0
+  /** 51 bits of the id's hashes: joins a session across the parts of a file. */
+  joinKey = 0
   constructor(
     /** The route that served it last (a worker when logged, else its id suffix). */
     public route: number,
@@ -42,6 +48,23 @@ export interface AnalyzerOptions {
   sessionTimeoutMs: number
   redact: RedactOptions
   cookieName: string
+}
+
+let hashKey = 0
+let hashCheck = 0
+
+/** Two 32-bit FNV-style hashes of the id: a small-integer map key (30 bits) and a 32-bit check. */
+function hashId(text: string, start: number, end: number): void {
+  let h1 = 0x811c9dc5
+  let h2 = 0x9e3779b9
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
+    h2 ^= h2 >>> 15
+  }
+  hashKey = h1 >>> 2
+  hashCheck = h2 | 0
 }
 
 /** 53 bits of two 32-bit FNV-style hashes over a range: the session map's key, so no id string is kept. */
@@ -98,7 +121,9 @@ export class AccessLogAnalyzer {
   readonly haproxyCookieStates = new Map<string, number>()
 
   private readonly routeIndex = new Map<string, number>()
+  /** Active sessions by 30 bits of their id hash; each value is a chain (Session.next). */
   readonly sessionMap = new Map<number, Session>()
+  private activeCount = 0
   private readonly clientMap = new Map<number, Client>()
   private readonly ref: SessionRef = {text: '', start: 0, end: 0, from: 'cookie'}
   readonly evictAfterMs: number
@@ -116,7 +141,7 @@ export class AccessLogAnalyzer {
   }
 
   get activeSessions(): number {
-    return this.sessionMap.size
+    return this.activeCount
   }
 
   reject(line: string, file: string, lineNumber: number): void {
@@ -178,21 +203,29 @@ export class AccessLogAnalyzer {
     const served = worker !== NO_ROUTE ? worker : suffix
     if (served !== NO_ROUTE) this.routeRequests[served] = (this.routeRequests[served] ?? 0) + 1
 
-    const key = hashRange(text, ref.start, baseEnd, 0)
-    let session = this.sessionMap.get(key)
+    hashId(text, ref.start, baseEnd)
+    const key = hashKey
+    const check = hashCheck
+    const chain = this.sessionMap.get(key)
+    let session = chain
+    while (session !== undefined && session.check !== check) session = session.next
     if (session === undefined) {
       // A session's first route is its id suffix when workers are named in the same namespace.
       const initial = parser.capabilities.worker === 'route' && suffix !== NO_ROUTE ? suffix : served
       session = new Session(initial, suffix, t)
+      session.check = check
+      session.joinKey = key * 2_097_152 + (check >>> 11)
+      session.next = chain
       this.sessionMap.set(key, session)
+      this.activeCount++
       this.sessions++
       if (suffix === NO_ROUTE) this.sessionsWithoutRoute++
       if (bucket) bucket.newSessions++
       if (this.options.trackHead && timed) {
         if (Number.isNaN(this.headUntil)) this.headUntil = t + this.evictAfterMs
-        if (t <= this.headUntil) this.head.push({key, session, route: initial, suffix, time: t})
+        if (t <= this.headUntil) this.head.push({key: session.joinKey, session, route: initial, suffix, time: t})
       }
-      if (this.sessionMap.size > this.peakActiveSessions) this.peakActiveSessions = this.sessionMap.size
+      if (this.activeCount > this.peakActiveSessions) this.peakActiveSessions = this.activeCount
       if (p.clientStart >= 0) this.newSessionForClient(line, p, session, t, bucket)
     } else if (suffix !== NO_ROUTE && session.suffix !== NO_ROUTE && suffix !== session.suffix) {
       this.failoversKept++
@@ -279,7 +312,25 @@ export class AccessLogAnalyzer {
   private sweep(now: number): void {
     const cutoff = now - this.evictAfterMs
     if (!Number.isNaN(this.nextSweep)) {
-      for (const [key, session] of this.sessionMap) if (session.lastSeen < cutoff) this.sessionMap.delete(key)
+      for (const [key, chain] of this.sessionMap) {
+        let kept: Session | undefined
+        let changed = false
+        for (let s: Session | undefined = chain; s !== undefined; ) {
+          const next: Session | undefined = s.next
+          if (s.lastSeen < cutoff) {
+            changed = true
+            this.activeCount--
+          } else {
+            s.next = kept
+            kept = s
+          }
+          s = next
+        }
+        if (changed) {
+          if (kept) this.sessionMap.set(key, kept)
+          else this.sessionMap.delete(key)
+        }
+      }
       for (const [key, client] of this.clientMap) if (client.session === null || client.session.lastSeen < cutoff) this.clientMap.delete(key)
     }
     this.nextSweep = now + Math.max(60_000, this.options.sessionTimeoutMs / 4)
@@ -290,7 +341,7 @@ export class AccessLogAnalyzer {
     const length = end - start
     for (let i = 0; i < names.length && i < 32; i++) {
       const name = names[i]!
-      if (name.length === length && text.startsWith(name, start)) return i
+      if (name.length === length && name.charCodeAt(length - 1) === text.charCodeAt(end - 1) && text.startsWith(name, start)) return i
     }
     const value = names.length >= MAX_ROUTES ? OTHER_ROUTES : text.slice(start, end)
     let index = this.routeIndex.get(value)

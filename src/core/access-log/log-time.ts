@@ -66,36 +66,27 @@ function daysFromCivil(year: number, month0: number, day: number): number {
  * milliseconds and no offset, `06/Feb/2009:12:14:14.655` (HAProxy). NaN when it does not fit.
  */
 export function parseClfTime(line: string, at: number, local: LocalTimeToUtc): number {
-  // Consecutive lines share their minute: reuse it when the text up to the minute and the offset match.
-  if (clfCache.local === local && line.startsWith(clfCache.minuteText, at) && line.startsWith(clfCache.offsetText, at + 20)) {
-    const second = two(line, at + 18)
-    if (second >= 0 && second < 60) return clfCache.minuteMs + second * 1000
-  }
-  const value = parseClfTimeFully(line, at, local)
-  // Only whole-second times with an offset are cached (HAProxy's milliseconds are not).
-  const tz = line.charCodeAt(at + 21)
-  if (!Number.isNaN(value) && line.charCodeAt(at + 20) === 32 && (tz === 43 || tz === 45)) {
-    clfCache.local = local
-    clfCache.minuteText = Buffer.from(line.slice(at, at + 17), 'latin1').toString('latin1')
-    clfCache.offsetText = Buffer.from(line.slice(at + 20, at + 26), 'latin1').toString('latin1')
-    clfCache.minuteMs = value - two(line, at + 18) * 1000
-  }
-  return value
-}
-
-const clfCache: {local: LocalTimeToUtc | null; minuteText: string; offsetText: string; minuteMs: number} = {
-  local: null,
-  minuteText: '\u0000',
-  offsetText: '\u0000',
-  minuteMs: 0,
-}
-
-function parseClfTimeFully(line: string, at: number, local: LocalTimeToUtc): number {
-  const day = two(line, at)
   if (line.charCodeAt(at + 2) !== 47 || line.charCodeAt(at + 6) !== 47 || line.charCodeAt(at + 11) !== 58) return Number.NaN
-  const month = monthByKey.get(line.charCodeAt(at + 3) * 65536 + line.charCodeAt(at + 4) * 256 + line.charCodeAt(at + 5))
-  if (month === undefined) return Number.NaN
+  const day = two(line, at)
+  const monthKey = line.charCodeAt(at + 3) * 65536 + line.charCodeAt(at + 4) * 256 + line.charCodeAt(at + 5)
   const year = two(line, at + 7) * 100 + two(line, at + 9)
+  // Consecutive lines share their day: the month name and the day count are looked up once per day.
+  let days: number
+  let month: number
+  if (day === dayCache.day && monthKey === dayCache.monthKey && year === dayCache.year) {
+    days = dayCache.days
+    month = dayCache.month
+  } else {
+    const found = monthByKey.get(monthKey)
+    if (found === undefined || Number.isNaN(day) || Number.isNaN(year)) return Number.NaN
+    month = found
+    days = daysFromCivil(year, month, day)
+    dayCache.day = day
+    dayCache.monthKey = monthKey
+    dayCache.year = year
+    dayCache.days = days
+    dayCache.month = month
+  }
   const hour = two(line, at + 12)
   const minute = two(line, at + 15)
   const second = two(line, at + 18)
@@ -113,14 +104,15 @@ function parseClfTimeFully(line: string, at: number, local: LocalTimeToUtc): num
     }
     ms = Math.floor(ms)
   }
-  if (line.charCodeAt(pos) === 32 && (line.charCodeAt(pos + 1) === 43 || line.charCodeAt(pos + 1) === 45)) {
-    const sign = line.charCodeAt(pos + 1) === 45 ? -1 : 1
-    const offsetMinutes = sign * (two(line, pos + 2) * 60 + two(line, pos + 4))
-    const utc = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 + ms
-    return utc
+  const sign = line.charCodeAt(pos + 1)
+  if (line.charCodeAt(pos) === 32 && (sign === 43 || sign === 45)) {
+    const offsetMinutes = (sign === 45 ? -1 : 1) * (two(line, pos + 2) * 60 + two(line, pos + 4))
+    return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 + ms
   }
   return local(year, month, day, hour, minute, second, ms)
 }
+
+const dayCache = {day: -1, monthKey: -1, year: -1, days: 0, month: 0}
 
 /** `2026-11-28T10:00:00+01:00` (nginx $time_iso8601) and other ISO times. */
 export function parseIsoTime(line: string, start: number, end: number, local: LocalTimeToUtc): number {
