@@ -28,6 +28,9 @@ export default class Diagnose extends SessdocCommand {
     'tomcat-conf': Flags.string({multiple: true, description: 'server.xml, context.xml or web.xml (repeatable).', helpGroup: 'CONFIG'}),
     'app-config': Flags.string({multiple: true, description: 'Spring Boot application.yml / .properties (repeatable).', helpGroup: 'CONFIG'}),
     'redis-scan': Flags.boolean({allowNo: true, description: 'Also SCAN the session keys (default on; --no-redis-scan reads INFO only).', helpGroup: 'REDIS'}),
+    preset: Flags.string({description: 'Session-store layout in Redis (default: detected).', helpGroup: 'REDIS'}),
+    namespace: Flags.string({description: 'Spring Session namespace (default spring:session).', helpGroup: 'REDIS'}),
+    pattern: Flags.string({description: 'SCAN MATCH glob whose keys are all sessions.', helpGroup: 'REDIS'}),
     ...windowFlags,
     ...redisFlags,
   }

@@ -6,8 +6,10 @@ import type {AccessLogOptions} from '../access-log/types.js'
 import {checkConfig, knownRoutesFromApacheConf} from '../config/index.js'
 import type {TimeWindow} from '../input/time-window.js'
 import type {RedactOptions} from '../redact.js'
-import {connectionFailureFinding, connectRedis, describeTarget, type RedisTarget} from '../redis/connection.js'
-import {collectRedisStats, type RedisStatsThresholds} from '../redis/stats/index.js'
+import {connectRedis, describeTarget, type RedisTarget} from '../redis/connection.js'
+import {defaultScanThresholds, type ScanThresholds} from '../redis/scan/checks.js'
+import {scanRedis, type RedisScanOptions} from '../redis/scan/index.js'
+import {collectRedisStats, defaultRedisStatsThresholds, redisConnectionFailureResult, redisStatsResult, type RedisStatsThresholds} from '../redis/stats/index.js'
 import {buildReport} from '../report/report.js'
 import type {Diagnosis, Finding, Report, SourceKey, SourceResult} from '../report/types.js'
 import {analyzeTomcatLogs} from '../tomcat-log/index.js'
@@ -28,13 +30,14 @@ export interface DiagnoseRequest {
     /** A default address nobody asked for: unreachable means skipped, not a finding. */
     probeOnly?: boolean
     scan?: boolean
+    scanOptions?: Pick<RedisScanOptions, 'preset' | 'pattern' | 'namespace' | 'count' | 'maxRate'>
   }
   config?: {apacheConf?: string[]; tomcatConf?: string[]; appConfig?: string[]}
   /** Which inputs were looked for and not found (the usual places). */
   skipped?: Diagnosis['inputs']
   window: TimeWindow
   redact: RedactOptions
-  thresholds?: Partial<CorrelationThresholds & RedisStatsThresholds>
+  thresholds?: Partial<CorrelationThresholds & RedisStatsThresholds & ScanThresholds>
   signal?: AbortSignal
   stdin?: Readable
   now?: Date
@@ -85,20 +88,33 @@ export async function diagnose(request: DiagnoseRequest): Promise<Report> {
 
 /** One connection for stats and scan; a default address that does not answer is skipped. */
 async function analyzeRedis(redis: NonNullable<DiagnoseRequest['redis']>, request: DiagnoseRequest): Promise<SourceResult | null> {
-  const connection = await connectRedis(redis.target, request.signal ? {signal: request.signal} : {})
+  const {signal} = request
+  const connection = await connectRedis(redis.target, signal ? {signal} : {})
   if (!connection.ok) {
     if (redis.probeOnly) {
       request.skipped?.push({source: 'redis', input: describeTarget(redis.target), used: false, reason: `nothing answered there (${connection.message})`})
       return null
     }
-    return {key: 'redis', section: {status: 'error', reason: connection.message}, findings: [connectionFailureFinding(connection, redis.target)]}
+    return redisConnectionFailureResult(connection, redis.target)
   }
   try {
-    const stats = await collectRedisStats(connection, {thresholds: pick(request.thresholds, {}) as Partial<RedisStatsThresholds>, signal: request.signal})
-    const section: SourceResult['section'] = {status: 'analyzed', ...stats.figures}
-    if (stats.partial) section.partial = true
-    if (stats.errors.length > 0) section.errors = stats.errors
-    return {key: 'redis', section, findings: stats.findings}
+    // Stats first: INFO is cheap, and tells whether a scan is worth the server's time.
+    const stats = redisStatsResult(
+      await collectRedisStats(connection, {thresholds: pick(request.thresholds, defaultRedisStatsThresholds), ...(signal ? {signal} : {})}),
+    )
+    if (!redis.scan || stats.section.status !== 'analyzed' || signal?.aborted) return stats
+    const scan = await scanRedis(connection, {
+      ...redis.scanOptions,
+      db: redis.target.db,
+      showSessionIds: request.redact.showSessionIds,
+      thresholds: {...defaultScanThresholds, ...pick(request.thresholds, defaultScanThresholds)},
+      ...(signal ? {signal} : {}),
+    })
+    const errors = [...(stats.section.errors ?? []), ...scan.errors]
+    const section: SourceResult['section'] = {...stats.section, ...scan.figures, status: 'analyzed'}
+    if (stats.section.partial || scan.partial) section.partial = true
+    if (errors.length > 0) section.errors = errors
+    return {key: 'redis', section, findings: [...stats.findings, ...scan.findings]}
   } finally {
     await connection.close()
   }
@@ -128,9 +144,9 @@ function inputsUsed(request: DiagnoseRequest): Diagnosis['inputs'] {
   return used
 }
 
-/** The overrides that belong to one set of thresholds (empty `defaults`: all of them). */
+/** The overrides that belong to one set of thresholds. */
 function pick<T extends object>(overrides: Partial<Record<string, number>> | undefined, defaults: T): Partial<T> {
   if (!overrides) return {}
   const keys = Object.keys(defaults)
-  return Object.fromEntries(Object.entries(overrides).filter(([k]) => keys.length === 0 || keys.includes(k))) as Partial<T>
+  return Object.fromEntries(Object.entries(overrides).filter(([k]) => keys.includes(k))) as Partial<T>
 }

@@ -1,10 +1,12 @@
 import {parseDuration} from '../input/time-window.js'
 import {describeTarget, redisTargetFromFlags, type RedisTargetFlags} from '../redis/connection.js'
+import {presetNames, type RedisScanOptions} from '../redis/scan/index.js'
 import type {Diagnosis} from '../report/types.js'
 import {asList, type DiagnoseConfig} from './config-file.js'
 import {pickExisting, usualPlaces} from './default-inputs.js'
 import type {DiagnoseRequest} from './diagnose.js'
 import {correlationThresholds} from './thresholds.js'
+import {defaultScanThresholds} from '../redis/scan/checks.js'
 import {defaultRedisStatsThresholds} from '../redis/stats/index.js'
 
 /** The diagnose flags as the command parsed them; undefined means not given. */
@@ -21,11 +23,14 @@ export interface DiagnoseFlags extends RedisTargetFlags {
   'session-timeout'?: string
   timezone?: string
   'redis-scan'?: boolean
+  preset?: string
+  pattern?: string
+  namespace?: string
 }
 
 export type Planned = {ok: true; request: Omit<DiagnoseRequest, 'window' | 'redact' | 'signal' | 'stdin'>; warnings: string[]} | {ok: false; error: string}
 
-export const thresholdNames = [...Object.keys(correlationThresholds), ...Object.keys(defaultRedisStatsThresholds)]
+export const thresholdNames = [...Object.keys(correlationThresholds), ...Object.keys(defaultRedisStatsThresholds), ...Object.keys(defaultScanThresholds)]
 
 /**
  * Flags over the config file over the usual places. With no source named anywhere, diagnose
@@ -96,7 +101,15 @@ export function planDiagnose(flags: DiagnoseFlags, file: DiagnoseConfig, env: No
         env,
       )
       warnings.push(...redisWarnings)
-      request.request.redis = {target, probeOnly: !redisNamed, scan: flags['redis-scan'] ?? file.redis?.scan ?? true}
+      const scanOptions = defined({
+        preset: (flags.preset ?? file.redis?.preset) as RedisScanOptions['preset'],
+        pattern: flags.pattern ?? file.redis?.pattern,
+        namespace: flags.namespace ?? file.redis?.namespace,
+        count: file.redis?.count,
+        maxRate: file.redis?.maxRate,
+      })
+      if (scanOptions.preset && !presetNames.includes(scanOptions.preset)) return {ok: false, error: `unknown Redis preset '${scanOptions.preset}'; known: ${presetNames.join(', ')}`}
+      request.request.redis = {target, probeOnly: !redisNamed, scan: flags['redis-scan'] ?? file.redis?.scan ?? true, scanOptions}
       if (!redisNamed) warnings.push(`no source named: looking in the usual places and at ${describeTarget(target)}`)
     } catch (error) {
       return {ok: false, error: (error as Error).message}
