@@ -137,6 +137,14 @@ describe('parseInfo on odd input', () => {
     expect(node.memory.source).toBe('unknown')
   })
 
+  it('reads Valkey: its own version before the Redis version it is compatible with', () => {
+    const node = nodeStatsFromInfo(
+      'x:1',
+      parseInfo('# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.0.1\r\nredis_mode:standalone\r\n'),
+    )
+    expect(node.version).toBe('8.0.1')
+  })
+
   it('keeps a value that holds colons whole (IPv6, executable paths)', () => {
     expect(parseInfo('master_host:fe80::1\r\nexecutable:C:\\redis\\redis-server.exe\r\n').fields.get('master_host')).toBe('fe80::1')
   })

@@ -93,7 +93,8 @@ export function nodeStatsFromInfo(address: string, info: ParsedInfo, keySizesInf
   return {
     address,
     role,
-    version: stringField(info, 'redis_version', 'valkey_version'),
+    // Valkey also reports redis_version (the Redis it is compatible with): its own version says more.
+    version: stringField(info, 'valkey_version', 'redis_version'),
     serverMode: stringField(info, 'redis_mode', 'server_mode'),
     uptimeSeconds: numberField(info, 'uptime_in_seconds'),
     memory: {
