@@ -42,7 +42,7 @@ try {
   const awkFile = join(dir, 'group.awk')
   writeFileSync(awkFile, grouper)
   const awk = existsSync('/usr/bin/mawk') ? 'mawk' : 'awk'
-  const sessdoc = [process.execPath, join(root, 'bin', 'run.js'), 'tomcat-log', file, '--json', '--fail-on', 'never', '--timezone', 'UTC']
+  const sessdoc = [process.execPath, join(root, 'bin', 'run.js'), 'tomcat-log', file, '--json', '--fail-on', 'never']
   const seedGrep = `grep -i 'session\\|serializ\\|redis' ${file}`
   console.log(`generated ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB; planted ${JSON.stringify(truth.byCategory)}, restarts ${truth.restarts.length}`)
 

@@ -88,9 +88,15 @@ export class HeaderParser {
     this.msgStart = -1
     if (level === 'info') {
       // Only messages that may be a start or stop (they begin with S or C) need their start.
-      const sep = line.indexOf(' : ', bootInfo.lastIndex)
-      const first = sep < 0 ? 0 : line.charCodeAt(sep + 3)
-      if (first === 83 || first === 67) this.msgStart = sep + 3
+      // Starts and stops are logged by named threads (main, the shutdown hook); request and
+      // scheduler threads end in a number and are ruled out without a search.
+      const end = bootInfo.lastIndex
+      const lastOfThread = line.charCodeAt(end - 3)
+      if (lastOfThread < 48 || lastOfThread > 57) {
+        const sep = line.indexOf(' : ', end)
+        const first = sep < 0 ? 0 : line.charCodeAt(sep + 3)
+        if (first === 83 || first === 67) this.msgStart = sep + 3
+      }
     }
     return true
   }
@@ -353,7 +359,7 @@ export class HeaderParser {
 // The fast paths: fixed layouts, no nested quantifiers (linear), matched by the regexp engine on
 // the line in place (cheaper than many charCodeAt calls on a sliced string).
 const juliQuiet = /\d\d-[A-Z][a-z][a-z]-\d{4} \d\d:\d\d:\d\d\.\d{3} (?:INFO|FINE)/y
-const bootInfo = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +INFO \d* ?--- /y
+const bootInfo = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +INFO \d* ?--- (?:\[[^\]]*\] )?\[[^\]]*\] /y
 // After `INFO [thread] ` (sticky): is the logger org.apache.catalina.…?
 const juliCatalina = /\[[^\]]*\] org\.apache\.catalina\./y
 const bootQuiet = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +(?:DEBUG|TRACE) \d* ?--- /y

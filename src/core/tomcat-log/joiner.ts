@@ -49,6 +49,27 @@ class Pending {
   lifecycle: LifecycleKind | null = null
   interruptions = 0
 
+  /** Copies this event into `into` (reset first), for the quiet event that must outlive its slot. */
+  copy(into: Pending): Pending {
+    into.reset()
+    into.lineNo = this.lineNo
+    into.format = this.format
+    into.level = this.level
+    into.utcMs = this.utcMs
+    into.header = this.header
+    into.logger = this.logger
+    into.message = this.message
+    into.cont.push(...this.cont)
+    into.contCount = this.contCount
+    into.dropped = this.dropped
+    into.keep = this.keep
+    into.awaitingLevel = this.awaitingLevel
+    into.inTrace = this.inTrace
+    into.lifecycle = this.lifecycle
+    into.interruptions = this.interruptions
+    return into
+  }
+
   reset(): void {
     this.format = null
     this.level = 'unknown'
@@ -80,6 +101,8 @@ export class EventJoiner {
   private current: Pending | null = null
   private suspended: Pending | null = null
   private readonly free: Pending[] = []
+  /** The one pending event that quiet lines reuse (never in the free list). */
+  private readonly quiet = new Pending()
   private dayKey = -1
   private dayMs = 0
 
@@ -96,7 +119,10 @@ export class EventJoiner {
       const c = line.charCodeAt(0)
       if (c === 9 || c === 32 || line.length === 0) this.continuation(line)
       else if (c === 123) this.jsonLine(line, firstLineNo + i)
-      else if (header.parse(line)) this.startEvent(line, firstLineNo + i)
+      else if (header.parse(line)) {
+        if (header.quick && header.msgStart < 0 && !this.sink.windowed) this.quietEvent(line, firstLineNo + i)
+        else this.startEvent(line, firstLineNo + i)
+      }
       else this.continuation(line)
     }
   }
@@ -161,24 +187,44 @@ export class EventJoiner {
 
   /** A fresh pending event; the previous one is emitted or, when inside a trace, set aside. */
   private next(): Pending {
-    const previous = this.current
-    if (previous) {
-      if (previous.inTrace && previous.keep) {
-        this.closeSuspended()
-        this.suspended = previous
-      } else if (this.suspended && previous.contCount === 0 && this.suspended.interruptions < MAX_INTERRUPTIONS) {
-        this.suspended.interruptions++
-        this.emit(previous)
-      } else {
-        this.closeSuspended()
-        this.emit(previous)
-      }
-    }
+    if (this.current) this.finish(this.current)
     const ev = this.free.pop() ?? new Pending()
     ev.reset()
     this.current = ev
     this.stats.events++
     return ev
+  }
+
+  /**
+   * An INFO/DEBUG line of the common layouts that is no lifecycle message: most lines of a big
+   * log. It reuses one pending event and reads nothing more unless a stack trace follows it.
+   */
+  private quietEvent(line: string, lineNo: number): void {
+    if (this.current) this.finish(this.current)
+    const ev = this.quiet
+    ev.reset()
+    ev.lineNo = lineNo
+    ev.format = this.header.format
+    ev.level = this.header.level
+    ev.header = line
+    this.current = ev
+    this.stats.events++
+    if (ev.format === this.lastFormat) this.lastFormatRun++
+    else this.countFormat(ev.format)
+  }
+
+  private finish(previous: Pending): void {
+    this.current = null
+    if (previous.inTrace && previous.keep) {
+      this.closeSuspended()
+      this.suspended = previous === this.quiet ? previous.copy(this.free.pop() ?? new Pending()) : previous
+    } else if (this.suspended && previous.contCount === 0 && this.suspended.interruptions < MAX_INTERRUPTIONS) {
+      this.suspended.interruptions++
+      this.emit(previous)
+    } else {
+      this.closeSuspended()
+      this.emit(previous)
+    }
   }
 
   private continuation(line: string): void {
@@ -226,6 +272,10 @@ export class EventJoiner {
     else ev.dropped++
   }
 
+  private release(ev: Pending): void {
+    if (ev !== this.quiet) this.free.push(ev)
+  }
+
   private closeSuspended(): void {
     if (this.suspended) this.emit(this.suspended)
     this.suspended = null
@@ -235,7 +285,7 @@ export class EventJoiner {
     if (ev === this.current) this.current = null
     const problem = ev.level !== 'debug' && (isProblemLevel(ev.level) || ev.keep)
     if (!problem && !ev.lifecycle && !this.sink.windowed) {
-      this.free.push(ev)
+      this.release(ev)
       return
     }
     let timeMs: number | null = null
@@ -259,7 +309,7 @@ export class EventJoiner {
     }
     if (!this.sink.accept(timeMs)) {
       this.stats.events--
-      this.free.push(ev)
+      this.release(ev)
       return
     }
     if (ev.lifecycle) this.sink.lifecycle(ev.lifecycle, timeMs, message.slice(0, 200), this.file)
@@ -276,6 +326,6 @@ export class EventJoiner {
         droppedLines: ev.dropped,
       })
     }
-    this.free.push(ev)
+    this.release(ev)
   }
 }

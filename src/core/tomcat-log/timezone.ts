@@ -9,6 +9,7 @@ const HOUR = 3_600_000
 
 /** An error message when the zone is unknown, else null. */
 export function checkTimeZone(zone: string): string | null {
+  if (isUtc(zone)) return null
   try {
     new Intl.DateTimeFormat('en-US', {timeZone: zone})
     return null
@@ -22,7 +23,7 @@ export function machineTimeZone(): string {
 }
 
 export function wallToUtc(zone: string = machineTimeZone()): WallToUtc {
-  if (/^(utc|gmt|z|etc\/utc)$/i.test(zone)) return (wall) => wall
+  if (isUtc(zone)) return (wall) => wall
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     hourCycle: 'h23',
@@ -52,4 +53,8 @@ export function wallToUtc(zone: string = machineTimeZone()): WallToUtc {
     const guess = wall - offsetAt(wall)
     return wall - offsetAt(guess)
   }
+}
+
+function isUtc(zone: string): boolean {
+  return /^(?:utc|gmt|z|etc\/utc|etc\/gmt)$/i.test(zone)
 }
