@@ -1,5 +1,5 @@
-import {redisStatsMarkdown, redisStatsText, withoutStatsFigures} from './redis-stats.js'
 import {redisScanMarkdown, redisScanText} from './redis-scan.js'
+import {redisStatsMarkdown, redisStatsText, withoutStatsFigures} from './redis-stats.js'
 import type {SectionRenderer} from './section-renderer.js'
 
 /** The Redis section: server stats (redis stats), then the keyspace scan (redis scan); diagnose shows both. */
