@@ -166,11 +166,13 @@ export class SeenKeys {
   add(key: string): boolean {
     let h1 = 0x811c9dc5
     let h2 = key.length
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i)
+    const even = key.length & ~1
+    for (let i = 0; i < even; i += 2) {
+      const c = key.charCodeAt(i) | (key.charCodeAt(i + 1) << 16)
       h1 = Math.imul(h1 ^ c, 0x01000193)
       h2 = (h2 * 31 + c) | 0
     }
+    if (even < key.length) h1 = Math.imul(h1 ^ key.charCodeAt(even), 0x01000193)
     h1 = mix(h1)
     h2 = mix(h2 ^ h1)
     if ((this.size + 1) * 2 > this.used.length) this.grow()

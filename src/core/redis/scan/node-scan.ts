@@ -16,20 +16,27 @@ export const probeChunk = 250
 const maxInFlight = 6
 
 /**
- * ARGV: stride-free form: ARGV[1] = how many of the keys that follow get a MEMORY USAGE (they come
- * first), then the keys. Returns PTTL and size (-1 when not sized or gone) per key, flat.
- * Read-only; the keys are not declared, so the script runs on any cluster node that owns them.
+ * ARGV[1]: how many of the keys get a MEMORY USAGE (they come first); ARGV[2]: 'j' when ARGV[3]
+ * holds the keys joined by newlines (one argument is much cheaper to send than 250), 'a' when the
+ * keys follow one per argument (a key holding a newline). Returns PTTL and size (-1 when not sized
+ * or gone) per key, flat. Read-only; keys are not declared, so it runs on any node that owns them.
  */
 export const probeScript = `local sized = tonumber(ARGV[1])
 local out = {}
-for i = 2, #ARGV do
-  local k = ARGV[i]
-  out[2*i-3] = redis.call('PTTL', k)
-  if i - 1 <= sized then
-    out[2*i-2] = redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0') or -1
+local i = 0
+local function probe(k)
+  i = i + 1
+  out[2*i-1] = redis.call('PTTL', k)
+  if i <= sized then
+    out[2*i] = redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0') or -1
   else
-    out[2*i-2] = -1
+    out[2*i] = -1
   end
+end
+if ARGV[2] == 'j' then
+  for k in string.gmatch(ARGV[3], '[^\\n]+') do probe(k) end
+else
+  for j = 3, #ARGV do probe(ARGV[j]) end
 end
 return out`
 
@@ -93,13 +100,19 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
   }
   const scanArgs = (cursor: string): Array<string | number> => [cursor, ...(options.match ? ['MATCH', options.match] : []), 'COUNT', options.count]
 
-  let cursor = '0'
+  const scan = (cursor: string): Promise<[string, string[]]> => client.call('SCAN', ...scanArgs(cursor)) as Promise<[string, string[]]>
+  let pending: Promise<[string, string[]]> | undefined = scan('0')
   try {
-    do {
-      if (options.signal?.aborted || failure) break
-      const [next, keys] = (await client.call('SCAN', ...scanArgs(cursor))) as [string, string[]]
-      cursor = next
+    while (pending) {
+      const [next, keys] = await pending
+      pending = undefined
       progress.keysScanned += keys.length
+      if (next !== '0' && !options.signal?.aborted && !failure) {
+        if (options.rate > 0) await throttle(started, progress.keysScanned, options.rate, options.signal)
+        // The next SCAN runs on the server while this batch is classified and probed.
+        if (!options.signal?.aborted) pending = scan(next)
+        pending?.catch(() => {})
+      }
       const chunk: ChunkKey[] = []
       for (const key of keys) {
         if (!state.seen.add(key)) {
@@ -114,12 +127,14 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
       if (chunk.length > 0) track(probe(client, sha, chunk, state, progress, options))
       while (inFlight.size > maxInFlight) await Promise.race(inFlight)
       options.onBatch?.()
-      if (options.rate > 0) await throttle(started, progress.keysScanned, options.rate, options.signal)
-    } while (cursor !== '0')
+      if (next === '0') progress.complete = true
+      if (failure) break
+    }
     await Promise.all(inFlight)
     if (failure) throw failure
-    progress.complete = cursor === '0' && !options.signal?.aborted
+    if (options.signal?.aborted) progress.complete = false
   } catch (error) {
+    progress.complete = false
     await Promise.all(inFlight)
     progress.error = `${node.address}: ${(failure ?? (error as Error)).message}`
     debug('%s', progress.error)
@@ -132,7 +147,9 @@ async function probe(client: Redis, sha: string | undefined, chunk: ChunkKey[], 
   const sizedCount = ordered.length - chunk.filter((k) => !k.sized).length
   let replies: number[]
   if (sha) {
-    replies = (await client.evalsha(sha, 0, sizedCount, ...ordered.map((k) => k.key))) as number[]
+    const keys = ordered.map((k) => k.key)
+    const joinable = keys.every((key) => key.length > 0 && !key.includes('\n'))
+    replies = (await (joinable ? client.evalsha(sha, 0, sizedCount, 'j', keys.join('\n')) : client.evalsha(sha, 0, sizedCount, 'a', ...keys))) as number[]
   } else {
     const pipeline = client.pipeline()
     for (const k of ordered) {
