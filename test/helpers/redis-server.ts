@@ -60,7 +60,7 @@ export async function startRedis(extraArgs: string[] = [], options: {password?: 
     process: child,
     client,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve))
         child.kill('SIGKILL')
         await exited
