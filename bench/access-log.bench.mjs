@@ -40,8 +40,9 @@ try {
     `access-log, ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB`,
     [
       {name: 'sessdoc access-log', argv: sessdoc},
+      {name: 'sessdoc access-log --threads 1', argv: [...sessdoc, '--threads', '1']},
       {name: `${awk} flip counter`, argv: awkFlips},
-      {name: 'grep -c', argv: `grep -c '"[0-9A-F]*\\.node' ${file}`, okStatus: [0, 1]},
+      {name: 'grep -c', argv: ['grep', '-cF', '.node', file], okStatus: [0, 1]},
     ],
     {rounds, units: lines, unitName: 'lines'},
   )

@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
-import {analyzeAccessLogs, builtinFormats} from '../core/access-log/index.js'
+import {analyzeAccessLogs, builtinFormats, defaultParallelPlan} from '../core/access-log/index.js'
 import {buildReport} from '../core/report/report.js'
 import {SessdocCommand} from '../lib/base-command.js'
 import {UserError} from '../lib/errors.js'
@@ -34,6 +34,7 @@ export default class AccessLog extends SessdocCommand {
     cookie: Flags.string({description: 'Session cookie name (SESSION for Spring Session, whose value is Base64).', default: undefined}),
     'route-separator': Flags.string({description: 'What separates the session id from its route.', default: '.'}),
     'session-timeout': Flags.string({description: 'Session timeout: sessions idle longer are forgotten (30m, 1h).', default: '30m'}),
+    threads: Flags.integer({description: 'Threads for large plain files (default: the cores, at most 4; 1: one thread).', min: 1, max: 16}),
   }
 
   async run(): Promise<void> {
@@ -51,6 +52,7 @@ export default class AccessLog extends SessdocCommand {
       sessionTimeoutMs: durationMs(flags['session-timeout']),
       timeZone: flags.timezone,
       redact: {showSessionIds: flags['show-session-ids'], routeSeparator: flags['route-separator']},
+      parallel: flags.threads === undefined ? undefined : flags.threads > 1 ? {...defaultParallelPlan(), threads: flags.threads} : false,
       signal: this.signal,
     })
     if (result.section.status === 'error' && flags['log-format'] && /log format/.test(result.section.reason ?? '')) {

@@ -15,6 +15,7 @@ import type {AccessLogOptions, AccessLogSection} from './types.js'
 
 export type {AccessLogOptions, AccessLogSection, TimelineEntry} from './types.js'
 export {builtinFormats} from './formats.js'
+export {defaultParallelPlan} from './parallel.js'
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60_000
 
