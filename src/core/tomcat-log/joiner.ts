@@ -6,6 +6,9 @@ import {lifecycleKind} from './lifecycle.js'
 import type {WallToUtc} from './timezone.js'
 import type {FormatName, LifecycleKind, LogEvent, Level} from './types.js'
 
+const formatNames: readonly FormatName[] = ['juli-oneline', 'juli-simple', 'spring-boot', 'logback', 'time-only', 'json']
+const formatIndex = Object.fromEntries(formatNames.map((name, i) => [name, i])) as Record<FormatName, number>
+
 /** Continuation lines kept per event; a 5,000-frame recursion trace keeps its head only. */
 const MAX_CONTINUATION = 200
 /** Lines kept for events not (yet) worth classifying, in case a trace follows. */
@@ -128,7 +131,7 @@ export class EventJoiner {
   }
 
   end(): void {
-    this.countFormat(null)
+    this.foldFormats()
     this.closeSuspended()
     if (this.current) this.emit(this.current)
     this.current = null
@@ -143,18 +146,23 @@ export class EventJoiner {
     ev.header = line
     ev.awaitingLevel = h.levelOnNextLine
     if ((ev.level === 'info' || ev.level === 'unknown') && h.msgStart >= 0 && h.msgStart < line.length) ev.lifecycle = lifecycleKind(line, h.msgStart)
-    if (h.format === this.lastFormat) this.lastFormatRun++
-    else this.countFormat(h.format)
+    this.countFormat(h.format)
   }
 
-  /** Format tallies, kept as runs: consecutive headers mostly share a format. */
-  private lastFormat: FormatName | null = null
-  private lastFormatRun = 0
+  /** Header counts per format, by index (formatNames order): a typed array, no keyed writes per line. */
+  private readonly formatCounts = new Uint32Array(formatNames.length)
 
-  private countFormat(format: FormatName | null): void {
-    if (this.lastFormat !== null) this.stats.formats[this.lastFormat] = (this.stats.formats[this.lastFormat] ?? 0) + this.lastFormatRun
-    this.lastFormat = format
-    this.lastFormatRun = format === null ? 0 : 1
+  private countFormat(format: FormatName): void {
+    const i = formatIndex[format]
+    this.formatCounts[i] = this.formatCounts[i]! + 1
+  }
+
+  /** The per-format counts as an object, for the report. */
+  private foldFormats(): void {
+    formatNames.forEach((name, i) => {
+      const count = this.formatCounts[i]!
+      if (count > 0) this.stats.formats[name] = count
+    })
   }
 
   private jsonLine(line: string, lineNo: number): void {
@@ -168,8 +176,7 @@ export class EventJoiner {
     ev.format = 'json'
     ev.header = line
     ev.message = ''
-    if (this.lastFormat === 'json') this.lastFormatRun++
-    else this.countFormat('json')
+    this.countFormat('json')
     if (!jsonWorthParsing(line)) {
       ev.level = 'info'
       return
@@ -209,8 +216,7 @@ export class EventJoiner {
     ev.header = line
     this.current = ev
     this.stats.events++
-    if (ev.format === this.lastFormat) this.lastFormatRun++
-    else this.countFormat(ev.format)
+    this.countFormat(this.header.format)
   }
 
   private finish(previous: Pending): void {
