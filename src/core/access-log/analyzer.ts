@@ -130,12 +130,14 @@ export class AccessLogAnalyzer {
   private nextSweep = Number.NaN
   private currentTime = Number.NaN
   private readonly separator: string
+  private readonly windowed: boolean
   /** Sessions first seen within the eviction time of this part's first request (trackHead). */
   readonly head: Array<{key: number; session: Session; route: number; suffix: number; time: number}> = []
   private headUntil = Number.NaN
 
   constructor(private readonly options: AnalyzerOptions) {
     this.separator = options.routeSeparator
+    this.windowed = options.window.since !== null || options.window.until !== null
     // The margin keeps a session a while past its timeout, for clocks of several front ends.
     this.evictAfterMs = options.sessionTimeoutMs + Math.max(5 * 60_000, options.sessionTimeoutMs / 4)
   }
@@ -158,7 +160,7 @@ export class AccessLogAnalyzer {
     let t = p.timeMs
     if (Number.isNaN(t)) t = this.currentTime
     else this.currentTime = t
-    if (!inWindow(this.options.window, t)) {
+    if (this.windowed && !inWindow(this.options.window, t)) {
       this.outsideWindow++
       return
     }

@@ -16,7 +16,7 @@ const options: AnalyzerOptions = {
 }
 const analyzer = new AccessLogAnalyzer(options)
 const parsed = new ParsedLine()
-const batches = readLineBatches(job.file, {start: job.start, end: job.end})
+const batches = readLineBatches(job.file, {start: job.start, end: job.end, chunkBytes: 256 * 1024})
 for (;;) {
   const next = await batches.next()
   if (next.done) {
