@@ -18,11 +18,14 @@ export function checkTimeZone(zone: string): string | null {
   }
 }
 
+/** The name shown for the machine's zone; reading it through Intl would load ICU (8 MB) for a label. */
 export function machineTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC'
+  return process.env.TZ ? process.env.TZ : 'local'
 }
 
-export function wallToUtc(zone: string = machineTimeZone()): WallToUtc {
+/** `zone` undefined or 'local': the machine's own offsets, from Date (no ICU). */
+export function wallToUtc(zone?: string): WallToUtc {
+  if (zone === undefined || zone === 'local') return localWallToUtc()
   if (isUtc(zone)) return (wall) => wall
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
@@ -57,4 +60,22 @@ export function wallToUtc(zone: string = machineTimeZone()): WallToUtc {
 
 function isUtc(zone: string): boolean {
   return /^(?:utc|gmt|z|etc\/utc|etc\/gmt)$/i.test(zone)
+}
+
+function localWallToUtc(): WallToUtc {
+  const offsets = new Map<number, number>()
+  const offsetAt = (utcMs: number): number => {
+    const hour = Math.floor(utcMs / HOUR)
+    let offset = offsets.get(hour)
+    if (offset === undefined) {
+      offset = -new Date(hour * HOUR).getTimezoneOffset() * 60_000
+      if (offsets.size > 100_000) offsets.clear()
+      offsets.set(hour, offset)
+    }
+    return offset
+  }
+  return (wall) => {
+    const guess = wall - offsetAt(wall)
+    return wall - offsetAt(guess)
+  }
 }
