@@ -85,6 +85,8 @@ const NO_ROUTE = -1
 export function joinSegments(into: AccessLogAnalyzer, parts: readonly SegmentResult[]): void {
   let previousTail: Map<number, [number, number, number, number, number]> | null = null
   let previousNames: string[] = []
+  // Sessions continued from earlier parts that are already counted in sessionsWithFlips.
+  let counted = new Set<number>()
   let linesBefore = into.lines
   for (const part of parts) {
     const route = (i: number): number => (i === NO_ROUTE ? NO_ROUTE : into.intern(part.routeNames[i]!, 0, part.routeNames[i]!.length))
@@ -109,6 +111,7 @@ export function joinSegments(into: AccessLogAnalyzer, parts: readonly SegmentRes
     for (const sample of part.rejectedSamples) if (into.rejectedSamples.length < 5) into.rejectedSamples.push({...sample, line: sample.line + linesBefore})
     linesBefore += part.counters.lines
 
+    const countedNow = new Set<number>()
     if (previousTail) {
       for (const [key, firstRoute, firstSuffix, time, flips] of part.head) {
         const before = previousTail.get(key)
@@ -122,9 +125,13 @@ export function joinSegments(into: AccessLogAnalyzer, parts: readonly SegmentRes
         const flipped = from !== NO_ROUTE && to !== NO_ROUTE && from !== to
         if (flipped) into.boundaryFlip(from, to, time)
         if (lastSuffix !== NO_ROUTE && firstSuffix !== NO_ROUTE && previousNames[lastSuffix] !== part.routeNames[firstSuffix]) into.failoversKept++
-        into.sessionsWithFlips += Number(flipsBefore > 0 || flips > 0 || flipped) - Number(flipsBefore > 0) - Number(flips > 0)
+        const had = flipsBefore > 0 || counted.has(key)
+        const has = had || flips > 0 || flipped
+        into.sessionsWithFlips += Number(has) - Number(had) - Number(flips > 0)
+        if (has) countedNow.add(key)
       }
     }
+    counted = countedNow
     previousTail = new Map(part.tail.map((t) => [t[0], t]))
     previousNames = part.routeNames
   }
