@@ -41,7 +41,8 @@ export default class RedisScan extends SessdocCommand {
     if (flags.yes && flags['fix-ttl'] === undefined) throw new UserError('--yes only confirms --fix-ttl', 'add --fix-ttl SECONDS, or drop --yes')
     const sampleMemory = Number(flags['sample-memory'])
     if (!Number.isFinite(sampleMemory) || sampleMemory < 0 || sampleMemory > 1) throw new UserError(`--sample-memory ${flags['sample-memory']} is not a share between 0 and 1`, 'e.g. --sample-memory 0.1 sizes one session in ten')
-    for (const warning of warnings) this.warn(warning)
+    // On stderr also under --json (oclif's warn() is silent then): a password in ps must not go unnoticed.
+    for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`)
     const bar = flags.json || flags.format === 'json' ? undefined : progressBar(process.stderr, 'scanning')
     try {
       const result = await runRedisScan(target, {
