@@ -1,3 +1,7 @@
+import {spawn} from 'node:child_process'
+import {writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {connectRedis, connectionFailureFinding, describeTarget, parseClusterNodes, redisTargetFromFlags, RedisTargetError, type RedisTarget} from '../../src/core/redis/connection.js'
 import {freePort, startCluster, startRedis, type TestCluster, type TestRedis} from '../helpers/redis-server.js'
@@ -159,5 +163,72 @@ describe('connectRedis against a cluster', () => {
     expect(sizes).toHaveLength(3)
     await connection.close()
     expect(connection.nodes.every((n) => n.client.status === 'end')).toBe(true)
+  })
+})
+
+describe('connectRedis with a replica and Sentinel', () => {
+  let primary: TestRedis
+  let replica: TestRedis
+  let sentinelPort: number
+  let sentinel: ReturnType<typeof spawn> | undefined
+  beforeAll(async () => {
+    primary = await startRedis()
+    replica = await startRedis(['--replicaof', '127.0.0.1', String(primary.port)])
+    sentinelPort = await freePort()
+    const conf = join(primary.dir, 'sentinel.conf')
+    await writeFile(conf, `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor sessions 127.0.0.1 ${primary.port} 1\nsentinel down-after-milliseconds sessions 5000\n`)
+    sentinel = spawn('redis-server', [conf, '--sentinel'], {stdio: 'ignore'})
+    const probe = new Redis({port: sentinelPort, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0})
+    probe.on('error', () => {})
+    const admin = primary.client()
+    await admin.connect()
+    const deadline = Date.now() + 15_000
+    try {
+      for (;;) {
+        try {
+          if (probe.status !== 'ready') await probe.connect()
+          const master = (await probe.call('SENTINEL', 'master', 'sessions')) as string[]
+          const online = /slave0:.*state=online/.test(await admin.info('replication'))
+          if (master[master.indexOf('num-slaves') + 1] === '1' && online) break
+        } catch {
+          probe.disconnect()
+        }
+        if (Date.now() > deadline) throw new Error('the replica did not come online, or Sentinel did not see it')
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    } finally {
+      probe.disconnect()
+      admin.disconnect()
+    }
+  })
+  afterAll(async () => {
+    sentinel?.kill('SIGKILL')
+    await Promise.all([replica?.stop(), primary?.stop()])
+  })
+
+  it('reads from the online replica with --replica', async () => {
+    const connection = await connectRedis(target(primary.url, {replica: true}))
+    expect(connection.ok).toBe(true)
+    if (!connection.ok) return
+    expect(connection.nodes.map((n) => [n.address, n.role])).toEqual([[`127.0.0.1:${replica.port}`, 'replica']])
+    await connection.close()
+  })
+
+  it('asks the Sentinels for the master and keeps their view', async () => {
+    const {target: t} = redisTargetFromFlags({sentinel: `127.0.0.1:${sentinelPort}`, 'sentinel-master': 'sessions', 'connect-timeout': timeout}, {})
+    const connection = await connectRedis(t)
+    expect(connection.ok).toBe(true)
+    if (!connection.ok) return
+    expect(connection.mode).toBe('sentinel')
+    expect(connection.nodes[0]!.address).toBe(`127.0.0.1:${primary.port}`)
+    expect(connection.sentinel).toEqual({master: `127.0.0.1:${primary.port}`, masterName: 'sessions', quorum: 1, sentinels: 1, replicas: 1})
+    await connection.close()
+  })
+
+  it('reports an unknown master name as unreachable', async () => {
+    const connection = await connectRedis(target('redis://127.0.0.1:6379', {sentinels: [{host: '127.0.0.1', port: sentinelPort}], sentinelMaster: 'nope'}))
+    expect(connection).toMatchObject({ok: false, kind: 'unreachable'})
+    if (connection.ok) return
+    expect(connection.message).toMatch(/does not know a master named nope/)
   })
 })

@@ -121,6 +121,20 @@ describe('scanRedis on every layout (planted truth)', () => {
     }
   })
 
+  it('probes keys holding a newline, and the empty key, one argument each', async () => {
+    await admin.set('session:with\nnewline', 'x')
+    await admin.set('', 'empty key', 'EX', 100)
+    await load.loadGeneric(admin, {sessions: 10, noTtl: 0, seed: 'nl'})
+    const connection = await connect(server.url)
+    try {
+      const {figures} = await scanRedis(connection, {method: 'lua'})
+      expect(figures).toMatchObject({keysScanned: 12, sessions: 11, sessionsWithoutTtl: 1})
+      expect(figures.scan.unclassified).toBe(1)
+    } finally {
+      await connection.close()
+    }
+  })
+
   it('--fix-ttl: a dry run changes nothing; --yes sets a TTL on no-TTL sessions only', async () => {
     const spring = await load.loadSpring(admin, {sessions: 100, noTtl: 5, large: 0, huge: 0})
     await load.loadNoise(admin, {keys: 10})
