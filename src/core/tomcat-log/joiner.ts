@@ -207,9 +207,12 @@ export class EventJoiner {
    * log. It reuses one pending event and reads nothing more unless a stack trace follows it.
    */
   private quietEvent(line: string, lineNo: number): void {
-    if (this.current) this.finish(this.current)
     const ev = this.quiet
-    ev.reset()
+    // The previous line was a quiet event with nothing joined to it: nothing to emit or reset.
+    if (this.current !== ev || ev.contCount !== 0 || this.suspended !== null) {
+      if (this.current) this.finish(this.current)
+      ev.reset()
+    }
     ev.lineNo = lineNo
     ev.format = this.header.format
     ev.level = this.header.level
