@@ -86,3 +86,27 @@ describe('analyzeTomcatLogs: a generated catalina.out with planted events', () =
     expect(section.redisErrorsByMinute.reduce((sum, m) => sum + m.count, 0)).toBe(truth.byCategory.redis)
   })
 })
+
+describe('analyzeTomcatLogs: for the correlations in diagnose', () => {
+  it('lifecycle entries name the node when the path does; errors per minute cover every category', async () => {
+    const nodeDir = join(dir, 'node2')
+    const {mkdirSync, copyFileSync} = await import('node:fs')
+    mkdirSync(nodeDir, {recursive: true})
+    copyFileSync(fixture('juli-oneline.log'), join(nodeDir, 'catalina.out'))
+    const {section} = await analyze([join(nodeDir, 'catalina.out'), fixture('spring-boot.log')])
+    expect(new Set(section.lifecycle.map((l) => l.node))).toEqual(new Set(['node2', null]))
+    const classified = section.byCategory.serialization + section.byCategory.redis + section.byCategory.session + section.byCategory.replication
+    expect(section.errorsByMinute.reduce((sum, m) => sum + m.count, 0)).toBe(classified)
+  })
+
+  it.each([
+    ['/var/log/node2/catalina.out', 'node2'],
+    ['logs/catalina-tomcat1.2026-11-28.log', 'tomcat1'],
+    ['app-3.json', 'app-3'],
+    ['/opt/tomcat/logs/catalina.out', null],
+    ['logs/catalina.2026-11-28.log', null],
+  ])('node of %s is %s', async (path, node) => {
+    const {nodeOf} = await import('../../src/core/tomcat-log/aggregate.js')
+    expect(nodeOf(path)).toBe(node)
+  })
+})

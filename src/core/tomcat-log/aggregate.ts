@@ -52,6 +52,8 @@ export class TomcatLogAggregator implements EventSink {
   readonly lifecycleEvents: LifecycleEvent[] = []
   private readonly lastLifecycle = new Map<string, number>()
   readonly redisByMinute = new Map<number, number>()
+  /** Every classified (session-related) error per minute, for the correlations. */
+  readonly errorsByMinute = new Map<number, number>()
   readonly perHour = new Map<number, number>()
   firstMs: number | null = null
   lastMs: number | null = null
@@ -75,7 +77,7 @@ export class TomcatLogAggregator implements EventSink {
     this.lastLifecycle.set(key, timeMs)
     if (last !== undefined && Math.abs(timeMs - last) < SAME_LIFECYCLE_MS) return
     if (this.lifecycleEvents.length >= MAX_LIFECYCLE) return
-    this.lifecycleEvents.push({time: new Date(timeMs).toISOString(), kind, file, detail: detachString(scrubText(detail, this.redact))})
+    this.lifecycleEvents.push({time: new Date(timeMs).toISOString(), kind, file, node: nodeOf(file), detail: detachString(scrubText(detail, this.redact))})
   }
 
   problem(event: LogEvent): void {
@@ -94,12 +96,9 @@ export class TomcatLogAggregator implements EventSink {
       if (this.lastMs === null || t > this.lastMs) this.lastMs = t
       const hour = Math.floor(t / HOUR)
       this.perHour.set(hour, (this.perHour.get(hour) ?? 0) + 1)
-      if (rule.category === 'redis') {
-        const minute = Math.floor(t / MINUTE)
-        if (this.redisByMinute.has(minute) || this.redisByMinute.size < MAX_MINUTES) {
-          this.redisByMinute.set(minute, (this.redisByMinute.get(minute) ?? 0) + 1)
-        }
-      }
+      const minute = Math.floor(t / MINUTE)
+      bump(this.errorsByMinute, minute)
+      if (rule.category === 'redis') bump(this.redisByMinute, minute)
     }
     const key = signatureOf(event, classified)
     let acc = this.signatures.get(key.id)
@@ -198,4 +197,20 @@ function firstException(event: LogEvent): string {
 
 export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString()
+}
+
+/** Adds one to a per-minute count; a series is bounded (minutes beyond the cap are not added). */
+function bump(series: Map<number, number>, minute: number): void {
+  const count = series.get(minute)
+  if (count !== undefined) series.set(minute, count + 1)
+  else if (series.size < MAX_MINUTES) series.set(minute, 1)
+}
+
+/**
+ * The node a log file belongs to, when its path names one (`logs/node2/catalina.out`,
+ * `catalina-tomcat1.log`, `app-3.json`): a word and a number. Null otherwise.
+ */
+export function nodeOf(path: string): string | null {
+  const match = /(?:^|[/\\._-])((?:node|tomcat|app|web|worker|srv|server|host|instance)[-_]?\d{1,3})(?=$|[/\\._-])/i.exec(path)
+  return match?.[1] ?? null
 }

@@ -43,6 +43,8 @@ export interface TomcatLogSection extends SectionStatus {
   restarts: string[]
   lifecycle: LifecycleEvent[]
   redisErrorsByMinute: Array<{minute: string; count: number}>
+  /** All session-related errors per minute (bounded like redisErrorsByMinute). */
+  errorsByMinute: Array<{minute: string; count: number}>
   perHour: Array<{hour: string; count: number}>
   /** WARN/ERROR events and events with a stack trace. */
   problemEvents: number
@@ -106,6 +108,7 @@ export async function analyzeTomcatLogs(options: TomcatLogOptions): Promise<Sour
     restarts: lifecycle.filter((l) => l.kind === 'startup').map((l) => l.time),
     lifecycle,
     redisErrorsByMinute: sortedSeries(aggregator.redisByMinute, 60_000).map(([minute, count]) => ({minute, count})),
+    errorsByMinute: sortedSeries(aggregator.errorsByMinute, 60_000).map(([minute, count]) => ({minute, count})),
     perHour: sortedSeries(aggregator.perHour, 3_600_000).map(([hour, count]) => ({hour, count})),
     problemEvents: aggregator.problemEvents,
     unclassified: aggregator.unclassified,

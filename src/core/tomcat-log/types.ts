@@ -46,6 +46,8 @@ export interface LifecycleEvent {
   time: string
   kind: LifecycleKind
   file: string
+  /** The node the file belongs to, when its path names one (node2/catalina.out), else null. */
+  node: string | null
   detail: string
 }
 
