@@ -22,7 +22,7 @@ describe('hand-written samples of each format', () => {
     ['apache-cookie-header.log', {}, 'combined-cookie-header'],
     ['apache-balancer.log', {}, 'combined-balancer'],
     ['nginx.log', {}, 'nginx-cookie'],
-    ['haproxy.log', {}, 'haproxy'],
+    ['haproxy.log', {timeZone: 'Europe/Berlin'}, 'haproxy'],
     ['spring-session.log', {cookieName: 'SESSION'}, 'combined-cookie'],
   ] as const)('%s', async (name, extra, format) => {
     const {section: s, ids} = await analyze(name, extra)
@@ -40,7 +40,7 @@ describe('hand-written samples of each format', () => {
     }).toEqual(name === 'spring-session.log' ? {...planted, sessions: 5} : planted) // Spring: the ;jsessionid= URL holds a Tomcat id, not the UUID
     expect(ids).toEqual(expect.arrayContaining(['access.route-flip', 'access.session-id-in-url', 'access.unparsed-lines', 'access.missing-route']))
     expect(s.rejectedSamples[0]).toMatchObject({line: 10})
-    expect(s.firstSeen).toBe(name === 'haproxy.log' ? s.firstSeen : '2026-11-28T09:00:01.000Z')
+    expect(s.firstSeen).toBe(name === 'haproxy.log' ? '2026-11-28T09:00:01.120Z' : '2026-11-28T09:00:01.000Z')
   })
 
   it('apache-cookie.log: routes, pairs, timeline and a critical flip finding (half the sessions)', async () => {
