@@ -38,6 +38,7 @@ export default class RedisScan extends SessdocCommand {
       target.password = flags.password
       warnings.push('--password shows in ps and the shell history: set SESSDOC_REDIS_PASSWORD instead')
     }
+    if (flags['fix-ttl'] !== undefined && flags.replica) throw new UserError('--fix-ttl writes, and replicas refuse writes', 'drop --replica to set TTLs on the primaries')
     if (flags.yes && flags['fix-ttl'] === undefined) throw new UserError('--yes only confirms --fix-ttl', 'add --fix-ttl SECONDS, or drop --yes')
     const sampleMemory = Number(flags['sample-memory'])
     if (!Number.isFinite(sampleMemory) || sampleMemory < 0 || sampleMemory > 1) throw new UserError(`--sample-memory ${flags['sample-memory']} is not a share between 0 and 1`, 'e.g. --sample-memory 0.1 sizes one session in ten')

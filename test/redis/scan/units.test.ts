@@ -128,6 +128,13 @@ describe('aggregates', () => {
       }),
     )
   })
+  it('stops remembering at its bound and says so', () => {
+    const seen = new SeenKeys(1 << 15)
+    for (let i = 0; i < 40_000; i++) seen.add(`k${i}`)
+    expect(seen.saturated).toBe(true)
+    expect(seen.size).toBeLessThanOrEqual(1 << 15)
+    expect(seen.add('k1')).toBe(false)
+  })
   it('remembers keys across growth and reports repeats', () => {
     const seen = new SeenKeys()
     let fresh = 0

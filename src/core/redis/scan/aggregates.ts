@@ -161,6 +161,11 @@ export class SeenKeys {
   private lo = new Uint32Array(1 << 16)
   private used = new Uint8Array(1 << 16)
   size = 0
+  /** True once the table is full (maxKeys): later keys are counted without dedupe. */
+  saturated = false
+
+  /** At most this many keys are remembered (about 18 bytes each, so ~150 MB at the default). */
+  constructor(private readonly maxKeys = 8 * 1024 * 1024) {}
 
   /** True the first time a key is offered. */
   add(key: string): boolean {
@@ -175,7 +180,13 @@ export class SeenKeys {
     if (even < key.length) h1 = Math.imul(h1 ^ key.charCodeAt(even), 0x01000193)
     h1 = mix(h1)
     h2 = mix(h2 ^ h1)
-    if ((this.size + 1) * 2 > this.used.length) this.grow()
+    if ((this.size + 1) * 2 > this.used.length) {
+      if (this.used.length >= this.maxKeys * 2) {
+        this.saturated = true
+        return !this.contains(h1, h2)
+      }
+      this.grow()
+    }
     return this.insert(h1, h2)
   }
 
@@ -191,6 +202,16 @@ export class SeenKeys {
     this.lo[slot] = h2
     this.size++
     return true
+  }
+
+  private contains(h1: number, h2: number): boolean {
+    const mask = this.used.length - 1
+    let slot = h1 & mask
+    while (this.used[slot]) {
+      if (this.hi[slot] === h1 && this.lo[slot] === h2) return true
+      slot = (slot + 1) & mask
+    }
+    return false
   }
 
   private grow(): void {

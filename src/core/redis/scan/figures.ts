@@ -69,6 +69,8 @@ export interface RedisScanFigures {
     probe: 'lua' | 'pipeline' | 'mixed'
     memorySampleRate: number
     duplicates: number
+    /** 'exact', or 'partial' when the keyspace outgrew the dedupe table (repeats after that are counted twice). */
+    dedupe: 'exact' | 'partial'
     vanished: number
     unclassified: number
     keysWithoutTtl: number
@@ -197,6 +199,7 @@ export function buildFigures(input: FigureInputs): RedisScanFigures {
       probe: probes.size > 1 ? 'mixed' : (probes.values().next().value ?? 'pipeline'),
       memorySampleRate: rate,
       duplicates: state.duplicates,
+      dedupe: state.seen.saturated ? 'partial' : 'exact',
       vanished: state.vanished,
       unclassified: state.unclassified,
       keysWithoutTtl: state.keysWithoutTtl,
