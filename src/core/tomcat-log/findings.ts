@@ -9,6 +9,8 @@ export interface FindingsInput {
 }
 
 const AFTER_DEPLOY_MS = 30 * 60_000
+/** Signature ids listed in a finding's evidence (the most frequent first). */
+const MAX_EVIDENCE_IDS = 20
 
 /** One check per finding id: pure functions of the analysis, easy to test alone. */
 export const checks: ReadonlyArray<(input: FindingsInput) => Finding[]> = [
@@ -58,7 +60,7 @@ export function describeSignature(s: SignatureSummary): string {
 
 function evidence(signatures: SignatureSummary[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   const {first, last} = span(signatures)
-  return {events: total(signatures), signatures: signatures.map((s) => s.id), firstSeen: first, lastSeen: last, ...extra}
+  return {events: total(signatures), signatures: signatures.slice(0, MAX_EVIDENCE_IDS).map((s) => s.id), signatureCount: signatures.length, firstSeen: first, lastSeen: last, ...extra}
 }
 
 /** Class → events, for the classes named in the exceptions. */
