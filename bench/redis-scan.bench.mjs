@@ -10,8 +10,8 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Redis} from 'ioredis'
-import {compare, measure, median} from './lib.mjs'
 import {loadSpring} from '../fixtures/redis/load.mjs'
+import {compare, measure, median} from './lib.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
@@ -61,7 +61,11 @@ const totalKeys = Number(process.env.BENCH_REDIS_KEYS ?? 1_000_000)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 const port = await freePort()
 const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-redis-'))
-const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'], {stdio: 'ignore'})
+const server = spawn(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
+  {stdio: 'ignore'},
+)
 const stopServer = () => {
   server.kill('SIGKILL')
   rmSync(dir, {recursive: true, force: true})
@@ -84,7 +88,9 @@ const planted = {noTtl: Math.max(1, Math.floor(sessions / 500)), large: 200, hug
 let started = Date.now()
 const truth = await loadSpring(admin, {sessions, noTtl: planted.noTtl, large: planted.large, huge: planted.huge, users: 1000})
 const dbsize = await admin.dbsize()
-console.log(`loaded ${dbsize.toLocaleString('en-US')} keys (${sessions.toLocaleString('en-US')} Spring sessions, ${truth.sessionsWithoutTtl} without TTL, ${planted.large + planted.huge} ≥ 10 KB) in ${((Date.now() - started) / 1000).toFixed(1)} s; redis-server ${(await admin.info('server')).match(/redis_version:(\S+)/)[1]}`)
+console.log(
+  `loaded ${dbsize.toLocaleString('en-US')} keys (${sessions.toLocaleString('en-US')} Spring sessions, ${truth.sessionsWithoutTtl} without TTL, ${planted.large + planted.huge} ≥ 10 KB) in ${((Date.now() - started) / 1000).toFixed(1)} s; redis-server ${(await admin.info('server')).match(/redis_version:(\S+)/)[1]}`,
+)
 
 const cpuByContender = new Map()
 const commandStats = new Map()
@@ -118,7 +124,9 @@ const sessdocCheck = (stdout) => {
   const report = JSON.parse(stdout)
   const redis = report.sources.redis
   if (redis.sessions !== sessions || redis.sessionsWithoutTtl !== truth.sessionsWithoutTtl || redis.partial) {
-    throw new Error(`sessdoc miscounted: sessions ${redis.sessions}/${sessions}, without TTL ${redis.sessionsWithoutTtl}/${truth.sessionsWithoutTtl}`)
+    throw new Error(
+      `sessdoc miscounted: sessions ${redis.sessions}/${sessions}, without TTL ${redis.sessionsWithoutTtl}/${truth.sessionsWithoutTtl}`,
+    )
   }
 }
 const sessdoc = ['node', join(root, 'bin/run.js'), 'redis', 'scan', '--redis', `redis://127.0.0.1:${port}`, '--json', '--fail-on', 'never']
@@ -126,7 +134,12 @@ started = Date.now()
 const rows = compare(
   `redis scan: ${dbsize.toLocaleString('en-US')} keys, Spring layout, loopback`,
   [
-    withServerCpu('plain ioredis SCAN + pipelined PTTL + MEMORY USAGE', ['node', fileURLToPath(import.meta.url), '--plain-loop', String(port)]),
+    withServerCpu('plain ioredis SCAN + pipelined PTTL + MEMORY USAGE', [
+      'node',
+      fileURLToPath(import.meta.url),
+      '--plain-loop',
+      String(port),
+    ]),
     withServerCpu('sessdoc redis scan (TTL + size)', sessdoc, sessdocCheck),
     withServerCpu('redis-cli --scan | wc -l (names only)', ['sh', '-c', `redis-cli -p ${port} --scan | wc -l`], redisCliCheck),
   ],
@@ -137,10 +150,13 @@ console.log('| --- | --- |')
 for (const r of rows) console.log(`| ${r.name} | ${median(cpuByContender.get(r.name)).toFixed(2)} |`)
 for (const [name, stats] of commandStats) {
   console.log(`\n${name}: server time per call (INFO commandstats, last run)`)
-  for (const line of stats.split('\n').filter((l) => /^cmdstat_(scan|evalsha|hmget|getrange|pttl|memory)/.test(l))) console.log(`  ${line.trim().replace(/,rejected_calls=0,failed_calls=0/, '')}`)
+  for (const line of stats.split('\n').filter((l) => /^cmdstat_(scan|evalsha|hmget|getrange|pttl|memory)/.test(l)))
+    console.log(`  ${line.trim().replace(/,rejected_calls=0,failed_calls=0/, '')}`)
 }
 const ratio = rows[0].seconds / rows[1].seconds
-console.log(`\nsessdoc vs the plain TTL + MEMORY USAGE loop: ${ratio.toFixed(2)}x (target ≥ 2x); total bench ${((Date.now() - started) / 1000).toFixed(0)} s`)
+console.log(
+  `\nsessdoc vs the plain TTL + MEMORY USAGE loop: ${ratio.toFixed(2)}x (target ≥ 2x); total bench ${((Date.now() - started) / 1000).toFixed(0)} s`,
+)
 await admin.quit()
 stopServer()
 process.exit(0)

@@ -3,7 +3,15 @@ import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {connectRedis, connectionFailureFinding, describeTarget, parseClusterNodes, redisTargetFromFlags, RedisTargetError, type RedisTarget} from '../../src/core/redis/connection.js'
+import {
+  connectionFailureFinding,
+  connectRedis,
+  describeTarget,
+  parseClusterNodes,
+  type RedisTarget,
+  RedisTargetError,
+  redisTargetFromFlags,
+} from '../../src/core/redis/connection.js'
 import {freePort, startCluster, startRedis, type TestCluster, type TestRedis} from '../helpers/redis-server.js'
 
 const timeout = 1000
@@ -25,9 +33,15 @@ describe('redisTargetFromFlags', () => {
     expect(warnings[0]).toMatch(/SESSDOC_REDIS_PASSWORD/)
   })
   it('lets --db override the URL path and parses sentinels', () => {
-    const {target} = redisTargetFromFlags({redis: 'redis://h:1/3', db: 5, sentinel: 'a:26379,b', 'sentinel-master': 'sessions', 'connect-timeout': 500}, {})
+    const {target} = redisTargetFromFlags(
+      {redis: 'redis://h:1/3', db: 5, sentinel: 'a:26379,b', 'sentinel-master': 'sessions', 'connect-timeout': 500},
+      {},
+    )
     expect(target.db).toBe(5)
-    expect(target.sentinels).toEqual([{host: 'a', port: 26379}, {host: 'b', port: 26379}])
+    expect(target.sentinels).toEqual([
+      {host: 'a', port: 26379},
+      {host: 'b', port: 26379},
+    ])
     expect(target.connectTimeoutMs).toBe(500)
   })
   it.each([['http://x'], ['redis://h:1/abc']])('rejects %s', (url) => {
@@ -64,7 +78,21 @@ describe('connectRedis against real servers', () => {
     ;[plain, secured] = await Promise.all([startRedis(), startRedis(['--requirepass', 'right'], {password: 'right'})])
     const admin = secured.client({password: 'right'})
     await admin.connect()
-    await admin.call('ACL', 'SETUSER', 'audit', 'on', '>auditpw', '~*', '+@read', '+info', '+ping', '+client', '+cluster', '+scan', '+memory')
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      'audit',
+      'on',
+      '>auditpw',
+      '~*',
+      '+@read',
+      '+info',
+      '+ping',
+      '+client',
+      '+cluster',
+      '+scan',
+      '+memory',
+    )
     admin.disconnect()
   })
   afterAll(async () => {
@@ -111,7 +139,10 @@ describe('connectRedis against real servers', () => {
   })
 
   it('connects as an ACL user with the password from the environment', async () => {
-    const {target: t} = redisTargetFromFlags({redis: `redis://audit@127.0.0.1:${secured.port}`, 'connect-timeout': timeout}, {SESSDOC_REDIS_PASSWORD: 'auditpw'})
+    const {target: t} = redisTargetFromFlags(
+      {redis: `redis://audit@127.0.0.1:${secured.port}`, 'connect-timeout': timeout},
+      {SESSDOC_REDIS_PASSWORD: 'auditpw'},
+    )
     const connection = await connectRedis(t)
     expect(connection.ok).toBe(true)
     if (!connection.ok) return
@@ -176,7 +207,10 @@ describe('connectRedis with a replica and Sentinel', () => {
     replica = await startRedis(['--replicaof', '127.0.0.1', String(primary.port)])
     sentinelPort = await freePort()
     const conf = join(primary.dir, 'sentinel.conf')
-    await writeFile(conf, `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor sessions 127.0.0.1 ${primary.port} 1\nsentinel down-after-milliseconds sessions 5000\n`)
+    await writeFile(
+      conf,
+      `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor sessions 127.0.0.1 ${primary.port} 1\nsentinel down-after-milliseconds sessions 5000\n`,
+    )
     sentinel = spawn('redis-server', [conf, '--sentinel'], {stdio: 'ignore'})
     const probe = new Redis({port: sentinelPort, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0})
     probe.on('error', () => {})
@@ -215,7 +249,10 @@ describe('connectRedis with a replica and Sentinel', () => {
   })
 
   it('asks the Sentinels for the master and keeps their view', async () => {
-    const {target: t} = redisTargetFromFlags({sentinel: `127.0.0.1:${sentinelPort}`, 'sentinel-master': 'sessions', 'connect-timeout': timeout}, {})
+    const {target: t} = redisTargetFromFlags(
+      {sentinel: `127.0.0.1:${sentinelPort}`, 'sentinel-master': 'sessions', 'connect-timeout': timeout},
+      {},
+    )
     const connection = await connectRedis(t)
     expect(connection.ok).toBe(true)
     if (!connection.ok) return
@@ -226,7 +263,9 @@ describe('connectRedis with a replica and Sentinel', () => {
   })
 
   it('reports an unknown master name as unreachable', async () => {
-    const connection = await connectRedis(target('redis://127.0.0.1:6379', {sentinels: [{host: '127.0.0.1', port: sentinelPort}], sentinelMaster: 'nope'}))
+    const connection = await connectRedis(
+      target('redis://127.0.0.1:6379', {sentinels: [{host: '127.0.0.1', port: sentinelPort}], sentinelMaster: 'nope'}),
+    )
     expect(connection).toMatchObject({ok: false, kind: 'unreachable'})
     if (connection.ok) return
     expect(connection.message).toMatch(/does not know a master named nope/)

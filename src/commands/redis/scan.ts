@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
-import {redisTargetFromFlags, RedisTargetError} from '../../core/redis/connection.js'
+import {RedisTargetError, redisTargetFromFlags} from '../../core/redis/connection.js'
 import {presetNames, runRedisScan} from '../../core/redis/scan/index.js'
+import {progressBar} from '../../core/redis/scan/progress.js'
 import {buildReport} from '../../core/report/report.js'
 import {SessdocCommand} from '../../lib/base-command.js'
 import {UserError} from '../../lib/errors.js'
 import {redisFlags} from '../../lib/flags.js'
-import {progressBar} from '../../core/redis/scan/progress.js'
 
 export default class RedisScan extends SessdocCommand {
   static override summary = 'Scan a Redis session store for sessions without TTL and large sessions (SCAN, never KEYS).'
@@ -20,11 +20,24 @@ export default class RedisScan extends SessdocCommand {
   ]
   static override flags = {
     ...redisFlags,
-    password: Flags.string({description: 'Redis password (shows in ps and shell history: prefer SESSDOC_REDIS_PASSWORD).', helpGroup: 'REDIS'}),
-    preset: Flags.option({options: presetNames, description: 'Session layout to look for (default: every known layout, detected from the keys).'})(),
-    pattern: Flags.string({description: 'SCAN MATCH glob whose keys are all sessions, e.g. "myapp:sess:*" (with --preset for its companion keys).'}),
+    password: Flags.string({
+      description: 'Redis password (shows in ps and shell history: prefer SESSDOC_REDIS_PASSWORD).',
+      helpGroup: 'REDIS',
+    }),
+    preset: Flags.option({
+      options: presetNames,
+      description: 'Session layout to look for (default: every known layout, detected from the keys).',
+    })(),
+    pattern: Flags.string({
+      description: 'SCAN MATCH glob whose keys are all sessions, e.g. "myapp:sess:*" (with --preset for its companion keys).',
+    }),
     namespace: Flags.string({description: 'Spring Session namespace (default: any; spring:session is the usual one).'}),
-    count: Flags.integer({description: 'SCAN COUNT per call: about 2 ms of server time per call at 1000.', default: 1000, min: 10, max: 10_000}),
+    count: Flags.integer({
+      description: 'SCAN COUNT per call: about 2 ms of server time per call at 1000.',
+      default: 1000,
+      min: 10,
+      max: 10_000,
+    }),
     'max-rate': Flags.integer({description: 'Keys per second at most, over all nodes (0: no limit).', default: 0, min: 0}),
     'sample-memory': Flags.string({description: 'Share of sessions sized with MEMORY USAGE, 0..1 (0 skips sizes).', default: '1'}),
     'fix-ttl': Flags.integer({description: 'Give sessions without TTL this TTL in seconds (a dry run unless --yes).', min: 1}),
@@ -38,10 +51,16 @@ export default class RedisScan extends SessdocCommand {
       target.password = flags.password
       warnings.push('--password shows in ps and the shell history: set SESSDOC_REDIS_PASSWORD instead')
     }
-    if (flags['fix-ttl'] !== undefined && flags.replica) throw new UserError('--fix-ttl writes, and replicas refuse writes', 'drop --replica to set TTLs on the primaries')
-    if (flags.yes && flags['fix-ttl'] === undefined) throw new UserError('--yes only confirms --fix-ttl', 'add --fix-ttl SECONDS, or drop --yes')
+    if (flags['fix-ttl'] !== undefined && flags.replica)
+      throw new UserError('--fix-ttl writes, and replicas refuse writes', 'drop --replica to set TTLs on the primaries')
+    if (flags.yes && flags['fix-ttl'] === undefined)
+      throw new UserError('--yes only confirms --fix-ttl', 'add --fix-ttl SECONDS, or drop --yes')
     const sampleMemory = Number(flags['sample-memory'])
-    if (!Number.isFinite(sampleMemory) || sampleMemory < 0 || sampleMemory > 1) throw new UserError(`--sample-memory ${flags['sample-memory']} is not a share between 0 and 1`, 'e.g. --sample-memory 0.1 sizes one session in ten')
+    if (!Number.isFinite(sampleMemory) || sampleMemory < 0 || sampleMemory > 1)
+      throw new UserError(
+        `--sample-memory ${flags['sample-memory']} is not a share between 0 and 1`,
+        'e.g. --sample-memory 0.1 sizes one session in ten',
+      )
     // On stderr also under --json (oclif's warn() is silent then): a password in ps must not go unnoticed.
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`)
     const bar = flags.json || flags.format === 'json' ? undefined : progressBar(process.stderr, 'scanning')

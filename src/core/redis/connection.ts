@@ -1,9 +1,9 @@
 import {readFileSync} from 'node:fs'
-import {Redis, type RedisOptions} from 'ioredis'
 import createDebug from 'debug'
+import {Redis, type RedisOptions} from 'ioredis'
+import {maskUrlPasswords} from '../redact.js'
 import {makeFinding} from '../report/report.js'
 import type {Finding} from '../report/types.js'
-import {maskUrlPasswords} from '../redact.js'
 
 const debug = createDebug('sessdoc:redis')
 
@@ -54,14 +54,20 @@ export class RedisTargetError extends Error {
  * The target from the shared connection flags and the environment. A password inside the URL is
  * moved out of it (so that no message can show it) and warned about.
  */
-export function redisTargetFromFlags(flags: RedisTargetFlags, env: NodeJS.ProcessEnv = process.env): {target: RedisTarget; warnings: string[]} {
+export function redisTargetFromFlags(
+  flags: RedisTargetFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): {target: RedisTarget; warnings: string[]} {
   const warnings: string[] = []
   const raw = flags.redis ?? defaultRedisUrl
   let url: URL
   try {
     url = new URL(raw.includes('://') ? raw : `redis://${raw}`)
   } catch {
-    throw new RedisTargetError(`--redis ${maskUrlPasswords(raw)} is not a URL`, 'use redis://[user@]host:port/db or rediss://host:port for TLS')
+    throw new RedisTargetError(
+      `--redis ${maskUrlPasswords(raw)} is not a URL`,
+      'use redis://[user@]host:port/db or rediss://host:port for TLS',
+    )
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     throw new RedisTargetError(`--redis: unsupported scheme ${url.protocol}`, 'use redis:// or rediss:// (TLS)')
@@ -86,7 +92,11 @@ export function redisTargetFromFlags(flags: RedisTargetFlags, env: NodeJS.Proces
   if (flags['tls-ca']) target.tlsCa = flags['tls-ca']
   if (flags.sentinel) {
     target.sentinels = flags.sentinel.split(',').map((part) => parseHostPort(part.trim(), 26379))
-    if (!flags['sentinel-master']) throw new RedisTargetError('--sentinel needs --sentinel-master NAME', 'add --sentinel-master with the master name the Sentinels watch (SENTINEL masters)')
+    if (!flags['sentinel-master'])
+      throw new RedisTargetError(
+        '--sentinel needs --sentinel-master NAME',
+        'add --sentinel-master with the master name the Sentinels watch (SENTINEL masters)',
+      )
     target.sentinelMaster = flags['sentinel-master']
   } else if (flags['sentinel-master']) {
     throw new RedisTargetError('--sentinel-master needs --sentinel host:port[,host:port]', 'add the Sentinel addresses with --sentinel')
@@ -257,12 +267,19 @@ async function discover(target: RedisTarget, opened: Redis[], signal: AbortSigna
     }
     if (reachable.length === 0) {
       const first = nodeErrors[0]
-      throw new ConnectFailure(first && /auth/i.test(first.message) ? 'auth-failed' : 'unreachable', `no node of the cluster at ${describeTarget(target)} answered: ${first?.message ?? 'CLUSTER NODES listed no primary'}`)
+      throw new ConnectFailure(
+        first && /auth/i.test(first.message) ? 'auth-failed' : 'unreachable',
+        `no node of the cluster at ${describeTarget(target)} answered: ${first?.message ?? 'CLUSTER NODES listed no primary'}`,
+      )
     }
     return {ok: true, mode, nodes: reachable, version, clusterNodes, nodeErrors, warnings, close}
   }
 
-  let node: RedisNode = {address: `${seedEndpoint.host}:${seedEndpoint.port}`, role: info.get('role') === 'slave' ? 'replica' : 'primary', client: seed}
+  let node: RedisNode = {
+    address: `${seedEndpoint.host}:${seedEndpoint.port}`,
+    role: info.get('role') === 'slave' ? 'replica' : 'primary',
+    client: seed,
+  }
   if (target.replica && node.role === 'primary') {
     const replica = onlineReplica(info)
     if (!replica) {
@@ -274,7 +291,9 @@ async function discover(target: RedisTarget, opened: Redis[], signal: AbortSigna
         opened.splice(opened.indexOf(seed), 1)
         await closeClient(seed)
       } catch (error) {
-        warnings.push(`--replica: replica ${replica.host}:${replica.port} did not answer (${error instanceof Error ? error.message : String(error)}); reading from the primary`)
+        warnings.push(
+          `--replica: replica ${replica.host}:${replica.port} did not answer (${error instanceof Error ? error.message : String(error)}); reading from the primary`,
+        )
       }
     }
   }
@@ -310,7 +329,10 @@ function readCa(path: string): Buffer {
   try {
     return readFileSync(path)
   } catch (error) {
-    throw new ConnectFailure('tls', `cannot read --tls-ca ${path}: ${(error as Error).message}; give the CA certificate (PEM) that signed the server's certificate`)
+    throw new ConnectFailure(
+      'tls',
+      `cannot read --tls-ca ${path}: ${(error as Error).message}; give the CA certificate (PEM) that signed the server's certificate`,
+    )
   }
 }
 
@@ -350,10 +372,17 @@ async function openClient(options: RedisOptions, target: RedisTarget, signal: Ab
   return client
 }
 
-const authPattern = /NOAUTH|WRONGPASS|invalid password|invalid username-password|AUTH.*without any password|Authentication required|NOPERM.*auth/i
+const authPattern =
+  /NOAUTH|WRONGPASS|invalid password|invalid username-password|AUTH.*without any password|Authentication required|NOPERM.*auth/i
 const tlsPattern = /SSL|TLS|EPROTO|certificate|CERT_|self.signed|wrong version number|ERR_TLS/i
 
-function classify(address: string, options: RedisOptions, errors: Error[], target: RedisTarget, signal: AbortSignal | undefined): ConnectFailure {
+function classify(
+  address: string,
+  options: RedisOptions,
+  errors: Error[],
+  target: RedisTarget,
+  signal: AbortSignal | undefined,
+): ConnectFailure {
   const messages = errors.map((e) => `${(e as {code?: string}).code ?? ''} ${e.message}`)
   const text = messages.join(' | ')
   const where = `${address}${options.username ? ` as ${options.username}` : ''}`
@@ -367,9 +396,15 @@ function classify(address: string, options: RedisOptions, errors: Error[], targe
   }
   if (options.tls) {
     if (tlsPattern.test(text)) {
-      return new ConnectFailure('tls', `${where}: TLS handshake failed (${firstLine(pickMessage(errors, tlsPattern))}); check that the server listens with TLS on this port (else use redis://) and that --tls-ca names the CA that signed its certificate`)
+      return new ConnectFailure(
+        'tls',
+        `${where}: TLS handshake failed (${firstLine(pickMessage(errors, tlsPattern))}); check that the server listens with TLS on this port (else use redis://) and that --tls-ca names the CA that signed its certificate`,
+      )
     }
-    return new ConnectFailure('tls', `${where}: no TLS answer within ${target.connectTimeoutMs} ms (${firstLine(lastMessage(errors))}); if this port speaks plain Redis use redis:// instead of rediss://, else check the host, port and --connect-timeout`)
+    return new ConnectFailure(
+      'tls',
+      `${where}: no TLS answer within ${target.connectTimeoutMs} ms (${firstLine(lastMessage(errors))}); if this port speaks plain Redis use redis:// instead of rediss://, else check the host, port and --connect-timeout`,
+    )
   }
   const refused = /ECONNREFUSED/.test(text)
   const timedOut = /ETIMEDOUT|no answer within|timed out/i.test(text)
@@ -425,7 +460,8 @@ function onlineReplica(info: Map<string, string>): Endpoint | undefined {
   for (const [key, value] of info) {
     if (!/^slave\d+$/.test(key)) continue
     const parts = new Map(value.split(',').map((kv) => kv.split('=') as [string, string]))
-    if (parts.get('state') === 'online' && parts.get('ip') && parts.get('port')) return {host: parts.get('ip')!, port: Number(parts.get('port'))}
+    if (parts.get('state') === 'online' && parts.get('ip') && parts.get('port'))
+      return {host: parts.get('ip')!, port: Number(parts.get('port'))}
   }
   return undefined
 }
@@ -439,7 +475,17 @@ export function parseClusterNodes(text: string, seed: Endpoint): ClusterNodeInfo
   for (const line of text.split(/\r?\n/)) {
     const parts = line.trim().split(/\s+/)
     if (parts.length < 8) continue
-    const [id, addressField, flagField, primary, , , , linkState, ...slotFields] = parts as [string, string, string, string, string, string, string, string, ...string[]]
+    const [id, addressField, flagField, primary, , , , linkState, ...slotFields] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      ...string[],
+    ]
     const flags = flagField.split(',')
     if (flags.includes('noaddr') || flags.includes('handshake')) continue
     const hostPort = addressField.split('@')[0] ?? ''
@@ -479,7 +525,11 @@ function endpointOf(address: string): Endpoint {
   return {host: address.slice(0, colon), port: Number(address.slice(colon + 1))}
 }
 
-async function askSentinels(target: RedisTarget, base: RedisOptions, signal: AbortSignal | undefined): Promise<{master: Endpoint; view: SentinelView}> {
+async function askSentinels(
+  target: RedisTarget,
+  base: RedisOptions,
+  signal: AbortSignal | undefined,
+): Promise<{master: Endpoint; view: SentinelView}> {
   const name = target.sentinelMaster ?? ''
   const failures: string[] = []
   // Sentinels usually have no password (or their own): try without the data password first.
@@ -488,7 +538,8 @@ async function askSentinels(target: RedisTarget, base: RedisOptions, signal: Abo
     let client: Redis | undefined
     try {
       client = await openClient({...sentinelOptions, ...address}, target, signal).catch(async (error: unknown) => {
-        if (error instanceof ConnectFailure && error.kind === 'auth-failed' && base.password) return openClient({...sentinelOptions, password: base.password, ...address}, target, signal)
+        if (error instanceof ConnectFailure && error.kind === 'auth-failed' && base.password)
+          return openClient({...sentinelOptions, password: base.password, ...address}, target, signal)
         throw error
       })
       const reply = (await client.call('SENTINEL', 'get-master-addr-by-name', name)) as [string, string] | null
@@ -507,7 +558,9 @@ async function askSentinels(target: RedisTarget, base: RedisOptions, signal: Abo
       if (fields.has('quorum')) view.quorum = Number(fields.get('quorum'))
       if (target.replica) {
         const replicas = ((await client.call('SENTINEL', 'replicas', name)) as string[][]).map(flatToMap)
-        const healthy = replicas.find((r) => !/s_down|o_down|disconnected/.test(r.get('flags') ?? '') && r.get('master-link-status') === 'ok')
+        const healthy = replicas.find(
+          (r) => !/s_down|o_down|disconnected/.test(r.get('flags') ?? '') && r.get('master-link-status') === 'ok',
+        )
         if (healthy) return {master: {host: healthy.get('ip')!, port: Number(healthy.get('port'))}, view}
       }
       return {master, view}
@@ -517,7 +570,10 @@ async function askSentinels(target: RedisTarget, base: RedisOptions, signal: Abo
       if (client) await closeClient(client)
     }
   }
-  throw new ConnectFailure('unreachable', `no Sentinel answered for master ${name}: ${failures.join('; ')}; check --sentinel and --sentinel-master`)
+  throw new ConnectFailure(
+    'unreachable',
+    `no Sentinel answered for master ${name}: ${failures.join('; ')}; check --sentinel and --sentinel-master`,
+  )
 }
 
 function flatToMap(flat: string[]): Map<string, string> {
@@ -530,7 +586,14 @@ function flatToMap(flat: string[]): Map<string, string> {
 async function closeClient(client: Redis): Promise<void> {
   if (client.status === 'end') return
   const ended = new Promise<void>((resolve) => client.once('end', () => resolve()))
-  if (client.status === 'ready') await withGrace(client.quit().then(() => undefined, () => undefined), 300)
+  if (client.status === 'ready')
+    await withGrace(
+      client.quit().then(
+        () => undefined,
+        () => undefined,
+      ),
+      300,
+    )
   client.disconnect()
   await withGrace(ended, 300)
 }

@@ -1,8 +1,8 @@
-import type {SourceSection} from '../../core/report/types.js'
 import type {LayoutFigures, RedisScanFigures} from '../../core/redis/scan/figures.js'
+import type {SourceSection} from '../../core/report/types.js'
 import {escapeMarkdown} from '../escape.js'
 import type {RenderOptions} from '../options.js'
-import {markdownTable, textTable, type TextContext} from './section-renderer.js'
+import {markdownTable, type TextContext, textTable} from './section-renderer.js'
 
 /** The figures `redis scan` puts in the Redis section, or undefined when the section has none. */
 function scanFigures(section: SourceSection): Partial<RedisScanFigures> | undefined {
@@ -18,7 +18,8 @@ export function bytes(value: number | null | undefined): string {
   return `${value} B`
 }
 const percent = (share: number | null | undefined): string => (share === null || share === undefined ? '–' : `${(share * 100).toFixed(1)}%`)
-const seconds = (s: number | null): string => (s === null ? '–' : s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`)
+const seconds = (s: number | null): string =>
+  s === null ? '–' : s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`
 
 interface Block {
   title?: string
@@ -38,8 +39,20 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
       ['Keys scanned', n(f.keysScanned)],
       ['Sessions', n(f.sessions)],
       ['Sessions without TTL', n(f.sessionsWithoutTtl)],
-      ['Session memory', memory ? `${bytes(memory.totalBytes)}${memory.estimated ? ' (estimated from a sample)' : ''}${memory.shareOfUsedMemory !== null ? `, ${percent(memory.shareOfUsedMemory)} of used_memory` : ''}` : '–'],
-      ...(scan ? [['Method', `SCAN COUNT ${scan.count}${scan.match ? ` MATCH ${scan.match}` : ''}, ${scan.probe} probe, ${n(scan.keysPerSecond)} keys/s, ${(scan.durationMs / 1000).toFixed(1)} s`]] : []),
+      [
+        'Session memory',
+        memory
+          ? `${bytes(memory.totalBytes)}${memory.estimated ? ' (estimated from a sample)' : ''}${memory.shareOfUsedMemory !== null ? `, ${percent(memory.shareOfUsedMemory)} of used_memory` : ''}`
+          : '–',
+      ],
+      ...(scan
+        ? [
+            [
+              'Method',
+              `SCAN COUNT ${scan.count}${scan.match ? ` MATCH ${scan.match}` : ''}, ${scan.probe} probe, ${n(scan.keysPerSecond)} keys/s, ${(scan.durationMs / 1000).toFixed(1)} s`,
+            ],
+          ]
+        : []),
     ],
   })
   const layouts = Object.entries(f.layouts ?? {}) as Array<[string, LayoutFigures]>
@@ -58,17 +71,23 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
         n(l.sizeBytes.atLeast1KB),
         n(l.sizeBytes.atLeast10KB),
         n(l.sizeBytes.atLeast100KB),
-        l.timeout.effectiveSeconds === null ? '–' : `${seconds(l.timeout.effectiveSeconds)} (${l.timeout.source === 'ttl' ? 'from TTLs' : 'maxInactiveInterval'})`,
+        l.timeout.effectiveSeconds === null
+          ? '–'
+          : `${seconds(l.timeout.effectiveSeconds)} (${l.timeout.source === 'ttl' ? 'from TTLs' : 'maxInactiveInterval'})`,
       ]),
     })
     const companionRows: string[][] = []
     for (const [name, l] of layouts) {
       for (const [role, c] of Object.entries(l.companions)) companionRows.push([name, role, n(c.keys), n(c.withoutTtl)])
     }
-    if (companionRows.length > 0) tables.push({title: 'Companion keys', head: ['Layout', 'Kind', 'Keys', 'Without TTL'], rows: companionRows})
+    if (companionRows.length > 0)
+      tables.push({title: 'Companion keys', head: ['Layout', 'Kind', 'Keys', 'Without TTL'], rows: companionRows})
     for (const [name, l] of layouts) {
       if (l.noTtlSamples.length > 0) notes.push(`${name}: sessions without TTL, e.g. ${l.noTtlSamples.slice(0, 5).join(', ')}`)
-      if (l.timeout.noTtlNeverExpiring > 0) notes.push(`${name}: ${n(l.timeout.noTtlNeverExpiring)} sessions without TTL store maxInactiveInterval < 0 (never expire by configuration)`)
+      if (l.timeout.noTtlNeverExpiring > 0)
+        notes.push(
+          `${name}: ${n(l.timeout.noTtlNeverExpiring)} sessions without TTL store maxInactiveInterval < 0 (never expire by configuration)`,
+        )
     }
   }
   if (f.ttlHistogram && (f.sessions ?? 0) > 0) {
@@ -86,7 +105,12 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
   if (e && e.keysWithoutExpiry !== null) {
     notes.push(
       `INFO keyspace db${e.db}: ${n(e.keysWithoutExpiry)} keys without expiry; ${n(e.sessionKeysWithoutTtl)} are session keys (${percent(e.explainedBySessions)}): ${
-        {explained: 'the sessions explain them', partly: 'the sessions explain part of them', 'not-explained': 'mostly not session keys', unknown: ''}[e.verdict]
+        {
+          explained: 'the sessions explain them',
+          partly: 'the sessions explain part of them',
+          'not-explained': 'mostly not session keys',
+          unknown: '',
+        }[e.verdict]
       }.`,
     )
   }
@@ -97,13 +121,23 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
         ? `--fix-ttl ${fix.seconds} (dry run): ${n(fix.candidates)} sessions without TTL would get a TTL; run again with --yes to set it.`
         : `--fix-ttl ${fix.seconds}: ${n(fix.changed)} of ${n(fix.candidates)} sessions got a TTL${fix.failed ? `, ${n(fix.failed)} failed` : ''}.`,
     )
-    if (fix.keys.length > 0) notes.push(`${fix.dryRun ? 'Would change' : 'Changed'}: ${fix.keys.slice(0, 20).join(', ')}${fix.keys.length > 20 || fix.keysTruncated ? ', … (all in the JSON report)' : ''}`)
+    if (fix.keys.length > 0)
+      notes.push(
+        `${fix.dryRun ? 'Would change' : 'Changed'}: ${fix.keys.slice(0, 20).join(', ')}${fix.keys.length > 20 || fix.keysTruncated ? ', … (all in the JSON report)' : ''}`,
+      )
   }
   if (f.scanNodes && f.scanNodes.length > 1) {
     tables.push({
       title: 'Nodes scanned',
       head: ['Node', 'Role', 'Keys', 'Sessions', 'No TTL', 'Complete'],
-      rows: f.scanNodes.map((node) => [node.address, node.role, n(node.keysScanned), n(node.sessions), n(node.sessionsWithoutTtl), node.complete ? 'yes' : 'no']),
+      rows: f.scanNodes.map((node) => [
+        node.address,
+        node.role,
+        n(node.keysScanned),
+        n(node.sessions),
+        n(node.sessionsWithoutTtl),
+        node.complete ? 'yes' : 'no',
+      ]),
     })
   }
   return {notes, tables}

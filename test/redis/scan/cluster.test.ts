@@ -1,8 +1,8 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Cluster} from 'ioredis'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import * as load from '../../../fixtures/redis/load.mjs'
 import {scanRedis} from '../../../src/core/redis/scan/index.js'
 import {startCluster, type TestCluster} from '../../helpers/redis-server.js'
-import * as load from '../../../fixtures/redis/load.mjs'
 import {clusterLoader, connect} from './helpers.js'
 
 describe('scanRedis on a 3-primary cluster', () => {
@@ -11,7 +11,10 @@ describe('scanRedis on a 3-primary cluster', () => {
   let truth: load.SpringTruth
   beforeAll(async () => {
     cluster = await startCluster(3)
-    client = new Cluster(cluster.nodes.map((n) => ({host: n.host, port: n.port})), {redisOptions: {protocol: 2}})
+    client = new Cluster(
+      cluster.nodes.map((n) => ({host: n.host, port: n.port})),
+      {redisOptions: {protocol: 2}},
+    )
     truth = await load.loadSpring(clusterLoader(client), {sessions: 600, noTtl: 7, large: 2, huge: 1})
   })
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {startRedis, freePort, type TestRedis} from '../../helpers/redis-server.js'
+import * as load from '../../../fixtures/redis/load.mjs'
+import type {Report} from '../../../src/core/report/types.js'
+import {freePort, startRedis, type TestRedis} from '../../helpers/redis-server.js'
 import {runCli} from '../../helpers/run-cli.js'
 import {expectValidReport} from '../../helpers/schema.js'
-import type {Report} from '../../../src/core/report/types.js'
-import * as load from '../../../fixtures/redis/load.mjs'
 
 describe('sessdoc redis scan (the binary)', () => {
   let server: TestRedis
@@ -28,7 +28,13 @@ describe('sessdoc redis scan (the binary)', () => {
     const report = JSON.parse(stdout) as Report
     expectValidReport(report)
     const redis = report.sources.redis!
-    expect(redis).toMatchObject({status: 'analyzed', keysScanned: 60 + 55 + 5 + 3, sessions: 60, sessionsWithoutTtl: 5, preset: 'spring-session'})
+    expect(redis).toMatchObject({
+      status: 'analyzed',
+      keysScanned: 60 + 55 + 5 + 3,
+      sessions: 60,
+      sessionsWithoutTtl: 5,
+      preset: 'spring-session',
+    })
     expect(Object.keys(redis.sizeBytes as object)).toEqual(['p50', 'p95', 'p99', 'max'])
     expect((redis.ttlHistogram as Array<{le: number | null}>).at(-1)).toMatchObject({le: null, count: 5})
     expect((redis.largestSessions as Array<{key: string}>)[0]!.key).toMatch(/^spring:session:sessions:sid:[0-9a-f]{8}$/)
@@ -46,7 +52,16 @@ describe('sessdoc redis scan (the binary)', () => {
   })
 
   it('--password works and warns on stderr; --show-session-ids shows the keys as they are', async () => {
-    const {stdout, stderr, code} = await runCli(['redis', 'scan', '--redis', server.url, '--password', 'pw', '--json', '--show-session-ids'])
+    const {stdout, stderr, code} = await runCli([
+      'redis',
+      'scan',
+      '--redis',
+      server.url,
+      '--password',
+      'pw',
+      '--json',
+      '--show-session-ids',
+    ])
     expect(noTtlKeys.some((id) => stdout.includes(id))).toBe(true)
     expect(code).toBe(1)
     expect(stderr).toMatch(/--password shows in ps/)

@@ -1,4 +1,4 @@
-import {Cluster, type Redis} from 'ioredis'
+import type {Cluster, Redis} from 'ioredis'
 import {connectRedis, type RedisConnectionOk, type RedisTarget} from '../../../src/core/redis/connection.js'
 
 export function target(url: string, extra: Partial<RedisTarget> = {}): RedisTarget {

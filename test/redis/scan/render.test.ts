@@ -1,18 +1,27 @@
 import {describe, expect, it} from 'vitest'
+import {sessionId} from '../../../fixtures/redis/load.mjs'
 import {runScanChecks} from '../../../src/core/redis/scan/checks.js'
 import {buildFigures} from '../../../src/core/redis/scan/figures.js'
 import {makeClassifier} from '../../../src/core/redis/scan/presets.js'
-import {ScanState, type FollowUp, type NodeProgress} from '../../../src/core/redis/scan/scan-state.js'
+import {type FollowUp, type NodeProgress, ScanState} from '../../../src/core/redis/scan/scan-state.js'
 import {buildReport} from '../../../src/core/report/report.js'
 import {render} from '../../../src/render/index.js'
 import {expectGolden, goldenRun} from '../../helpers/golden.js'
-import {sessionId} from '../../../fixtures/redis/load.mjs'
 
 /** A scan of two nodes, fed key by key: the figures, findings and output are then fixed. */
 function plantedScan(): ReturnType<typeof buildFigures> & {findings: ReturnType<typeof runScanChecks>} {
   const classify = makeClassifier()
   const state = new ScanState(classify, 5, 1)
-  const nodes: NodeProgress[] = ['10.0.0.1:6379', '10.0.0.2:6379'].map((address) => ({address, role: 'primary', keysScanned: 0, sessions: 0, sessionsWithoutTtl: 0, complete: true, probe: 'lua', usedMemoryBytes: 50_000_000}))
+  const nodes: NodeProgress[] = ['10.0.0.1:6379', '10.0.0.2:6379'].map((address) => ({
+    address,
+    role: 'primary',
+    keysScanned: 0,
+    sessions: 0,
+    sessionsWithoutTtl: 0,
+    complete: true,
+    probe: 'lua',
+    usedMemoryBytes: 50_000_000,
+  }))
   state.nodes.push(...nodes)
   for (let i = 0; i < 400; i++) {
     const node = nodes[i % 2]!
@@ -22,7 +31,14 @@ function plantedScan(): ReturnType<typeof buildFigures> & {findings: ReturnType<
     const withoutTtl = i < 40
     state.keysScanned++
     node.keysScanned++
-    state.record(key, classify(key), withoutTtl ? -1 : 2_100_000 - i * 1000, i === 7 ? 250_000 : i < 30 ? 12_000 + i : 900 + i, node, followUps)
+    state.record(
+      key,
+      classify(key),
+      withoutTtl ? -1 : 2_100_000 - i * 1000,
+      i === 7 ? 250_000 : i < 30 ? 12_000 + i : 900 + i,
+      node,
+      followUps,
+    )
     for (const f of followUps) if (f.kind === 'metadata') state.metadataRead(f, withoutTtl ? -1 : 1800, 1_764_000_000_000 - i * 60_000)
     if (!withoutTtl) {
       const expires = `spring:session:sessions:expires:${id}`
@@ -31,15 +47,34 @@ function plantedScan(): ReturnType<typeof buildFigures> & {findings: ReturnType<
       state.record(expires, classify(expires), 1_800_000, -1, node, [])
     }
   }
-  state.record('spring:session:index:org.springframework.session.FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME:alice', classify('spring:session:index:x:alice'), -1, -1, nodes[0]!, [])
-  nodes.forEach((n) => (n.keyspace = {keys: 400, expires: 380}))
-  const figures = buildFigures({state, db: 0, count: 1000, match: undefined, memorySampleRate: 1, durationMs: 2000, topN: 5, showSessionIds: false})
+  state.record(
+    'spring:session:index:org.springframework.session.FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME:alice',
+    classify('spring:session:index:x:alice'),
+    -1,
+    -1,
+    nodes[0]!,
+    [],
+  )
+  for (const n of nodes) n.keyspace = {keys: 400, expires: 380}
+  const figures = buildFigures({
+    state,
+    db: 0,
+    count: 1000,
+    match: undefined,
+    memorySampleRate: 1,
+    durationMs: 2000,
+    topN: 5,
+    showSessionIds: false,
+  })
   return {...figures, findings: runScanChecks(figures)}
 }
 
 describe('redis scan section and findings (golden)', () => {
   const {findings, ...figures} = plantedScan()
-  const report = buildReport({results: [{key: 'redis', section: {status: 'analyzed', ...figures}, findings}], now: new Date('2026-11-28T10:00:00Z')})
+  const report = buildReport({
+    results: [{key: 'redis', section: {status: 'analyzed', ...figures}, findings}],
+    now: new Date('2026-11-28T10:00:00Z'),
+  })
 
   it('raises the planted findings with their severities', () => {
     expect(findings.map((f) => [f.id, f.severity])).toEqual([

@@ -1,9 +1,9 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import type {Redis} from 'ioredis'
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import * as load from '../../../fixtures/redis/load.mjs'
 import {hashId} from '../../../src/core/redact.js'
 import {runRedisScan, scanRedis} from '../../../src/core/redis/scan/index.js'
 import {freePort, startRedis, type TestRedis} from '../../helpers/redis-server.js'
-import * as load from '../../../fixtures/redis/load.mjs'
 import {connect, target} from './helpers.js'
 
 let server: TestRedis
@@ -63,19 +63,31 @@ describe('scanRedis on every layout (planted truth)', () => {
       expect(s.timeout.effectiveSeconds).toBe(1800)
       expect(s.ttlHistogram.find((b) => b.le === null)!.count).toBe(10)
       expect(s.ttlHistogram.find((b) => b.le === 7200)!.count).toBe(990)
-      expect(f.largestSessions[0]).toMatchObject({key: `spring:session:sessions:sid:${hashId(spring.hugeIds[0]!)}`, preset: 'spring-session'})
+      expect(f.largestSessions[0]).toMatchObject({
+        key: `spring:session:sessions:sid:${hashId(spring.hugeIds[0]!)}`,
+        preset: 'spring-session',
+      })
       expect(f.largestSessions[0]!.bytes).toBeGreaterThan(150_000)
       expect(f.sizeBytes.max).toBe(f.largestSessions[0]!.bytes)
       expect(f.layouts['redisson-tomcat']).toMatchObject({sessions: 100, sessionsWithoutTtl: 3})
       expect(f.layouts['redisson-tomcat']!.timeout.noTtlNeverExpiring).toBe(3)
-      expect(f.layouts['tomcat-redis-session-manager']).toMatchObject({sessions: 100, sessionsWithoutTtl: 2, companions: {placeholder: {keys: 4, withoutTtl: 4}}})
+      expect(f.layouts['tomcat-redis-session-manager']).toMatchObject({
+        sessions: 100,
+        sessionsWithoutTtl: 2,
+        companions: {placeholder: {keys: 4, withoutTtl: 4}},
+      })
       expect(f.layouts['connect-redis']).toMatchObject({sessions: 100, sessionsWithoutTtl: 1})
       expect(f.layouts.php).toMatchObject({sessions: 100, sessionsWithoutTtl: 1})
       expect(f.layouts.generic).toMatchObject({sessions: 100, sessionsWithoutTtl: 1})
       expect(f.layouts.generic!.timeout).toMatchObject({effectiveSeconds: 120, source: 'ttl'})
       expect(f.scan.unclassified).toBe(50)
       // keys without expiry: 18 sessions + 20 index sets + 4 placeholders + 25 counters.
-      expect(f.expiryCheck).toMatchObject({keysWithoutExpiry: 18 + 20 + 4 + 25, scannedWithoutTtl: 18 + 20 + 4 + 25, sessionKeysWithoutTtl: 42, verdict: 'partly'})
+      expect(f.expiryCheck).toMatchObject({
+        keysWithoutExpiry: 18 + 20 + 4 + 25,
+        scannedWithoutTtl: 18 + 20 + 4 + 25,
+        sessionKeysWithoutTtl: 42,
+        verdict: 'partly',
+      })
       expect(result.findings.map((x) => x.id).sort()).toEqual(['redis.large-sessions', 'redis.no-ttl', 'redis.short-ttl'])
       const noTtl = result.findings.find((x) => x.id === 'redis.no-ttl')!
       expect(noTtl.severity).toBe('warning')
@@ -100,7 +112,11 @@ describe('scanRedis on every layout (planted truth)', () => {
       expect(figures.scan.match).toBe('shop:sess:*')
       expect(Object.keys(figures.layouts)).toEqual(['spring-session'])
       expect(figures.layouts['spring-session']).toMatchObject({sessions: 200, sessionsWithoutTtl: 4, namespaces: ['shop:sess']})
-      expect(figures.layouts['spring-session']!.timeout).toMatchObject({effectiveSeconds: 120, source: 'maxInactiveInterval', noTtlNeverExpiring: 4})
+      expect(figures.layouts['spring-session']!.timeout).toMatchObject({
+        effectiveSeconds: 120,
+        source: 'maxInactiveInterval',
+        noTtlNeverExpiring: 4,
+      })
       expect(findings.find((f) => f.id === 'redis.short-ttl')?.detail).toMatch(/maxInactiveInterval 120 s/)
     } finally {
       await connection.close()
@@ -148,7 +164,10 @@ describe('scanRedis on every layout (planted truth)', () => {
       const applied = await scanRedis(connection, {fixTtl: {seconds: 600, apply: true}})
       expect(applied.figures.fixTtl).toMatchObject({dryRun: false, candidates: 5, changed: 5, failed: 0})
       const after = await allTtls(admin)
-      const changed = [...after].filter(([key, ttl]) => ttlsBefore.get(key) !== ttl).map(([key]) => key).sort()
+      const changed = [...after]
+        .filter(([key, ttl]) => ttlsBefore.get(key) !== ttl)
+        .map(([key]) => key)
+        .sort()
       expect(changed).toEqual(spring.noTtlIds.map((id) => `spring:session:sessions:${id}`).sort())
       for (const key of changed) expect(after.get(key)).toBe(600)
       const again = await scanRedis(connection, {fixTtl: {seconds: 600, apply: true}})
@@ -225,7 +244,21 @@ describe('scanRedis on every layout (planted truth)', () => {
 
   it('falls back to pipelines when an ACL user may not run scripts', async () => {
     await load.loadGeneric(admin, {sessions: 50, noTtl: 2, seed: 'acl'})
-    await admin.call('ACL', 'SETUSER', 'auditor', 'on', '>pw', '~*', '+@read', '+@connection', '+info', '+memory', '+scan', '+client', '-@scripting')
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      'auditor',
+      'on',
+      '>pw',
+      '~*',
+      '+@read',
+      '+@connection',
+      '+info',
+      '+memory',
+      '+scan',
+      '+client',
+      '-@scripting',
+    )
     const connection = await connect(`redis://auditor@127.0.0.1:${server.port}`, {password: 'pw'})
     try {
       const {figures} = await scanRedis(connection, {})

@@ -1,11 +1,11 @@
-import {describe, expect, it} from 'vitest'
 import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+import {javaBlob, javaInteger, javaLong} from '../../../fixtures/redis/load.mjs'
 import {SeenKeys, SizeSketch, TopN, TtlHistogram} from '../../../src/core/redis/scan/aggregates.js'
+import {redactKey} from '../../../src/core/redis/scan/figures.js'
 import {decodeStoredNumber} from '../../../src/core/redis/scan/java-values.js'
 import {makeClassifier, matchPattern} from '../../../src/core/redis/scan/presets.js'
-import {ScanState, type NodeProgress} from '../../../src/core/redis/scan/scan-state.js'
-import {redactKey} from '../../../src/core/redis/scan/figures.js'
-import {javaBlob, javaInteger, javaLong} from '../../../fixtures/redis/load.mjs'
+import {type NodeProgress, ScanState} from '../../../src/core/redis/scan/scan-state.js'
 
 describe('decodeStoredNumber', () => {
   it('decodes java.lang.Integer and java.lang.Long of any value', () => {
@@ -45,7 +45,11 @@ describe('layout classifier', () => {
     ['spring:session:sessions:0b7c1e52-5f7e-4e0e-8a4e-0e2b3c4d5e6f', 'spring-session', 'session'],
     ['spring:session:sessions:expires:0b7c1e52-5f7e-4e0e-8a4e-0e2b3c4d5e6f', 'spring-session', 'expires'],
     ['spring:session:expirations:29400000', 'spring-session', 'expirations'],
-    ['spring:session:index:org.springframework.session.FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME:alice', 'spring-session', 'index'],
+    [
+      'spring:session:index:org.springframework.session.FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME:alice',
+      'spring-session',
+      'index',
+    ],
     ['myapp:session:sessions:abc', 'spring-session', 'session'],
     ['redisson:tomcat_session:4A5B6C', 'redisson-tomcat', 'session'],
     ['shop:redisson:tomcat_session:4A5B6C', 'redisson-tomcat', 'session'],
@@ -96,7 +100,7 @@ describe('aggregates', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({min: 1, max: 5_000_000}), {minLength: 1, maxLength: 500}), (sizes) => {
         const sketch = new SizeSketch()
-        sizes.forEach((s) => sketch.add(s))
+        for (const s of sizes) sketch.add(s)
         const sorted = [...sizes].sort((a, b) => a - b)
         for (const q of [0.5, 0.95, 0.99]) {
           const exact = sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!
@@ -122,7 +126,7 @@ describe('aggregates', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), {maxLength: 200}), fc.integer({min: 0, max: 12}), (values, n) => {
         const top = new TopN<{bytes: number}>(n)
-        values.forEach((bytes) => top.add({bytes}))
+        for (const bytes of values) top.add({bytes})
         const expected = [...values].sort((x, y) => y - x).slice(0, n)
         return JSON.stringify(top.sorted().map((t) => t.bytes)) === JSON.stringify(expected)
       }),
@@ -146,7 +150,15 @@ describe('aggregates', () => {
 })
 
 describe('ScanState', () => {
-  const node = (): NodeProgress => ({address: 'n', role: 'primary', keysScanned: 0, sessions: 0, sessionsWithoutTtl: 0, complete: false, probe: 'lua'})
+  const node = (): NodeProgress => ({
+    address: 'n',
+    role: 'primary',
+    keysScanned: 0,
+    sessions: 0,
+    sessionsWithoutTtl: 0,
+    complete: false,
+    probe: 'lua',
+  })
   it('counts a key gone before PTTL as vanished, not as a session', () => {
     const state = new ScanState(makeClassifier(), 10, 1)
     const n = node()

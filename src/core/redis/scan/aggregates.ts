@@ -23,7 +23,9 @@ export class TtlHistogram {
   }
 
   merge(other: TtlHistogram): void {
-    other.counts.forEach((c, i) => (this.counts[i]! += c))
+    other.counts.forEach((c, i) => {
+      this.counts[i]! += c
+    })
     this.maxMs = Math.max(this.maxMs, other.maxMs)
   }
 

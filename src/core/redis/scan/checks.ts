@@ -1,6 +1,6 @@
 import {makeFinding} from '../../report/report.js'
 import type {Finding, Severity} from '../../report/types.js'
-import {round, type RedisScanFigures} from './figures.js'
+import {type RedisScanFigures, round} from './figures.js'
 
 export interface ScanThresholds {
   /** redis.no-ttl is critical from this share of sessions without TTL … */
@@ -27,7 +27,14 @@ type ScanCheck = (figures: RedisScanFigures, t: ScanThresholds) => Finding[]
 
 const count = (n: number): string => n.toLocaleString('en-US')
 const percent = (share: number): string => `${(share * 100).toFixed(share < 0.01 ? 2 : 1)}%`
-const kb = (bytes: number | null): string => (bytes === null ? '–' : bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`)
+const kb = (bytes: number | null): string =>
+  bytes === null
+    ? '–'
+    : bytes >= 1024 * 1024
+      ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+      : bytes >= 1024
+        ? `${(bytes / 1024).toFixed(1)} KB`
+        : `${bytes} B`
 
 function expirySentence(figures: RedisScanFigures): string {
   const e = figures.expiryCheck
@@ -47,9 +54,16 @@ export const noTtlCheck: ScanCheck = (figures, t) => {
   const placeholders = perLayout.reduce((n, [, l]) => n + (l.companions.placeholder?.withoutTtl ?? 0), 0)
   if (figures.sessionsWithoutTtl === 0 && placeholders === 0) return []
   const share = figures.sessions > 0 ? figures.sessionsWithoutTtl / figures.sessions : 0
-  let severity: Severity = figures.sessionsWithoutTtl === 0 ? 'warning' : share >= t.noTtlCriticalShare || figures.sessionsWithoutTtl >= t.noTtlCriticalCount ? 'critical' : 'warning'
+  let severity: Severity =
+    figures.sessionsWithoutTtl === 0
+      ? 'warning'
+      : share >= t.noTtlCriticalShare || figures.sessionsWithoutTtl >= t.noTtlCriticalCount
+        ? 'critical'
+        : 'warning'
   if (figures.sessionsWithoutTtl === 0 && placeholders > 0) severity = 'warning'
-  const lines: string[] = [`${count(figures.sessionsWithoutTtl)} of ${count(figures.sessions)} session keys (${percent(share)}) have no TTL and will never expire.`]
+  const lines: string[] = [
+    `${count(figures.sessionsWithoutTtl)} of ${count(figures.sessions)} session keys (${percent(share)}) have no TTL and will never expire.`,
+  ]
   const causes: string[] = []
   for (const [name, layout] of perLayout) {
     if (layout.sessionsWithoutTtl === 0 && !layout.companions.placeholder && !layout.companions.index?.withoutTtl) continue
@@ -60,7 +74,10 @@ export const noTtlCheck: ScanCheck = (figures, t) => {
     }
     if (layout.timeout.oldestNoTtlAccess) parts.push(`oldest last access ${layout.timeout.oldestNoTtlAccess}`)
     const index = layout.companions.index
-    if (index?.withoutTtl) parts.push(`${count(index.withoutTtl)} principal index sets without TTL (Spring keeps them by design; they are not sessions but grow with users)`)
+    if (index?.withoutTtl)
+      parts.push(
+        `${count(index.withoutTtl)} principal index sets without TTL (Spring keeps them by design; they are not sessions but grow with users)`,
+      )
     const ph = layout.companions.placeholder
     if (ph?.withoutTtl) {
       parts.push(`${count(ph.withoutTtl)} "null" placeholder keys without TTL (written before the first save and never expired)`)
@@ -80,7 +97,9 @@ export const noTtlCheck: ScanCheck = (figures, t) => {
         sessionsWithoutTtl: figures.sessionsWithoutTtl,
         share: round(share),
         placeholdersWithoutTtl: placeholders,
-        perLayout: Object.fromEntries(perLayout.map(([name, l]) => [name, {sessions: l.sessions, sessionsWithoutTtl: l.sessionsWithoutTtl, samples: l.noTtlSamples}])),
+        perLayout: Object.fromEntries(
+          perLayout.map(([name, l]) => [name, {sessions: l.sessions, sessionsWithoutTtl: l.sessionsWithoutTtl, samples: l.noTtlSamples}]),
+        ),
         expiryCheck: figures.expiryCheck,
       },
       causes,
@@ -105,7 +124,11 @@ export const largeSessionsCheck: ScanCheck = (figures, t) => {
   const largeShare = totals.atLeast10KB / totals.sized
   const largeBytesShare = sizedBytes > 0 ? bytesInLarge / sizedBytes : 0
   const severity: Severity =
-    largeBytesShare >= t.largeBytesShareCritical ? 'critical' : totals.atLeast100KB > 0 || largeShare >= t.largeShareWarning ? 'warning' : 'info'
+    largeBytesShare >= t.largeBytesShareCritical
+      ? 'critical'
+      : totals.atLeast100KB > 0 || largeShare >= t.largeShareWarning
+        ? 'warning'
+        : 'info'
   const s = figures.sizeBytes
   return [
     makeFinding('redis.large-sessions', {
@@ -113,7 +136,12 @@ export const largeSessionsCheck: ScanCheck = (figures, t) => {
       detail:
         `${count(totals.atLeast1KB)} of ${count(totals.sized)} sessions sized are 1 KB or more, ${count(totals.atLeast10KB)} are 10 KB or more, ${count(totals.atLeast100KB)} are 100 KB or more ` +
         `(p50 ${kb(s.p50)}, p95 ${kb(s.p95)}, p99 ${kb(s.p99)}, max ${kb(s.max)}); sessions of 10 KB and more hold ${percent(largeBytesShare)} of the session memory.` +
-        (figures.largestSessions.length > 0 ? `\nLargest: ${figures.largestSessions.slice(0, 3).map((l) => `${l.key} ${kb(l.bytes)}`).join(', ')}.` : ''),
+        (figures.largestSessions.length > 0
+          ? `\nLargest: ${figures.largestSessions
+              .slice(0, 3)
+              .map((l) => `${l.key} ${kb(l.bytes)}`)
+              .join(', ')}.`
+          : ''),
       evidence: {...totals, largeBytesShare: round(largeBytesShare), sizeBytes: s, largestSessions: figures.largestSessions},
       causes: severity === 'info' ? ['Java-serialized session attributes are rarely under 1 KB'] : [],
     }),
@@ -122,7 +150,11 @@ export const largeSessionsCheck: ScanCheck = (figures, t) => {
 
 export const shortTtlCheck: ScanCheck = (figures, t) => {
   const short = Object.entries(figures.layouts).filter(
-    ([, l]) => l.sessions > 0 && l.timeout.effectiveSeconds !== null && l.timeout.effectiveSeconds > 0 && l.timeout.effectiveSeconds < t.shortTimeoutSeconds,
+    ([, l]) =>
+      l.sessions > 0 &&
+      l.timeout.effectiveSeconds !== null &&
+      l.timeout.effectiveSeconds > 0 &&
+      l.timeout.effectiveSeconds < t.shortTimeoutSeconds,
   )
   if (short.length === 0) return []
   return [

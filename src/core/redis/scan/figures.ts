@@ -20,7 +20,14 @@ export interface LayoutFigures {
   /** Keys beside the sessions: expires keys, expirations and index sets (Spring), "null" placeholders (tomcat-redis-session-manager). */
   companions: Record<string, {keys: number; withoutTtl: number}>
   ttlHistogram: Array<{le: number | null; label: string; count: number}>
-  sizeBytes: SizeFigures & {sized: number; sizedBytes: number; atLeast1KB: number; atLeast10KB: number; atLeast100KB: number; bytesInAtLeast10KB: number}
+  sizeBytes: SizeFigures & {
+    sized: number
+    sizedBytes: number
+    atLeast1KB: number
+    atLeast10KB: number
+    atLeast100KB: number
+    bytesInAtLeast10KB: number
+  }
   /** Bytes in sessions (MEMORY USAGE; scaled up when only a share was sized). */
   totalBytes: number
   largestSessions: Array<{key: string; bytes: number}>

@@ -1,13 +1,13 @@
-import {connectRedis, connectionFailureFinding, describeTarget, type RedisConnectionOk, type RedisTarget} from '../connection.js'
 import type {Finding, InputError, SourceResult, SourceSection} from '../../report/types.js'
-import {runScanChecks, type ScanThresholds, defaultScanThresholds} from './checks.js'
+import {connectionFailureFinding, connectRedis, describeTarget, type RedisConnectionOk, type RedisTarget} from '../connection.js'
+import {defaultScanThresholds, runScanChecks, type ScanThresholds} from './checks.js'
 import {buildFigures, type RedisScanFigures} from './figures.js'
-import {scanNode, type FixTtl} from './node-scan.js'
+import {type FixTtl, scanNode} from './node-scan.js'
 import {makeClassifier, matchPattern, type PresetName} from './presets.js'
-import {ScanState, type NodeProgress} from './scan-state.js'
+import {type NodeProgress, ScanState} from './scan-state.js'
 
-export {presetNames, type PresetName} from './presets.js'
-export type {RedisScanFigures, LayoutFigures, ExpiryCheck} from './figures.js'
+export type {ExpiryCheck, LayoutFigures, RedisScanFigures} from './figures.js'
+export {type PresetName, presetNames} from './presets.js'
 
 export interface RedisScanOptions {
   /** Only this layout; default: every known layout, the one with most sessions is reported as `preset`. */
@@ -55,7 +55,9 @@ export async function scanRedis(connection: RedisConnectionOk, options: RedisSca
   const state = new ScanState(makeClassifier(classifierOptions), topN, stride)
   const count = options.count ?? 1000
   const match = matchPattern(classifierOptions)
-  const fixTtl: FixTtl | undefined = options.fixTtl ? {...options.fixTtl, candidates: 0, changed: 0, failed: 0, keys: [], limit: 100_000} : undefined
+  const fixTtl: FixTtl | undefined = options.fixTtl
+    ? {...options.fixTtl, candidates: 0, changed: 0, failed: 0, keys: [], limit: 100_000}
+    : undefined
   const nodes = connection.nodes
   const total = (await Promise.all(nodes.map((n) => n.client.dbsize().catch(() => 0)))).reduce((a, b) => a + b, 0)
   const rate = options.maxRate && options.maxRate > 0 ? options.maxRate / nodes.length : 0
@@ -63,16 +65,38 @@ export async function scanRedis(connection: RedisConnectionOk, options: RedisSca
 
   const progress = await Promise.all(
     nodes.map((node) =>
-      scanNode(node, state, {count, match, method: options.method ?? 'auto', rate, signal: options.signal, onBatch, fixTtl, version: connection.version}),
+      scanNode(node, state, {
+        count,
+        match,
+        method: options.method ?? 'auto',
+        rate,
+        signal: options.signal,
+        onBatch,
+        fixTtl,
+        version: connection.version,
+      }),
     ),
   )
   await Promise.all(nodes.map((node, i) => readNodeTotals(node.client, progress[i]!, options.db ?? 0)))
   const durationMs = performance.now() - started
 
-  const figures = buildFigures({state, db: options.db ?? 0, count, match, memorySampleRate: sampleRate, durationMs, topN, showSessionIds: options.showSessionIds ?? false, fixTtl})
+  const figures = buildFigures({
+    state,
+    db: options.db ?? 0,
+    count,
+    match,
+    memorySampleRate: sampleRate,
+    durationMs,
+    topN,
+    showSessionIds: options.showSessionIds ?? false,
+    fixTtl,
+  })
   const errors: InputError[] = progress
     .filter((p) => p.error)
-    .map((p) => ({input: p.address, message: `${p.error}; the figures cover the keys scanned before it stopped: run again, or raise --connect-timeout if the server is busy`}))
+    .map((p) => ({
+      input: p.address,
+      message: `${p.error}; the figures cover the keys scanned before it stopped: run again, or raise --connect-timeout if the server is busy`,
+    }))
   for (const e of connection.nodeErrors) errors.push({input: e.address, message: `${e.message}: this node was not scanned`})
   const partial = progress.some((p) => !p.complete) || connection.nodeErrors.length > 0
   return {figures, findings: runScanChecks(figures, options.thresholds ?? defaultScanThresholds), partial, errors}

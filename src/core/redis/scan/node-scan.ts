@@ -1,8 +1,8 @@
-import type {Redis} from 'ioredis'
 import createDebug from 'debug'
+import type {Redis} from 'ioredis'
 import type {RedisNode} from '../connection.js'
 import {decodeStoredNumber} from './java-values.js'
-import {metadataFields, type KeyClass} from './presets.js'
+import {type KeyClass, metadataFields} from './presets.js'
 import type {FollowUp, NodeProgress, ScanState} from './scan-state.js'
 
 const debug = createDebug('sessdoc:redis-scan')
@@ -76,7 +76,15 @@ interface ChunkKey {
 /** Walks one node's keyspace with SCAN; ends early (complete = false) on a server error, a timeout or an abort. */
 export async function scanNode(node: RedisNode, state: ScanState, options: NodeScanOptions): Promise<NodeProgress> {
   const client = node.client
-  const progress: NodeProgress = {address: node.address, role: node.role, keysScanned: 0, sessions: 0, sessionsWithoutTtl: 0, complete: false, probe: 'pipeline'}
+  const progress: NodeProgress = {
+    address: node.address,
+    role: node.role,
+    keysScanned: 0,
+    sessions: 0,
+    sessionsWithoutTtl: 0,
+    complete: false,
+    probe: 'pipeline',
+  }
   state.nodes.push(progress)
   let sha: string | undefined
   if (options.method !== 'pipeline') {
@@ -98,7 +106,12 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
     inFlight.add(settled)
     void settled.finally(() => inFlight.delete(settled))
   }
-  const scanArgs = (cursor: string): Array<string | number> => [cursor, ...(options.match ? ['MATCH', options.match] : []), 'COUNT', options.count]
+  const scanArgs = (cursor: string): Array<string | number> => [
+    cursor,
+    ...(options.match ? ['MATCH', options.match] : []),
+    'COUNT',
+    options.count,
+  ]
 
   const scan = (cursor: string): Promise<[string, string[]]> => client.call('SCAN', ...scanArgs(cursor)) as Promise<[string, string[]]>
   let pending: Promise<[string, string[]]> | undefined = scan('0')
@@ -142,14 +155,23 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
   return progress
 }
 
-async function probe(client: Redis, sha: string | undefined, chunk: ChunkKey[], state: ScanState, progress: NodeProgress, options: NodeScanOptions): Promise<void> {
+async function probe(
+  client: Redis,
+  sha: string | undefined,
+  chunk: ChunkKey[],
+  state: ScanState,
+  progress: NodeProgress,
+  options: NodeScanOptions,
+): Promise<void> {
   const ordered = [...chunk.filter((k) => k.sized), ...chunk.filter((k) => !k.sized)]
   const sizedCount = ordered.length - chunk.filter((k) => !k.sized).length
   let replies: number[]
   if (sha) {
     const keys = ordered.map((k) => k.key)
     const joinable = keys.every((key) => key.length > 0 && !key.includes('\n'))
-    replies = (await (joinable ? client.evalsha(sha, 0, sizedCount, 'j', keys.join('\n')) : client.evalsha(sha, 0, sizedCount, 'a', ...keys))) as number[]
+    replies = (await (joinable
+      ? client.evalsha(sha, 0, sizedCount, 'j', keys.join('\n'))
+      : client.evalsha(sha, 0, sizedCount, 'a', ...keys))) as number[]
   } else {
     const pipeline = client.pipeline()
     for (const k of ordered) {
@@ -160,8 +182,8 @@ async function probe(client: Redis, sha: string | undefined, chunk: ChunkKey[], 
     replies = []
     let r = 0
     for (const k of ordered) {
-      replies.push(valueOf(results[r++]))
-      replies.push(k.sized ? (valueOf(results[r++]) ?? -1) : -1)
+      replies.push(replyNumber(results[r++]))
+      replies.push(k.sized ? (replyNumber(results[r++]) ?? -1) : -1)
     }
   }
   const followUps: FollowUp[] = []
@@ -174,7 +196,7 @@ async function probe(client: Redis, sha: string | undefined, chunk: ChunkKey[], 
   if (options.fixTtl) await fixTtl(client, ordered, replies, options.fixTtl, options.version)
 }
 
-function valueOf(result: [Error | null, unknown] | undefined): number {
+function replyNumber(result: [Error | null, unknown] | undefined): number {
   if (!result) throw new Error('no reply')
   const [error, value] = result
   if (error) throw error

@@ -56,7 +56,12 @@ function redisson(key: string): KeyClass | undefined {
   const m = redissonKey.exec(key)
   if (!m) return undefined
   const idEnd = key.length
-  const result: KeyClass = {preset: 'redisson-tomcat', role: m[2] === 'tomcat_session' ? 'session' : 'notified-nodes', idStart: idEnd - m[3]!.length, idEnd}
+  const result: KeyClass = {
+    preset: 'redisson-tomcat',
+    role: m[2] === 'tomcat_session' ? 'session' : 'notified-nodes',
+    idStart: idEnd - m[3]!.length,
+    idEnd,
+  }
   if (m[1] !== undefined) result.namespace = m[1]
   return result
 }
@@ -85,7 +90,14 @@ const byPreset: Record<PresetName, (key: string, options: ClassifierOptions) => 
 }
 
 /** Most specific first: a Spring or Redisson key must not be taken for a generic one. */
-const detectionOrder: PresetName[] = ['spring-session', 'redisson-tomcat', 'connect-redis', 'php', 'generic', 'tomcat-redis-session-manager']
+const detectionOrder: PresetName[] = [
+  'spring-session',
+  'redisson-tomcat',
+  'connect-redis',
+  'php',
+  'generic',
+  'tomcat-redis-session-manager',
+]
 
 export function makeClassifier(options: ClassifierOptions = {}): Classifier {
   if (options.pattern !== undefined) {

@@ -157,7 +157,11 @@ export class ScanState {
     else this.session(followUp.key, followUp.cls, -1, followUp.bytes, node, [])
   }
 
-  metadataRead(followUp: Extract<FollowUp, {kind: 'metadata'}>, maxInactiveInterval: number | undefined, lastAccessedTime: number | undefined): void {
+  metadataRead(
+    followUp: Extract<FollowUp, {kind: 'metadata'}>,
+    maxInactiveInterval: number | undefined,
+    lastAccessedTime: number | undefined,
+  ): void {
     const layout = this.layout(followUp.cls.preset)
     layout.metadataRead++
     if (maxInactiveInterval !== undefined) {
