@@ -151,6 +151,20 @@ describe('scanRedis on every layout (planted truth)', () => {
     }
   })
 
+  it('takes keys of a layout\'s shape but another type in its stride (WRONGTYPE is no failure)', async () => {
+    await admin.set('spring:session:sessions:not-a-hash', 'x')
+    await admin.hset('0123456789ABCDEF0123456789ABCDEF', 'f', 'v')
+    const connection = await connect(server.url)
+    try {
+      const {figures, partial} = await scanRedis(connection, {})
+      expect(partial).toBe(false)
+      expect(figures.layouts['spring-session']).toMatchObject({sessions: 1, sessionsWithoutTtl: 1})
+      expect(figures.layouts['tomcat-redis-session-manager']).toMatchObject({sessions: 1, sessionsWithoutTtl: 1, companions: {}})
+    } finally {
+      await connection.close()
+    }
+  })
+
   it('--fix-ttl: a dry run changes nothing; --yes sets a TTL on no-TTL sessions only', async () => {
     const spring = await load.loadSpring(admin, {sessions: 100, noTtl: 5, large: 0, huge: 0})
     await load.loadNoise(admin, {keys: 10})

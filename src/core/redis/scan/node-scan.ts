@@ -214,12 +214,15 @@ async function followUp(client: Redis, followUps: FollowUp[], state: ScanState, 
   }
   const results = (await pipeline.exec()) ?? []
   followUps.forEach((f, i) => {
-    const [error, value] = results[i] ?? [new Error('no reply'), null]
-    if (error) throw error
+    const reply = results[i]
+    if (!reply) throw new Error('no reply to a follow-up command')
+    // A per-key error (WRONGTYPE: a key of the layout's shape but another type) says only that
+    // this key is no placeholder and has no readable metadata; the scan goes on.
+    const [error, value] = reply
     if (f.kind === 'placeholder') {
-      state.placeholderChecked(f, Buffer.isBuffer(value) && value.toString('latin1') === 'null', progress)
+      state.placeholderChecked(f, !error && Buffer.isBuffer(value) && value.toString('latin1') === 'null', progress)
     } else {
-      const [interval, lastAccess] = (value as Array<Buffer | null>) ?? []
+      const [interval, lastAccess] = error ? [] : ((value as Array<Buffer | null>) ?? [])
       state.metadataRead(f, decodeStoredNumber(interval), decodeStoredNumber(lastAccess))
     }
   })
