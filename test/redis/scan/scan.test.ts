@@ -151,7 +151,7 @@ describe('scanRedis on every layout (planted truth)', () => {
     }
   })
 
-  it('takes keys of a layout\'s shape but another type in its stride (WRONGTYPE is no failure)', async () => {
+  it("takes keys of a layout's shape but another type in its stride (WRONGTYPE is no failure)", async () => {
     await admin.set('spring:session:sessions:not-a-hash', 'x')
     await admin.hset('0123456789ABCDEF0123456789ABCDEF', 'f', 'v')
     const connection = await connect(server.url)
