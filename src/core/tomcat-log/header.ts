@@ -1,6 +1,10 @@
 import {levelOf} from './levels.js'
 import type {FormatName, Level} from './types.js'
 
+/** Formats in a fixed order: HeaderParser.formatId indexes this list; json comes last. */
+export const formatNames: readonly FormatName[] = ['juli-oneline', 'juli-simple', 'spring-boot', 'logback', 'time-only', 'json']
+export const JSON_FORMAT_ID = 5
+
 /**
  * Recognizes the first line of a log event and reads its time, level, logger and where the
  * message starts. One instance is reused for every line (no allocation per line but the level
@@ -8,6 +12,8 @@ import type {FormatName, Level} from './types.js'
  */
 export class HeaderParser {
   format: FormatName = 'juli-oneline'
+  /** The format as its index in formatNames (numbers count faster than names). */
+  formatId = 0
   level: Level = 'unknown'
   /** The old SimpleFormatter prints the level on the next line. */
   levelOnNextLine = false
@@ -55,6 +61,7 @@ export class HeaderParser {
     const level: Level = line.charCodeAt(25) === 73 ? 'info' : 'debug'
     this.quick = true
     this.format = 'juli-oneline'
+    this.formatId = 0
     this.level = level
     this.levelOnNextLine = false
     this.msgStart = -1
@@ -83,6 +90,7 @@ export class HeaderParser {
     }
     this.quick = true
     this.format = 'spring-boot'
+    this.formatId = 2
     this.level = level
     this.levelOnNextLine = false
     this.msgStart = -1
@@ -158,6 +166,7 @@ export class HeaderParser {
     if (threadEnd < 0) return false
     this.setDate(year, month, day)
     this.format = 'juli-oneline'
+    this.formatId = 0
     this.level = level
     this.levelOnNextLine = false
     this.loggerStart = threadEnd + 2
@@ -201,6 +210,7 @@ export class HeaderParser {
     if (!this.levelAfter(line, p)) return false
     this.hasDate = false
     this.format = 'time-only'
+    this.formatId = 4
     return true
   }
 
@@ -229,6 +239,7 @@ export class HeaderParser {
         const boot = line.indexOf(' --- ', end)
         const bootish = boot >= 0 && boot - end < 12
         this.format = bootish ? 'spring-boot' : 'logback'
+        this.formatId = bootish ? 2 : 3
         const sep = line.indexOf(bootish ? ' : ' : ' - ', end)
         this.separator = sep
         this.msgStart = sep >= 0 ? sep + 3 : Math.min(line.length, end + 1)
@@ -296,6 +307,7 @@ export class HeaderParser {
     if (end < 0 || line.indexOf('.', p) > end || line.indexOf('.', p) < 0) return false
     this.setDate(year, month, day)
     this.format = 'juli-simple'
+    this.formatId = 1
     this.level = 'unknown'
     this.levelOnNextLine = true
     this.loggerStart = p

@@ -1,13 +1,10 @@
 import {frameStart, isTraceLine, parseExceptionLine} from './chain.js'
-import {HeaderParser, parseLevelLine} from './header.js'
+import {formatNames, HeaderParser, JSON_FORMAT_ID, parseLevelLine} from './header.js'
 import {jsonWorthParsing, parseJsonEvent} from './json-line.js'
 import {isProblemLevel} from './levels.js'
 import {lifecycleKind} from './lifecycle.js'
 import type {WallToUtc} from './timezone.js'
 import type {FormatName, LifecycleKind, LogEvent, Level} from './types.js'
-
-const formatNames: readonly FormatName[] = ['juli-oneline', 'juli-simple', 'spring-boot', 'logback', 'time-only', 'json']
-const formatIndex = Object.fromEntries(formatNames.map((name, i) => [name, i])) as Record<FormatName, number>
 
 /** Continuation lines kept per event; a 5,000-frame recursion trace keeps its head only. */
 const MAX_CONTINUATION = 200
@@ -146,15 +143,14 @@ export class EventJoiner {
     ev.header = line
     ev.awaitingLevel = h.levelOnNextLine
     if ((ev.level === 'info' || ev.level === 'unknown') && h.msgStart >= 0 && h.msgStart < line.length) ev.lifecycle = lifecycleKind(line, h.msgStart)
-    this.countFormat(h.format)
+    this.countFormat(h.formatId)
   }
 
   /** Header counts per format, by index (formatNames order): a typed array, no keyed writes per line. */
   private readonly formatCounts = new Uint32Array(formatNames.length)
 
-  private countFormat(format: FormatName): void {
-    const i = formatIndex[format]
-    this.formatCounts[i] = this.formatCounts[i]! + 1
+  private countFormat(id: number): void {
+    this.formatCounts[id] = this.formatCounts[id]! + 1
   }
 
   /** The per-format counts as an object, for the report. */
@@ -176,7 +172,7 @@ export class EventJoiner {
     ev.format = 'json'
     ev.header = line
     ev.message = ''
-    this.countFormat('json')
+    this.countFormat(JSON_FORMAT_ID)
     if (!jsonWorthParsing(line)) {
       ev.level = 'info'
       return
@@ -219,7 +215,7 @@ export class EventJoiner {
     ev.header = line
     this.current = ev
     this.stats.events++
-    this.countFormat(this.header.format)
+    this.countFormat(this.header.formatId)
   }
 
   private finish(previous: Pending): void {
