@@ -1,3 +1,4 @@
+import createDebug from 'debug'
 import {expandInputs} from '../input/expand-inputs.js'
 import {readLineBatches, type FileReadResult} from '../input/read-lines.js'
 import type {InputError, SourceResult} from '../report/types.js'
@@ -16,6 +17,8 @@ import type {AccessLogOptions, AccessLogSection} from './types.js'
 export type {AccessLogOptions, AccessLogSection, TimelineEntry} from './types.js'
 export {builtinFormats} from './formats.js'
 export {defaultParallelPlan} from './parallel.js'
+
+const debug = createDebug('sessdoc:access-log')
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60_000
 /** 256 KB reads: the chunk's text stays a young-generation object, so RSS stays lower than with 1 MB (measured: ~105 vs ~135 MB). */
@@ -125,11 +128,12 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
   await firstBatch.return(undefined as never)
   if (head.done) return false
   const format = run.formatFor(head.value.lines)
+  const {window: _window, ...analyzerRest} = run.analyzerOptions
   const jobs: SegmentJob[] = segments.map((segment) => ({
     ...segment,
     format: {name: format.parser.name, kind: format.parser.kind, formatText: format.parser.formatText, cookieName: options.cookieName, timeZone: options.timeZone},
     rules: format.rules,
-    analyzer: {...run.analyzerOptions, window: undefined} as unknown as SegmentJob['analyzer'],
+    analyzer: analyzerRest,
     window: {since: options.window.since?.getTime() ?? null, until: options.window.until?.getTime() ?? null},
   }))
   let outcomes
@@ -137,8 +141,8 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
     outcomes = await runSegments(jobs, plan.threads, options.signal)
   } catch (error) {
     if (options.signal?.aborted) return true
+    debug('worker threads failed, one thread reads %o: %s', files, (error as Error).message)
     run.formats.pop()
-    void error
     return false
   }
   joinSegments(run.analyzer, outcomes.map((o) => o.segment))
