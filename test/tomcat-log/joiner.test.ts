@@ -120,3 +120,26 @@ describe('the event joiner', () => {
     expect(lifecycle).toEqual([{kind: 'startup', timeMs: Date.UTC(2026, 10, 28, 13, 6)}])
   })
 })
+
+describe('lifecycle messages on the threads Tomcat logs them from', () => {
+  it.each([
+    ['28-Nov-2026 10:00:00.000 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [4889] milliseconds', 'startup'],
+    ['28-Nov-2026 10:00:00.000 INFO [localhost-startStop-1] org.apache.catalina.startup.HostConfig.deployWAR Deploying web application archive [/opt/tomcat/webapps/shop.war]', 'deploy'],
+    ['28-Nov-2026 10:00:00.000 INFO [Catalina-utility-2] org.apache.catalina.startup.HostConfig.undeploy Undeploying context [/shop]', 'undeploy'],
+    ['28-Nov-2026 10:00:00.000 INFO [Thread-5] org.apache.catalina.core.StandardService.stopInternal Stopping service [Catalina]', 'shutdown'],
+    ['28-Nov-2026 10:00:00.000 INFO [ContainerBackgroundProcessor[StandardEngine[Catalina]]] org.apache.catalina.core.StandardContext.reload Reloading Context with name [/shop] has started', 'deploy'],
+    ['2026-11-28T10:15:33.470Z  INFO 4242 --- [shop] [           main] com.shop.ShopApplication                 : Started ShopApplication in 3.912 seconds (process running for 4.5)', 'startup'],
+    ['2016-11-28 10:15:33.470  INFO 4242 --- [           main] com.shop.ShopApplication                 : Started ShopApplication in 3.912 seconds (JVM running for 4.5)', 'startup'],
+    ['2026-11-28T10:40:00.000Z  INFO 4242 --- [shop] [ionShutdownHook] o.s.b.w.e.tomcat.GracefulShutdown        : Commencing graceful shutdown. Waiting for active requests to complete', 'shutdown'],
+  ])('%s', (line, kind) => {
+    expect(join([line]).lifecycle.map((l) => l.kind)).toEqual([kind])
+  })
+
+  it.each([
+    '28-Nov-2026 10:00:00.000 INFO [http-nio-8080-exec-1] com.shop.Web.log Server startup in the shop took 3 ms',
+    '2026-11-28T10:15:33.470Z  INFO 4242 --- [shop] [nio-8080-exec-1] com.shop.Web                             : Started checkout in 3 seconds',
+    '28-Nov-2026 10:00:00.000 FINE [main] org.apache.catalina.startup.Catalina.start Server startup in [4889] milliseconds',
+  ])('not a lifecycle event: %s', (line) => {
+    expect(join([line]).lifecycle).toEqual([])
+  })
+})

@@ -65,10 +65,11 @@ export class HeaderParser {
     this.level = level
     this.levelOnNextLine = false
     this.msgStart = -1
-    // Tomcat's start/stop/deploy messages come from org.apache.catalina loggers on the main or
-    // Catalina-utility / ContainerBackgroundProcessor threads: one character rules out the rest.
+    // Tomcat's start/stop/deploy messages come from org.apache.catalina loggers on the threads
+    // main, Catalina-utility-N / ContainerBackgroundProcessor, localhost-startStop-N (8.5 deploys)
+    // or Thread-N (the JVM shutdown hook): one character rules out request threads.
     const thread = line.charCodeAt(31)
-    if (level === 'info' && (thread === 109 || thread === 67)) {
+    if (level === 'info' && (thread === 109 || thread === 67 || thread === 108 || thread === 84)) {
       juliCatalina.lastIndex = 30
       if (juliCatalina.test(line)) {
         const loggerEnd = line.indexOf(' ', juliCatalina.lastIndex)
@@ -372,8 +373,8 @@ export class HeaderParser {
 // the line in place (cheaper than many charCodeAt calls on a sliced string).
 const juliQuiet = /\d\d-[A-Z][a-z][a-z]-\d{4} \d\d:\d\d:\d\d\.\d{3} (?:INFO|FINE)/y
 const bootInfo = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +INFO \d* ?--- (?:\[[^\]]*\] )?\[[^\]]*\] /y
-// After `INFO [thread] ` (sticky): is the logger org.apache.catalina.…?
-const juliCatalina = /\[[^\]]*\] org\.apache\.catalina\./y
+// After `INFO ` (sticky): `[thread] org.apache.catalina.` (thread names may hold brackets, not spaces)
+const juliCatalina = /\[\S*\] org\.apache\.catalina\./y
 const bootQuiet = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +(?:DEBUG|TRACE) \d* ?--- /y
 
 /** `SEVERE: message` after a SimpleFormatter header: the level, and where the message starts (or -1). */
