@@ -16,10 +16,20 @@ const file = join(dir, 'access.log')
 
 try {
   const fd = openSync(file, 'w')
-  const {truth} = generateLogToFd(fd, {lines, format: 'combined-cookie', activeSessions: 3000, flipRate: 0.002, idInUrlRate: 0.0005, seed: 2026, stepMs: 20})
+  const {truth} = generateLogToFd(fd, {
+    lines,
+    format: 'combined-cookie',
+    activeSessions: 3000,
+    flipRate: 0.002,
+    idInUrlRate: 0.0005,
+    seed: 2026,
+    stepMs: 20,
+  })
   closeSync(fd)
   const bytes = statSync(file).size
-  console.log(`generated ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB, planted: ${truth.routeFlips} flips in ${truth.sessionsWithFlips} of ${truth.sessions} sessions`)
+  console.log(
+    `generated ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB, planted: ${truth.routeFlips} flips in ${truth.sessionsWithFlips} of ${truth.sessions} sessions`,
+  )
 
   const awk = existsSync('/usr/bin/mawk') ? 'mawk' : 'awk'
   // The hand-made alternative: the last quoted field is the cookie; a flip is a new suffix for a known base.
@@ -30,7 +40,9 @@ try {
   const run = measure(sessdoc)
   const section = JSON.parse(run.stdout).sources.accessLog
   const awkCount = Number(measure(awkFlips).stdout.trim())
-  console.log(`sessdoc: ${section.routeFlips} flips in ${section.sessionsWithFlips} sessions of ${section.sessions} (format ${section.detectedFormat}); ${awk}: ${awkCount} flips; truth: ${truth.routeFlips}`)
+  console.log(
+    `sessdoc: ${section.routeFlips} flips in ${section.sessionsWithFlips} sessions of ${section.sessions} (format ${section.detectedFormat}); ${awk}: ${awkCount} flips; truth: ${truth.routeFlips}`,
+  )
   if (section.routeFlips !== truth.routeFlips || section.sessions !== truth.sessions) {
     console.error('sessdoc disagrees with the planted truth')
     process.exitCode = 1

@@ -9,7 +9,7 @@ import {windowFlags} from '../lib/flags.js'
 const durationMs = (spec: string): number => {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/i.exec(spec.trim())
   if (!m) throw new UserError(`--session-timeout: cannot read '${spec}'`, 'give a duration such as 30m, 1h or 1800s')
-  return Number(m[1]) * ({s: 1000, m: 60_000, h: 3_600_000}[(m[2] ?? 'm').toLowerCase() as 's' | 'm' | 'h'])
+  return Number(m[1]) * {s: 1000, m: 60_000, h: 3_600_000}[(m[2] ?? 'm').toLowerCase() as 's' | 'm' | 'h']
 }
 
 export default class AccessLog extends SessdocCommand {
@@ -46,7 +46,10 @@ export default class AccessLog extends SessdocCommand {
       window,
       logFormat: flags['log-format'],
       apacheConf,
-      workers: flags.workers?.split(',').map((w) => w.trim()).filter(Boolean),
+      workers: flags.workers
+        ?.split(',')
+        .map((w) => w.trim())
+        .filter(Boolean),
       cookieName: flags.cookie,
       routeSeparator: flags['route-separator'],
       sessionTimeoutMs: durationMs(flags['session-timeout']),
@@ -66,6 +69,9 @@ async function readConf(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8')
   } catch (error) {
-    throw new UserError(`--apache-conf: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'check the path and that you may read it')
+    throw new UserError(
+      `--apache-conf: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'check the path and that you may read it',
+    )
   }
 }

@@ -51,7 +51,21 @@ describe('sessdoc access-log (the command)', () => {
     const report = JSON.parse(stdout) as Report
     expectValidReport(report)
     const section = report.sources.accessLog!
-    for (const key of ['files', 'lines', 'parsed', 'rejected', 'requestsWithSession', 'sessions', 'routes', 'routeFlips', 'sessionsWithFlips', 'sessionIdInUrl', 'firstSeen', 'lastSeen', 'timeline']) {
+    for (const key of [
+      'files',
+      'lines',
+      'parsed',
+      'rejected',
+      'requestsWithSession',
+      'sessions',
+      'routes',
+      'routeFlips',
+      'sessionsWithFlips',
+      'sessionIdInUrl',
+      'firstSeen',
+      'lastSeen',
+      'timeline',
+    ]) {
       expect(section).toHaveProperty(key)
     }
     expect(section).toMatchObject({files: 1, lines: 12, routeFlips: 3, sessionsWithFlips: 2, sessions: 4})

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
-import {analyzeAccessLogs, type AccessLogOptions} from '../../src/core/access-log/index.js'
+import {type AccessLogOptions, analyzeAccessLogs} from '../../src/core/access-log/index.js'
 import type {AccessLogSection} from '../../src/core/access-log/types.js'
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/access-log/${name}`, import.meta.url))
@@ -14,7 +14,17 @@ async function analyze(name: string, extra: Partial<AccessLogOptions> = {}) {
 // The hand-written samples hold the same twelve lines in each format: 1 rejected line, 10 requests
 // with a session, 4 sessions, 3 flips in 2 sessions (S1 node1→node2, S2 node2→node1→node2), one
 // ;jsessionid= URL, one session (S4) without a route.
-const planted = {lines: 12, parsed: 11, rejected: 1, requestsWithSession: 10, sessions: 4, routeFlips: 3, sessionsWithFlips: 2, sessionIdInUrl: 1, sessionsWithoutRoute: 1}
+const planted = {
+  lines: 12,
+  parsed: 11,
+  rejected: 1,
+  requestsWithSession: 10,
+  sessions: 4,
+  routeFlips: 3,
+  sessionsWithFlips: 2,
+  sessionIdInUrl: 1,
+  sessionsWithoutRoute: 1,
+}
 
 describe('hand-written samples of each format', () => {
   it.each([
@@ -38,7 +48,9 @@ describe('hand-written samples of each format', () => {
       sessionIdInUrl: s.sessionIdInUrl,
       sessionsWithoutRoute: s.sessionsWithoutRoute,
     }).toEqual(name === 'spring-session.log' ? {...planted, sessions: 5} : planted) // Spring: the ;jsessionid= URL holds a Tomcat id, not the UUID
-    expect(ids).toEqual(expect.arrayContaining(['access.route-flip', 'access.session-id-in-url', 'access.unparsed-lines', 'access.missing-route']))
+    expect(ids).toEqual(
+      expect.arrayContaining(['access.route-flip', 'access.session-id-in-url', 'access.unparsed-lines', 'access.missing-route']),
+    )
     expect(s.rejectedSamples[0]).toMatchObject({line: 10})
     expect(s.firstSeen).toBe(name === 'haproxy.log' ? '2026-11-28T09:00:01.120Z' : '2026-11-28T09:00:01.000Z')
   })
@@ -103,26 +115,42 @@ describe('hand-written samples of each format', () => {
     const {section: s, findings} = await analyze('apache-no-cookie.log')
     expect(s.detectedFormat).toBe('combined')
     expect(s.requestsWithSession).toBe(1) // the ;jsessionid= URL
-    const none = await analyzeAccessLogs({paths: [fixture('apache-no-cookie.log')], window: {since: null, until: null}, redact: {}, logFormat: 'common'})
+    const none = await analyzeAccessLogs({
+      paths: [fixture('apache-no-cookie.log')],
+      window: {since: null, until: null},
+      redact: {},
+      logFormat: 'common',
+    })
     void none
     expect(findings.map((f) => f.id)).not.toContain('access.no-session-field')
   })
 
   it('--since/--until keep only the window', async () => {
-    const {section: s} = await analyze('apache-cookie.log', {window: {since: new Date('2026-11-28T09:01:00Z'), until: new Date('2026-11-28T09:01:59Z')}})
+    const {section: s} = await analyze('apache-cookie.log', {
+      window: {since: new Date('2026-11-28T09:01:00Z'), until: new Date('2026-11-28T09:01:59Z')},
+    })
     expect(s.outsideWindow).toBe(8)
     expect(s.requestsWithSession).toBe(3)
     expect(s.routeFlips).toBe(1) // S2 node1 → node2 inside the window; S1's flip needs its earlier request
   })
 
   it('a bad --log-format is an error section that says what to give', async () => {
-    const result = await analyzeAccessLogs({paths: [fixture('apache-cookie.log')], window: {since: null, until: null}, redact: {}, logFormat: 'bogus'})
+    const result = await analyzeAccessLogs({
+      paths: [fixture('apache-cookie.log')],
+      window: {since: null, until: null},
+      redact: {},
+      logFormat: 'bogus',
+    })
     expect(result.section.status).toBe('error')
     expect(result.section.reason).toMatch(/unknown log format 'bogus': give one of combined-cookie/)
   })
 
   it('a missing file among several is an error entry; the rest is analyzed', async () => {
-    const result = await analyzeAccessLogs({paths: [fixture('apache-cookie.log'), fixture('missing.log')], window: {since: null, until: null}, redact: {}})
+    const result = await analyzeAccessLogs({
+      paths: [fixture('apache-cookie.log'), fixture('missing.log')],
+      window: {since: null, until: null},
+      redact: {},
+    })
     expect(result.section.status).toBe('analyzed')
     expect(result.section.errors).toEqual([{input: fixture('missing.log'), message: expect.stringMatching(/no such file; check the path/)}])
   })

@@ -2,7 +2,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {generateLog, type GenerateOptions} from '../../fixtures/access-log/generate.mjs'
+import {type GenerateOptions, generateLog} from '../../fixtures/access-log/generate.mjs'
 import {analyzeAccessLogs} from '../../src/core/access-log/index.js'
 import type {AccessLogSection} from '../../src/core/access-log/types.js'
 
@@ -28,7 +28,15 @@ const expectedName: Record<(typeof formats)[number], string> = {
 
 describe('generated logs with a planted truth', () => {
   it.each(formats)('%s: detects the format and counts exactly what was planted', async (format) => {
-    const {path, truth} = logFile(`${format}.log`, {format, lines: 20_000, flipRate: 0.01, idInUrlRate: 0.002, churnClients: 3, lostSessions: 4, seed: 7})
+    const {path, truth} = logFile(`${format}.log`, {
+      format,
+      lines: 20_000,
+      flipRate: 0.01,
+      idInUrlRate: 0.002,
+      churnClients: 3,
+      lostSessions: 4,
+      seed: 7,
+    })
     const result = await analyzeAccessLogs({
       paths: [path],
       window: {since: null, until: null},

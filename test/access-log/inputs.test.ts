@@ -13,7 +13,13 @@ const sample = readFileSync(fileURLToPath(new URL('../../fixtures/access-log/apa
 const sampleLines = sample.replace(/\n$/, '').split('\n')
 const dir = mkdtempSync(join(tmpdir(), 'sessdoc-access-inputs-'))
 const base = {window: {since: null, until: null}, redact: {}} as const
-const figures = (s: AccessLogSection) => ({lines: s.lines, sessions: s.sessions, routeFlips: s.routeFlips, sessionsWithFlips: s.sessionsWithFlips, requestsWithSession: s.requestsWithSession})
+const figures = (s: AccessLogSection) => ({
+  lines: s.lines,
+  sessions: s.sessions,
+  routeFlips: s.routeFlips,
+  sessionsWithFlips: s.sessionsWithFlips,
+  requestsWithSession: s.requestsWithSession,
+})
 const expected = {lines: 12, sessions: 4, routeFlips: 3, sessionsWithFlips: 2, requestsWithSession: 10}
 
 describe('inputs', () => {

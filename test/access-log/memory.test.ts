@@ -7,7 +7,13 @@ describe('memory is bounded by active sessions, not by the log', () => {
   it('2 million sessions over 2 days: at most the sessions of the last timeout are kept', () => {
     const parser = resolveFormat('combined-cookie', {})
     const rules = {sessionCookie: 'JSESSIONID', cookieName: 'JSESSIONID', base64: false}
-    const analyzer = new AccessLogAnalyzer({window: {since: null, until: null}, routeSeparator: '.', sessionTimeoutMs: 30 * 60_000, redact: {}, cookieName: 'JSESSIONID'})
+    const analyzer = new AccessLogAnalyzer({
+      window: {since: null, until: null},
+      routeSeparator: '.',
+      sessionTimeoutMs: 30 * 60_000,
+      redact: {},
+      cookieName: 'JSESSIONID',
+    })
     const parsed = new ParsedLine()
     const start = Date.UTC(2026, 10, 27, 0, 0, 0)
     const sessions = 2_000_000

@@ -8,14 +8,48 @@ const parsers = candidateParsers({})
 const rules = {sessionCookie: 'JSESSIONID', cookieName: 'JSESSIONID', base64: false}
 
 // Lines built from the pieces access logs are made of, so that many of them almost parse.
-const piece = fc.constantFrom(' ', '"', '\\"', '[', ']', '-', '/', ':', ';jsessionid=', '.', 'JSESSIONID=', '; ', '28/Nov/2026:10:00:01 +0100', '10.0.0.1:8080, 10.0.0.2:8080', 'app/node1', '--VN', '{', '}', '200', 'GET / HTTP/1.1', 'ABCDEF0123456789ABCDEF0123456789.node1', '\t', 'é', '\u0000')
-const lineArbitrary = fc.oneof(fc.string({maxLength: 300}), fc.array(fc.oneof(piece, fc.string({maxLength: 8})), {maxLength: 40}).map((parts) => parts.join('')))
+const piece = fc.constantFrom(
+  ' ',
+  '"',
+  '\\"',
+  '[',
+  ']',
+  '-',
+  '/',
+  ':',
+  ';jsessionid=',
+  '.',
+  'JSESSIONID=',
+  '; ',
+  '28/Nov/2026:10:00:01 +0100',
+  '10.0.0.1:8080, 10.0.0.2:8080',
+  'app/node1',
+  '--VN',
+  '{',
+  '}',
+  '200',
+  'GET / HTTP/1.1',
+  'ABCDEF0123456789ABCDEF0123456789.node1',
+  '\t',
+  'é',
+  '\u0000',
+)
+const lineArbitrary = fc.oneof(
+  fc.string({maxLength: 300}),
+  fc.array(fc.oneof(piece, fc.string({maxLength: 8})), {maxLength: 40}).map((parts) => parts.join('')),
+)
 
 describe('every line either parses or is counted as rejected, and nothing throws', () => {
   it.each(parsers.map((p) => [p.name, p] as const))('%s', (_name, parser) => {
     fc.assert(
       fc.property(fc.array(lineArbitrary, {maxLength: 20}), (lines) => {
-        const analyzer = new AccessLogAnalyzer({window: {since: null, until: null}, routeSeparator: '.', sessionTimeoutMs: 1_800_000, redact: {}, cookieName: 'JSESSIONID'})
+        const analyzer = new AccessLogAnalyzer({
+          window: {since: null, until: null},
+          routeSeparator: '.',
+          sessionTimeoutMs: 1_800_000,
+          redact: {},
+          cookieName: 'JSESSIONID',
+        })
         const parsed = new ParsedLine()
         for (const [i, line] of lines.entries()) {
           if (parser.parse(line, parsed)) analyzer.add(line, parsed, parser, rules)

@@ -8,7 +8,13 @@ import {resolveFormat} from '../../src/core/access-log/formats.js'
 import {ParsedLine} from '../../src/core/access-log/parsed-line.js'
 import {exportSegment, joinSegments} from '../../src/core/access-log/segment.js'
 
-const options: AnalyzerOptions = {window: {since: null, until: null}, routeSeparator: '.', sessionTimeoutMs: 30 * 60_000, redact: {}, cookieName: 'JSESSIONID'}
+const options: AnalyzerOptions = {
+  window: {since: null, until: null},
+  routeSeparator: '.',
+  sessionTimeoutMs: 30 * 60_000,
+  redact: {},
+  cookieName: 'JSESSIONID',
+}
 const rules = {sessionCookie: 'JSESSIONID', cookieName: 'JSESSIONID', base64: false}
 
 function analyzePart(lines: string[], trackHead: boolean): AccessLogAnalyzer {
@@ -31,7 +37,9 @@ describe('a file cut into parts (worker threads) gives the figures of one pass',
   it.each([2, 3, 5])('%i parts', (parts) => {
     const whole = analyzePart(lines, false)
     const joined = new AccessLogAnalyzer(options)
-    const segments = Array.from({length: parts}, (_, p) => exportSegment(analyzePart(lines.slice(Math.floor((lines.length * p) / parts), Math.floor((lines.length * (p + 1)) / parts)), true)))
+    const segments = Array.from({length: parts}, (_, p) =>
+      exportSegment(analyzePart(lines.slice(Math.floor((lines.length * p) / parts), Math.floor((lines.length * (p + 1)) / parts)), true)),
+    )
     joinSegments(joined, segments)
     const figures = (a: AccessLogAnalyzer) => ({
       lines: a.lines,
@@ -43,7 +51,9 @@ describe('a file cut into parts (worker threads) gives the figures of one pass',
       failoversKept: a.failoversKept,
       firstSeen: a.firstSeen,
       lastSeen: a.lastSeen,
-      flipPairs: Object.fromEntries([...a.flipPairs].map(([k, n]) => [`${a.routeNames[Math.floor(k / 65_536)]}>${a.routeNames[k % 65_536]}`, n])),
+      flipPairs: Object.fromEntries(
+        [...a.flipPairs].map(([k, n]) => [`${a.routeNames[Math.floor(k / 65_536)]}>${a.routeNames[k % 65_536]}`, n]),
+      ),
       timeline: a.timeline.entries((i) => a.routeNames[i]!).entries,
     })
     expect(figures(whole).routeFlips).toBe(truth.routeFlips)
@@ -60,7 +70,18 @@ describe.runIf(existsSync(dist))('worker threads (from dist/)', () => {
     const {truth} = generateLog((t) => (text += t), {lines: 40_000, flipRate: 0.01, seed: 5, stepMs: 100, activeSessions: 300})
     const file = join(mkdtempSync(join(tmpdir(), 'sessdoc-threads-')), 'access.log')
     writeFileSync(file, text)
-    const result = await analyzeAccessLogs({paths: [file], window: {since: null, until: null}, redact: {}, parallel: {threads: 2, minBytes: 0}})
-    expect(result.section).toMatchObject({lines: truth.lines, sessions: truth.sessions, routeFlips: truth.routeFlips, sessionsWithFlips: truth.sessionsWithFlips, requestsWithSession: truth.requestsWithSession})
+    const result = await analyzeAccessLogs({
+      paths: [file],
+      window: {since: null, until: null},
+      redact: {},
+      parallel: {threads: 2, minBytes: 0},
+    })
+    expect(result.section).toMatchObject({
+      lines: truth.lines,
+      sessions: truth.sessions,
+      routeFlips: truth.routeFlips,
+      sessionsWithFlips: truth.sessionsWithFlips,
+      requestsWithSession: truth.requestsWithSession,
+    })
   })
 })

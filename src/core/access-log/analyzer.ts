@@ -1,5 +1,5 @@
 import {inWindow, type TimeWindow} from '../input/time-window.js'
-import {redactSessionId, scrubText, type RedactOptions} from '../redact.js'
+import {type RedactOptions, redactSessionId, scrubText} from '../redact.js'
 import type {LineParser, ParsedLine} from './parsed-line.js'
 import {extractSessionId, findUrlSessionId, type SessionIdRules, type SessionRef} from './session-id.js'
 import {Timeline} from './timeline.js'
@@ -253,7 +253,15 @@ export class AccessLogAnalyzer {
     }
   }
 
-  private flip(session: Session, to: number, t: number, text: string, start: number, baseEnd: number, bucket: ReturnType<Timeline['at']> | null): void {
+  private flip(
+    session: Session,
+    to: number,
+    t: number,
+    text: string,
+    start: number,
+    baseEnd: number,
+    bucket: ReturnType<Timeline['at']> | null,
+  ): void {
     const from = session.route
     this.routeFlips++
     if (session.flips === 0) this.sessionsWithFlips++
@@ -286,7 +294,8 @@ export class AccessLogAnalyzer {
     const previous = client.session
     if (previous !== null && previous !== session && !Number.isNaN(t)) {
       const gap = t - previous.lastSeen
-      if (gap <= LOST_SESSION_GAP_MS && previous.route !== NO_ROUTE && session.route !== NO_ROUTE && previous.route !== session.route) this.sessionsLost++
+      if (gap <= LOST_SESSION_GAP_MS && previous.route !== NO_ROUTE && session.route !== NO_ROUTE && previous.route !== session.route)
+        this.sessionsLost++
       if (gap <= this.options.sessionTimeoutMs) {
         const changes = client.changes
         changes.push(t)
@@ -333,7 +342,8 @@ export class AccessLogAnalyzer {
           else this.sessionMap.delete(key)
         }
       }
-      for (const [key, client] of this.clientMap) if (client.session === null || client.session.lastSeen < cutoff) this.clientMap.delete(key)
+      for (const [key, client] of this.clientMap)
+        if (client.session === null || client.session.lastSeen < cutoff) this.clientMap.delete(key)
     }
     this.nextSweep = now + Math.max(60_000, this.options.sessionTimeoutMs / 4)
   }

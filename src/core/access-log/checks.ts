@@ -15,7 +15,8 @@ export interface CheckContext {
 
 export type AccessLogCheck = (section: AccessLogSection, context: CheckContext) => Finding[]
 
-const percent = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(part * 1000 < whole ? 2 : 1)}%` : '0%')
+const percent = (part: number, whole: number): string =>
+  whole > 0 ? `${((100 * part) / whole).toFixed(part * 1000 < whole ? 2 : 1)}%` : '0%'
 
 function bySeverityShare(share: number, warningAt: number, criticalAt: number): Severity {
   return share >= criticalAt ? 'critical' : share >= warningAt ? 'warning' : 'info'
@@ -57,7 +58,12 @@ const noSessionField: AccessLogCheck = (s, context) => {
   const detail = logged
     ? `The format (${context.formatName}) logs the session cookie, but none of the ${s.parsed} parsed requests carried a ${context.cookieName} cookie. Check the cookie name (--cookie; SESSION for Spring Session) or that this log is the one in front of the application.`
     : `None of the ${s.parsed} parsed requests carries a session id: the format (${context.formatName}) logs no ${context.cookieName} cookie. Add it to the log format:\n${logFormatAdvice(context)}`
-  return [makeFinding('access.no-session-field', {detail, evidence: {parsed: s.parsed, format: context.formatName, add: logFormatAdvice(context)}})]
+  return [
+    makeFinding('access.no-session-field', {
+      detail,
+      evidence: {parsed: s.parsed, format: context.formatName, add: logFormatAdvice(context)},
+    }),
+  ]
 }
 
 const unparsedLines: AccessLogCheck = (s, context) => {
@@ -82,12 +88,19 @@ const routeFlip: AccessLogCheck = (s) => {
     `${s.routeFlips} route flips in ${s.sessionsWithFlips} of ${s.sessions} sessions (${percent(s.sessionsWithFlips, s.sessions)}).`,
     `By route: ${pairs.map(([pair, n]) => `${pair} (${n})`).join(', ')}.`,
   ]
-  if (worst.length > 0) parts.push(`Worst ${s.bucketSeconds >= 120 ? `${s.bucketSeconds / 60}-minute periods` : 'minutes'}: ${worst.map((e) => `${when(e.start)} (${e.flips})`).join(', ')}.`)
-  if (s.failoversKept > 0) parts.push(`${s.failoversKept} kept their session (id suffix rewritten by the new node: a failover that worked).`)
-  if (s.sessionsLost > 0) parts.push(`${s.sessionsLost} times a client got a new session id right after its session had been on another route (sessions lost).`)
+  if (worst.length > 0)
+    parts.push(
+      `Worst ${s.bucketSeconds >= 120 ? `${s.bucketSeconds / 60}-minute periods` : 'minutes'}: ${worst.map((e) => `${when(e.start)} (${e.flips})`).join(', ')}.`,
+    )
+  if (s.failoversKept > 0)
+    parts.push(`${s.failoversKept} kept their session (id suffix rewritten by the new node: a failover that worked).`)
+  if (s.sessionsLost > 0)
+    parts.push(`${s.sessionsLost} times a client got a new session id right after its session had been on another route (sessions lost).`)
   const concentrated = worst[0] !== undefined && worst[0].flips >= 0.5 * s.routeFlips && s.routeFlips >= 5
   const actions = concentrated
-    ? ['The flips cluster in a short period: a node was restarted or taken out without draining; drain it (status D/N) before the next restart']
+    ? [
+        'The flips cluster in a short period: a node was restarted or taken out without draining; drain it (status D/N) before the next restart',
+      ]
     : []
   return [
     makeFinding('access.route-flip', {
@@ -117,7 +130,10 @@ const unknownRoute: AccessLogCheck = (s) => {
   return [
     makeFinding('access.unknown-route', {
       severity: share >= 0.2 ? 'critical' : 'warning',
-      detail: `${requests} requests (${percent(requests, s.requestsWithSession)} of those with a session) carry routes no worker has: ${topEntries(s.unknownRoutes, 5)
+      detail: `${requests} requests (${percent(requests, s.requestsWithSession)} of those with a session) carry routes no worker has: ${topEntries(
+        s.unknownRoutes,
+        5,
+      )
         .map(([r, n]) => `${r} (${n})`)
         .join(', ')}. Known workers: ${s.knownWorkers.join(', ')}.`,
       evidence: {unknownRoutes: s.unknownRoutes, knownWorkers: s.knownWorkers, requests},
@@ -146,7 +162,12 @@ const sessionChurn: AccessLogCheck = (s) => {
     makeFinding('access.session-churn', {
       severity: bySeverityShare(share, 0.005, 0.1),
       detail: `${s.churnClients} clients (same address and User-Agent) were handed a new session id again within 10 minutes, ${s.churnEvents} times in all (${percent(s.churnEvents, s.sessions)} of ${s.sessions} sessions); one new id after login is not counted.${worst.length > 0 ? ` Worst: ${worst.map((e) => `${when(e.start)} (${e.churn})`).join(', ')}.` : ''}`,
-      evidence: {churnClients: s.churnClients, churnEvents: s.churnEvents, sessions: s.sessions, worstPeriods: worst.map((e) => ({start: e.start, churn: e.churn}))},
+      evidence: {
+        churnClients: s.churnClients,
+        churnEvents: s.churnEvents,
+        sessions: s.sessions,
+        worstPeriods: worst.map((e) => ({start: e.start, churn: e.churn})),
+      },
       causes: ['Many users behind one proxy address with the same browser can look alike; check the worst periods'],
     }),
   ]
@@ -162,7 +183,15 @@ const sessionIdInUrl: AccessLogCheck = (s) => {
   ]
 }
 
-export const accessLogChecks: AccessLogCheck[] = [noSessionField, unparsedLines, routeFlip, unknownRoute, missingRoute, sessionChurn, sessionIdInUrl]
+export const accessLogChecks: AccessLogCheck[] = [
+  noSessionField,
+  unparsedLines,
+  routeFlip,
+  unknownRoute,
+  missingRoute,
+  sessionChurn,
+  sessionIdInUrl,
+]
 
 export function runChecks(section: AccessLogSection, context: CheckContext): Finding[] {
   return accessLogChecks.flatMap((check) => check(section, context))

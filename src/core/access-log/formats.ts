@@ -1,7 +1,7 @@
 import type {ApacheConfFacts} from './apache-conf.js'
 import {HaproxyParser} from './haproxy.js'
 import {FormatError, makeScanner} from './log-format.js'
-import {ParsedLine, type LineParser} from './parsed-line.js'
+import {type LineParser, ParsedLine} from './parsed-line.js'
 import {extractSessionId, type SessionIdRules} from './session-id.js'
 
 const COMBINED = '%h %l %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" \\"%{User-Agent}i\\"'
@@ -23,7 +23,8 @@ export const builtinFormats: Record<string, {kind: 'apache' | 'nginx'; format: s
   common: {kind: 'apache', format: '%h %l %u %t \\"%r\\" %>s %b'},
   'nginx-cookie': {
     kind: 'nginx',
-    format: '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$cookie_JSESSIONID" $upstream_addr',
+    format:
+      '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$cookie_JSESSIONID" $upstream_addr',
   },
   'nginx-combined': {
     kind: 'nginx',
@@ -39,7 +40,10 @@ export interface FormatOptions {
 
 export function parserFor(name: string, kind: 'apache' | 'nginx' | 'haproxy', format: string, options: FormatOptions): LineParser {
   if (kind === 'haproxy') return new HaproxyParser(options.timeZone)
-  const cookieName = options.cookieName === undefined || options.cookieName === 'JSESSIONID' ? cookieForFormat(format, options.cookieName) : options.cookieName
+  const cookieName =
+    options.cookieName === undefined || options.cookieName === 'JSESSIONID'
+      ? cookieForFormat(format, options.cookieName)
+      : options.cookieName
   return makeScanner(name, kind, format, {cookieName, timeZone: options.timeZone})
 }
 
@@ -80,7 +84,8 @@ export function candidateParsers(options: FormatOptions): LineParser[] {
       }
     }
   }
-  for (const [name, {kind, format}] of Object.entries(builtinFormats)) out.push(parserFor(name, kind, withCookie(format, options.cookieName), options))
+  for (const [name, {kind, format}] of Object.entries(builtinFormats))
+    out.push(parserFor(name, kind, withCookie(format, options.cookieName), options))
   out.push(parserFor('haproxy', 'haproxy', '', options))
   return out
 }
@@ -97,7 +102,11 @@ export interface Detection {
  * Picks the candidate that parses most of the first lines, then the one that finds most session
  * ids, then the earliest (the more specific) in the list.
  */
-export function detectFormat(lines: readonly string[], candidates: readonly LineParser[], rules: Omit<SessionIdRules, 'sessionCookie'>): Detection {
+export function detectFormat(
+  lines: readonly string[],
+  candidates: readonly LineParser[],
+  rules: Omit<SessionIdRules, 'sessionCookie'>,
+): Detection {
   const sample = lines.filter((l) => l.trim() !== '').slice(0, DETECTION_LINES)
   const parsed = new ParsedLine()
   let best: Detection & {ids: number} = {parser: candidates[0]!, parsed: -1, sampled: sample.length, ids: -1}
@@ -109,7 +118,8 @@ export function detectFormat(lines: readonly string[], candidates: readonly Line
       ok++
       if (extractSessionId(line, parsed, {...rules, sessionCookie: parser.capabilities.sessionCookie, strict: true}) !== null) ids++
     }
-    const better = ok > best.parsed || (ok === best.parsed && (ids > best.ids || (ids === best.ids && parser.fieldCount > best.parser.fieldCount)))
+    const better =
+      ok > best.parsed || (ok === best.parsed && (ids > best.ids || (ids === best.ids && parser.fieldCount > best.parser.fieldCount)))
     if (better) best = {parser, parsed: ok, sampled: sample.length, ids}
   }
   return best

@@ -1,8 +1,7 @@
-import {localTimeConverter, parseClfTime, type LocalTimeToUtc} from './log-time.js'
+import {type LocalTimeToUtc, localTimeConverter, parseClfTime} from './log-time.js'
 import type {FormatCapabilities, LineParser, ParsedLine} from './parsed-line.js'
 
-export const HAPROXY_HTTPLOG =
-  '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r'
+export const HAPROXY_HTTPLOG = '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r'
 
 /**
  * HAProxy's `option httplog` line, with or without the syslog prefix:
@@ -20,7 +19,15 @@ export class HaproxyParser implements LineParser {
   private readonly local: LocalTimeToUtc
 
   constructor(timeZone?: string) {
-    this.capabilities = {sessionCookie: null, cookieHeader: true, request: true, client: true, userAgent: false, worker: 'server', sessionRoute: false}
+    this.capabilities = {
+      sessionCookie: null,
+      cookieHeader: true,
+      request: true,
+      client: true,
+      userAgent: false,
+      worker: 'server',
+      sessionRoute: false,
+    }
     this.local = localTimeConverter(timeZone)
   }
 

@@ -1,22 +1,22 @@
 import createDebug from 'debug'
 import {expandInputs} from '../input/expand-inputs.js'
-import {readLineBatches, type FileReadResult} from '../input/read-lines.js'
+import {type FileReadResult, readLineBatches} from '../input/read-lines.js'
 import type {InputError, SourceResult} from '../report/types.js'
 import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
 import {readApacheConf} from './apache-conf.js'
-import {runChecks, type CheckContext} from './checks.js'
-import {candidateParsers, detectFormat, resolveFormat, type FormatOptions} from './formats.js'
+import {type CheckContext, runChecks} from './checks.js'
+import {candidateParsers, detectFormat, type FormatOptions, resolveFormat} from './formats.js'
 import {groupStreams} from './inputs.js'
 import {FormatError} from './log-format.js'
-import {defaultParallelPlan, planSegments, runSegments, type SegmentJob} from './parallel.js'
-import {ParsedLine, type LineParser} from './parsed-line.js'
+import {defaultParallelPlan, planSegments, runSegments, type SegmentJob, type SegmentOutcome} from './parallel.js'
+import {type LineParser, ParsedLine} from './parsed-line.js'
 import {joinSegments} from './segment.js'
 import type {SessionIdRules} from './session-id.js'
 import type {AccessLogOptions, AccessLogSection} from './types.js'
 
-export type {AccessLogOptions, AccessLogSection, TimelineEntry} from './types.js'
 export {builtinFormats} from './formats.js'
 export {defaultParallelPlan} from './parallel.js'
+export type {AccessLogOptions, AccessLogSection, TimelineEntry} from './types.js'
 
 const debug = createDebug('sessdoc:access-log')
 
@@ -61,7 +61,11 @@ class Run {
 
   get knownWorkers(): string[] {
     const conf = this.formatOptions.conf
-    const names = [...(this.options.workers ?? []), ...(conf?.routes ?? []), ...[...this.analyzer.workerRoutes].map((i) => this.analyzer.routeNames[i]!)]
+    const names = [
+      ...(this.options.workers ?? []),
+      ...(conf?.routes ?? []),
+      ...[...this.analyzer.workerRoutes].map((i) => this.analyzer.routeNames[i]!),
+    ]
     return [...new Set(names.filter((n) => n !== ''))]
   }
 
@@ -131,12 +135,18 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
   const {window: _window, ...analyzerRest} = run.analyzerOptions
   const jobs: SegmentJob[] = segments.map((segment) => ({
     ...segment,
-    format: {name: format.parser.name, kind: format.parser.kind, formatText: format.parser.formatText, cookieName: options.cookieName, timeZone: options.timeZone},
+    format: {
+      name: format.parser.name,
+      kind: format.parser.kind,
+      formatText: format.parser.formatText,
+      cookieName: options.cookieName,
+      timeZone: options.timeZone,
+    },
     rules: format.rules,
     analyzer: analyzerRest,
     window: {since: options.window.since?.getTime() ?? null, until: options.window.until?.getTime() ?? null},
   }))
-  let outcomes
+  let outcomes: SegmentOutcome[]
   try {
     outcomes = await runSegments(jobs, plan.threads, options.signal)
   } catch (error) {
@@ -145,11 +155,21 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
     run.formats.pop()
     return false
   }
-  joinSegments(run.analyzer, outcomes.map((o) => o.segment))
+  joinSegments(
+    run.analyzer,
+    outcomes.map((o) => o.segment),
+  )
   for (const file of files) {
     const reads = outcomes.filter((o) => o.read.input === file).map((o) => o.read)
     const error = reads.find((r) => r.error)?.error
-    run.noteFile({input: file, lines: reads.reduce((n, r) => n + r.lines, 0), bytes: reads.reduce((n, r) => n + r.bytes, 0), truncatedLines: 0, gzip: false, error})
+    run.noteFile({
+      input: file,
+      lines: reads.reduce((n, r) => n + r.lines, 0),
+      bytes: reads.reduce((n, r) => n + r.bytes, 0),
+      truncatedLines: 0,
+      gzip: false,
+      error,
+    })
   }
   return true
 }
@@ -204,7 +224,11 @@ class Cursor {
       if (this.options.signal?.aborted) return false
       if (this.batches === null) {
         if (++this.fileIndex >= this.files.length) return false
-        this.batches = readLineBatches(this.files[this.fileIndex]!, {signal: this.options.signal, stdin: this.options.stdin, chunkBytes: CHUNK_BYTES})
+        this.batches = readLineBatches(this.files[this.fileIndex]!, {
+          signal: this.options.signal,
+          stdin: this.options.stdin,
+          chunkBytes: CHUNK_BYTES,
+        })
       }
       const next = await this.batches.next()
       if (next.done) {
@@ -253,8 +277,7 @@ export async function analyzeAccessLogs(options: AccessLogOptions): Promise<Sour
   const streams = groupStreams(expanded.files)
   if (streams.length === 1) {
     if (!(await analyzeInParallel(run, streams[0]!, options))) await analyzeStream(run, streams[0]!, options)
-  }
-  else if (streams.length > 1) await analyzeMerged(run, streams, options)
+  } else if (streams.length > 1) await analyzeMerged(run, streams, options)
 
   if (run.filesRead === 0) {
     const reason = run.errors.map((e) => e.message).join('; ') || 'no access log to read: give a file, a glob or - for standard input'
@@ -297,7 +320,9 @@ function buildSection(run: Run, options: AccessLogOptions): AccessLogSection {
     flipsByRoutePair[`${names[Math.floor(pair / 65_536)]} → ${names[pair % 65_536]}`] = n
   }
   const {bucketSeconds, entries} = a.timeline.entries((i) => names[i]!)
-  const sources = Object.entries(a.sessionSources).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1])
+  const sources = Object.entries(a.sessionSources)
+    .filter(([, n]) => n > 0)
+    .sort((x, y) => y[1] - x[1])
   const workerKind = run.formats.find((f) => f.parser.capabilities.worker !== null)?.parser.capabilities.worker ?? null
   const section: AccessLogSection = {
     status: 'analyzed',
@@ -309,7 +334,7 @@ function buildSection(run: Run, options: AccessLogOptions): AccessLogSection {
     detectedFormat: [...new Set(run.formats.map((f) => f.parser.name))].join(', ') || null,
     formatSource: run.formats.length === 0 ? null : options.logFormat ? 'flag' : 'detected',
     sessionSource: sources[0]?.[0] ?? null,
-    routeSource: workerKind === 'route' ? 'worker-route' : workerKind ?? (a.requestsWithSession > 0 ? 'id-suffix' : null),
+    routeSource: workerKind === 'route' ? 'worker-route' : (workerKind ?? (a.requestsWithSession > 0 ? 'id-suffix' : null)),
     requestsWithSession: a.requestsWithSession,
     sessions: a.sessions,
     routes: countsOf(names, a.routeRequests),

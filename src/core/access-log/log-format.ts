@@ -1,8 +1,8 @@
-import {localTimeConverter, parseClfTime, parseEpoch, parseIsoTime, type LocalTimeToUtc} from './log-time.js'
+import {type LocalTimeToUtc, localTimeConverter, parseClfTime, parseEpoch, parseIsoTime} from './log-time.js'
 import type {FormatCapabilities, LineParser, ParsedLine} from './parsed-line.js'
 
 /** What a field is used for; everything else is skipped over without being read. */
-const enum Role {
+enum Role {
   Skip,
   Client,
   ForwardedFor,
@@ -202,7 +202,12 @@ const rangeTargets: Partial<Record<Role, [string, string]>> = {
  * faster than a loop over the field list. Only constants made by JSON.stringify and numbers go
  * into the source, so a format string cannot inject code.
  */
-function compileParse(prefix: string, fields: readonly Field[], local: LocalTimeToUtc, assign: Assign): (line: string, out: ParsedLine) => boolean {
+function compileParse(
+  prefix: string,
+  fields: readonly Field[],
+  local: LocalTimeToUtc,
+  assign: Assign,
+): (line: string, out: ParsedLine) => boolean {
   const q = (text: string): string => JSON.stringify(text)
   const body: string[] = ['out.reset()', 'let pos = 0', 'let end = 0', 'let start = 0']
   if (prefix.length > 0) body.push(`if (!line.startsWith(${q(prefix)})) return false`, `pos = ${prefix.length}`)
@@ -210,7 +215,11 @@ function compileParse(prefix: string, fields: readonly Field[], local: LocalTime
     const t = field.terminator
     body.push('start = pos')
     if (field.role === Role.TimeBracketed) {
-      body.push('if (line.charCodeAt(pos) !== 91) return false', "end = line.indexOf(']', pos) + 1", `if (end === 0 || !line.startsWith(${q(t)}, end)) return false`)
+      body.push(
+        'if (line.charCodeAt(pos) !== 91) return false',
+        "end = line.indexOf(']', pos) + 1",
+        `if (end === 0 || !line.startsWith(${q(t)}, end)) return false`,
+      )
     } else if (i === fields.length - 1) {
       if (t.length > 0) body.push(`if (!line.endsWith(${q(t)})) return false`)
       body.push(`end = line.length - ${t.length}`, 'if (end < pos) return false')
@@ -235,9 +244,13 @@ function compileParse(prefix: string, fields: readonly Field[], local: LocalTime
   })
   body.push('return true')
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('findUnescaped', 'parseClfTime', 'local', 'assign', `return function parse(line, out) {\n${body.join('\n')}\n}`) as (
-    ...args: unknown[]
-  ) => (line: string, out: ParsedLine) => boolean
+  const factory = new Function(
+    'findUnescaped',
+    'parseClfTime',
+    'local',
+    'assign',
+    `return function parse(line, out) {\n${body.join('\n')}\n}`,
+  ) as (...args: unknown[]) => (line: string, out: ParsedLine) => boolean
   return factory(findUnescaped, parseClfTime, local, assign)
 }
 
@@ -261,7 +274,9 @@ export class FormatScanner implements LineParser {
     this.fields = compiled.fields
     this.fieldCount = compiled.fields.length
     this.local = localTimeConverter(timeZone)
-    this.parse = compileParse(this.prefix, this.fields, this.local, (role, line, start, end, out) => this.assign(role, line, start, end, out))
+    this.parse = compileParse(this.prefix, this.fields, this.local, (role, line, start, end, out) =>
+      this.assign(role, line, start, end, out),
+    )
   }
 
   /** Straight-line code generated for this format (see compileParse): no loop over fields, no switch. */

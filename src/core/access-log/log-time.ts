@@ -1,8 +1,22 @@
 /** Time stamps of access logs, read from the line in place (no substring, no Date per line). */
 
-const monthIndex: Record<string, number> = {Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11}
+const monthIndex: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+}
 const monthByKey = new Map<number, number>()
-for (const [name, index] of Object.entries(monthIndex)) monthByKey.set(name.charCodeAt(0) * 65536 + name.charCodeAt(1) * 256 + name.charCodeAt(2), index)
+for (const [name, index] of Object.entries(monthIndex))
+  monthByKey.set(name.charCodeAt(0) * 65536 + name.charCodeAt(1) * 256 + name.charCodeAt(2), index)
 
 /** Converts a wall-clock time without offset to UTC ms (for logs that carry no zone, e.g. HAProxy). */
 export type LocalTimeToUtc = (year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number) => number

@@ -70,7 +70,10 @@ async function lineStartAfter(file: string, offset: number): Promise<number> {
  * Cuts the files of one stream (plain files only) into byte ranges of about equal size at line
  * starts, or returns null when one thread should do it (small, gzip, stdin, one core).
  */
-export async function planSegments(files: readonly string[], plan: ParallelPlan): Promise<Array<{file: string; start: number; end: number}> | null> {
+export async function planSegments(
+  files: readonly string[],
+  plan: ParallelPlan,
+): Promise<Array<{file: string; start: number; end: number}> | null> {
   if (plan.threads < 2 || !workersAvailable()) return null
   const sizes: number[] = []
   for (const file of files) {

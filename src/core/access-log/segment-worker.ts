@@ -3,15 +3,21 @@ import {parentPort, workerData} from 'node:worker_threads'
 import {readLineBatches} from '../input/read-lines.js'
 import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
 import {parserFor} from './formats.js'
+import type {SegmentJob} from './parallel.js'
 import {ParsedLine} from './parsed-line.js'
 import {exportSegment} from './segment.js'
-import type {SegmentJob} from './parallel.js'
 
 const job = workerData as SegmentJob
-const parser = parserFor(job.format.name, job.format.kind, job.format.formatText, {cookieName: job.format.cookieName, timeZone: job.format.timeZone})
+const parser = parserFor(job.format.name, job.format.kind, job.format.formatText, {
+  cookieName: job.format.cookieName,
+  timeZone: job.format.timeZone,
+})
 const options: AnalyzerOptions = {
   ...job.analyzer,
-  window: {since: job.window.since === null ? null : new Date(job.window.since), until: job.window.until === null ? null : new Date(job.window.until)},
+  window: {
+    since: job.window.since === null ? null : new Date(job.window.since),
+    until: job.window.until === null ? null : new Date(job.window.until),
+  },
   trackHead: true,
 }
 const analyzer = new AccessLogAnalyzer(options)

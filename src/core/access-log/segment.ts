@@ -53,7 +53,8 @@ export function exportSegment(a: AccessLogAnalyzer): SegmentResult {
   const tailFrom = a.lastSeen - a.evictAfterMs
   const tail: SegmentResult['tail'] = []
   for (const chain of a.sessionMap.values()) {
-    for (let s: typeof chain | undefined = chain; s !== undefined; s = s.next) if (!(s.lastSeen < tailFrom)) tail.push([s.joinKey, s.route, s.suffix, s.lastSeen, s.flips])
+    for (let s: typeof chain | undefined = chain; s !== undefined; s = s.next)
+      if (!(s.lastSeen < tailFrom)) tail.push([s.joinKey, s.route, s.suffix, s.lastSeen, s.flips])
   }
   return {
     counters,
@@ -108,7 +109,8 @@ export function joinSegments(into: AccessLogAnalyzer, parts: readonly SegmentRes
     for (const [state, n] of part.haproxyCookieStates) into.haproxyCookieStates.set(state, (into.haproxyCookieStates.get(state) ?? 0) + n)
     into.timeline.absorb(part.buckets, route)
     for (const sample of part.flipSamples) if (into.flipSamples.length < 5) into.flipSamples.push(sample)
-    for (const sample of part.rejectedSamples) if (into.rejectedSamples.length < 5) into.rejectedSamples.push({...sample, line: sample.line + linesBefore})
+    for (const sample of part.rejectedSamples)
+      if (into.rejectedSamples.length < 5) into.rejectedSamples.push({...sample, line: sample.line + linesBefore})
     linesBefore += part.counters.lines
 
     const countedNow = new Set<number>()
@@ -124,7 +126,8 @@ export function joinSegments(into: AccessLogAnalyzer, parts: readonly SegmentRes
         const to = route(firstRoute)
         const flipped = from !== NO_ROUTE && to !== NO_ROUTE && from !== to
         if (flipped) into.boundaryFlip(from, to, time)
-        if (lastSuffix !== NO_ROUTE && firstSuffix !== NO_ROUTE && previousNames[lastSuffix] !== part.routeNames[firstSuffix]) into.failoversKept++
+        if (lastSuffix !== NO_ROUTE && firstSuffix !== NO_ROUTE && previousNames[lastSuffix] !== part.routeNames[firstSuffix])
+          into.failoversKept++
         const had = flipsBefore > 0 || counted.has(key)
         const has = had || flips > 0 || flipped
         into.sessionsWithFlips += Number(has) - Number(had) - Number(flips > 0)

@@ -24,7 +24,17 @@ const URL_PARAM = ';jsessionid='
 /** A cookie value character of a session id (Tomcat hex + route, UUIDs, Base64 minus padding). */
 function isIdChar(c: number): boolean {
   return (
-    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 45 || c === 95 || c === 33 || c === 126 || c === 43 || c === 47 || c === 58
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 46 ||
+    c === 45 ||
+    c === 95 ||
+    c === 33 ||
+    c === 126 ||
+    c === 43 ||
+    c === 47 ||
+    c === 58
   )
 }
 
@@ -96,7 +106,12 @@ export function extractSessionId(line: string, parsed: ParsedLine, rules: Sessio
   let start = -1
   let end = -1
   let from: SessionRef['from'] = 'cookie'
-  if (parsed.cookieStart >= 0 && (rules.strict ? validRange(line, parsed.cookieStart, parsed.cookieEnd, rules.base64) : notEmpty(line, parsed.cookieStart, parsed.cookieEnd))) {
+  if (
+    parsed.cookieStart >= 0 &&
+    (rules.strict
+      ? validRange(line, parsed.cookieStart, parsed.cookieEnd, rules.base64)
+      : notEmpty(line, parsed.cookieStart, parsed.cookieEnd))
+  ) {
     start = parsed.cookieStart
     end = parsed.cookieEnd
     if (line.charCodeAt(start) === 34 && line.charCodeAt(end - 1) === 34) {

@@ -69,7 +69,14 @@ export class Timeline {
 
   /** The working buckets as plain data (for a worker's result). */
   exportBuckets(): ExportedBucket[] {
-    return [...this.buckets].map(([key, b]) => [key * this.bucketMs, b.requests, b.flips, b.newSessions, b.churn, b.flipsTo ? [...b.flipsTo] : []])
+    return [...this.buckets].map(([key, b]) => [
+      key * this.bucketMs,
+      b.requests,
+      b.flips,
+      b.newSessions,
+      b.churn,
+      b.flipsTo ? [...b.flipsTo] : [],
+    ])
   }
 
   /** Adds another part's buckets, with its route indexes mapped to ours. */

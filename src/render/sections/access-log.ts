@@ -1,7 +1,7 @@
 import type {SourceSection} from '../../core/report/types.js'
 import {downsample, sparkline} from '../chart.js'
 import {escapeMarkdown} from '../escape.js'
-import {formatValue, markdownTable, textTable, type SectionRenderer} from './section-renderer.js'
+import {formatValue, markdownTable, type SectionRenderer, textTable} from './section-renderer.js'
 
 interface Figures {
   detectedFormat?: string | null
@@ -42,7 +42,10 @@ const shortTime = (iso: string | null | undefined): string => (iso ? iso.replace
 function summaryRows(f: Figures): string[][] {
   const rows: string[][] = [
     ['Format', `${f.detectedFormat ?? '–'}${f.formatSource === 'detected' ? ' (detected)' : ''}`],
-    ['Lines', `${n(f.lines)}: ${n(f.parsed)} parsed, ${n(f.rejected)} rejected${f.outsideWindow ? `, ${n(f.outsideWindow)} outside the window` : ''}`],
+    [
+      'Lines',
+      `${n(f.lines)}: ${n(f.parsed)} parsed, ${n(f.rejected)} rejected${f.outsideWindow ? `, ${n(f.outsideWindow)} outside the window` : ''}`,
+    ],
     ['Period', `${shortTime(f.firstSeen)} – ${shortTime(f.lastSeen)}`],
     ['Requests with a session', `${n(f.requestsWithSession)}${pct(f.requestsWithSession, f.parsed)}`],
     ['Sessions', n(f.sessions)],
@@ -82,7 +85,10 @@ function flipChart(f: Figures): {label: string; chart: string} | null {
   )
   const per = (f.bucketSeconds ?? 60) * Math.max(1, timeline.length / values.length)
   const unit = per % 3600 === 0 ? `${per / 3600} h` : per % 60 === 0 ? `${per / 60} min` : `${Math.round(per)} s`
-  return {label: `Flips per ${unit}, ${shortTime(timeline[0]!.start)} → ${shortTime(timeline[timeline.length - 1]!.start)}, max ${Math.max(...values)}`, chart: sparkline(values)}
+  return {
+    label: `Flips per ${unit}, ${shortTime(timeline[0]!.start)} → ${shortTime(timeline[timeline.length - 1]!.start)}, max ${Math.max(...values)}`,
+    chart: sparkline(values),
+  }
 }
 
 /** The access-log figures: a summary, flips by route pair, routes, and a sparkline of flips over time. */
@@ -92,7 +98,14 @@ export const accessLogRenderer: SectionRenderer = {
     const f = section as Figures
     const lines = [textTable(['Figure', 'Value'], summaryRows(f), context)]
     const pairs = Object.entries(f.flipsByRoutePair ?? {})
-    if (pairs.length > 0) lines.push(textTable(['Flip (from → to)', 'Flips'], pairs.map(([pair, count]) => [pair, n(count)]), context))
+    if (pairs.length > 0)
+      lines.push(
+        textTable(
+          ['Flip (from → to)', 'Flips'],
+          pairs.map(([pair, count]) => [pair, n(count)]),
+          context,
+        ),
+      )
     const routes = routeRows(f)
     if (routes.length > 0) lines.push(textTable(routeHead(f), routes, context))
     const chart = flipChart(f)
@@ -103,7 +116,14 @@ export const accessLogRenderer: SectionRenderer = {
     const f = section as Figures
     const lines = [...markdownTable(['Figure', 'Value'], summaryRows(f)), '']
     const pairs = Object.entries(f.flipsByRoutePair ?? {})
-    if (pairs.length > 0) lines.push(...markdownTable(['Flip (from → to)', 'Flips'], pairs.map(([pair, count]) => [pair, n(count)])), '')
+    if (pairs.length > 0)
+      lines.push(
+        ...markdownTable(
+          ['Flip (from → to)', 'Flips'],
+          pairs.map(([pair, count]) => [pair, n(count)]),
+        ),
+        '',
+      )
     const routes = routeRows(f)
     if (routes.length > 0) lines.push(...markdownTable(routeHead(f), routes), '')
     const chart = flipChart(f)
