@@ -8,7 +8,8 @@ export const JSON_FORMAT_ID = 5
 /**
  * Recognizes the first line of a log event and reads its time, level, logger and where the
  * message starts. One instance is reused for every line (no allocation per line but the level
- * word); all tests are char-code comparisons, so no pattern can backtrack.
+ * word). Tests are char-code comparisons and sticky regexes without nested quantifiers: nothing
+ * can backtrack catastrophically.
  */
 export class HeaderParser {
   format: FormatName = 'juli-oneline'
