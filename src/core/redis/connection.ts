@@ -1,3 +1,4 @@
+import {isIP} from 'node:net'
 import {readFileSync} from 'node:fs'
 import createDebug from 'debug'
 import {Redis, type RedisOptions} from 'ioredis'
@@ -320,7 +321,9 @@ function baseOptions(target: RedisTarget, url: URL, tls: boolean): RedisOptions 
   if (target.password) options.password = target.password
   if (target.db !== undefined) options.db = target.db
   if (tls) {
-    options.tls = target.tlsCa ? {ca: readCa(target.tlsCa), servername: url.hostname} : {servername: url.hostname}
+    // SNI takes host names only: an IP address there is ignored and Node warns (DEP0123).
+    const sni = isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : {servername: url.hostname}
+    options.tls = target.tlsCa ? {ca: readCa(target.tlsCa), ...sni} : sni
   }
   return options
 }
