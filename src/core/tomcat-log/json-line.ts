@@ -11,11 +11,11 @@ export interface JsonEvent {
 }
 
 // Only lines that may be problems (or restarts) are worth a JSON.parse; the rest are counted.
-const worthParsing = ['"ERROR"', '"error"', '"WARN', '"warn', '"SEVERE"', '"FATAL"', '"fatal"', 'stack_trace', 'startup in', 'Started ', 'Stopping service', 'eploying', 'graceful shutdown', 'Reloading Context']
+// One scan of alternatives of literals (no quantifiers): linear.
+const worthParsing = /"(?:ERROR|error|WARN|warn|SEVERE|FATAL|fatal|CRITICAL|critical)|stack_?trace|startup in|Started |Stopping service|eploying|graceful shutdown|Reloading Context/
 
 export function jsonWorthParsing(line: string): boolean {
-  for (const needle of worthParsing) if (line.includes(needle)) return true
-  return false
+  return worthParsing.test(line)
 }
 
 /** A logstash / ECS JSON log line, or null when the line is not a JSON object. */
