@@ -238,8 +238,11 @@ export class HeaderParser {
       if (level !== undefined && line.charCodeAt(end) !== 58) {
         this.level = level
         this.levelOnNextLine = false
-        const boot = line.indexOf(' --- ', end)
-        const bootish = boot >= 0 && boot - end < 12
+        // Spring Boot: `LEVEL pid --- ` right after the level (a bounded look, not a search).
+        let q = end
+        while (line.charCodeAt(q) === 32) q++
+        while (q - end < 12 && line.charCodeAt(q) >= 48 && line.charCodeAt(q) <= 57) q++
+        const bootish = line.startsWith(' --- ', q) || line.startsWith('--- ', q)
         this.format = bootish ? 'spring-boot' : 'logback'
         this.formatId = bootish ? 2 : 3
         const sep = line.indexOf(bootish ? ' : ' : ' - ', end)

@@ -120,7 +120,7 @@ export class EventJoiner {
       if (c === 9 || c === 32 || line.length === 0) this.continuation(line)
       else if (c === 123) this.jsonLine(line, firstLineNo + i)
       else if (header.parse(line)) {
-        if (header.quick && header.msgStart < 0 && !this.sink.windowed) this.quietEvent(line, firstLineNo + i)
+        if (this.isQuiet(line)) this.quietEvent(line, firstLineNo + i)
         else this.startEvent(line, firstLineNo + i)
       }
       else this.continuation(line)
@@ -132,6 +132,13 @@ export class EventJoiner {
     this.closeSuspended()
     if (this.current) this.emit(this.current)
     this.current = null
+  }
+
+  /** An INFO/DEBUG header that is no lifecycle message (and no window to check times against). */
+  private isQuiet(line: string): boolean {
+    const h = this.header
+    if (this.sink.windowed || h.levelOnNextLine || (h.level !== 'info' && h.level !== 'debug')) return false
+    return h.msgStart < 0 || h.level === 'debug' || lifecycleKind(line, h.msgStart) === null
   }
 
   private startEvent(line: string, lineNo: number): void {
