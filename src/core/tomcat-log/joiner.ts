@@ -192,6 +192,8 @@ export class EventJoiner {
     if (parsed.timeMs !== null) ev.utcMs = parsed.timeMs
     for (const traceLine of parsed.trace) this.addLine(ev, traceLine)
     if (parsed.trace.length > 0) ev.keep = true
+    // A JSON event carries its whole trace: no later line can continue it.
+    ev.inTrace = false
     if (ev.level === 'info' || ev.level === 'unknown') ev.lifecycle = lifecycleKind(ev.message, 0)
   }
 
