@@ -46,6 +46,21 @@ describe('inputs', () => {
     expect(s.flipsByRoutePair).toEqual({'node1 → node2': 2, 'node2 → node1': 1})
   })
 
+  it('a log no known format fits: critical unparsed-lines that asks for --log-format', async () => {
+    writeFileSync(join(dir, 'app.log'), '2026-11-28 10:00:01 INFO started\n2026-11-28 10:00:02 WARN slow\n')
+    const result = await analyzeAccessLogs({...base, paths: [join(dir, 'app.log')]})
+    expect(result.section).toMatchObject({formatSource: 'none', detectedFormat: null, parsed: 0, rejected: 2})
+    expect(result.findings.map((f) => [f.id, f.severity])).toEqual([['access.unparsed-lines', 'critical']])
+    expect(result.findings[0]!.detail).toMatch(/fit no known format .* Give the format with --log-format/)
+  })
+
+  it('an empty file: analyzed, nothing found', async () => {
+    writeFileSync(join(dir, 'empty.log'), '')
+    const result = await analyzeAccessLogs({...base, paths: [join(dir, 'empty.log')]})
+    expect(result.section).toMatchObject({status: 'analyzed', lines: 0, firstSeen: null, timeline: []})
+    expect(result.findings).toEqual([])
+  })
+
   it('standard input', async () => {
     const result = await analyzeAccessLogs({...base, paths: ['-'], stdin: Readable.from([Buffer.from(sample)])})
     expect(figures(result.section as AccessLogSection)).toEqual(expected)

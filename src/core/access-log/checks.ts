@@ -73,7 +73,10 @@ const unparsedLines: AccessLogCheck = (s, context) => {
   return [
     makeFinding('access.unparsed-lines', {
       severity: s.parsed === 0 || s.rejected / total >= 0.5 ? 'critical' : 'warning',
-      detail: `${s.rejected} of ${total} lines (${percent(s.rejected, total)}) did not fit the format ${context.formatName ?? '(none)'}${s.formatSource === 'detected' ? ' (detected from the first lines)' : ''}. First ones: ${lines}.`,
+      detail:
+        s.formatSource === 'none'
+          ? `${s.rejected} of ${total} lines (${percent(s.rejected, total)}) fit no known format (the built-ins, haproxy and the --apache-conf LogFormats were tried). Give the format with --log-format. First ones: ${lines}.`
+          : `${s.rejected} of ${total} lines (${percent(s.rejected, total)}) did not fit the format ${context.formatName ?? '(none)'}${s.formatSource === 'detected' ? ' (detected from the first lines)' : ''}. First ones: ${lines}.`,
       evidence: {rejected: s.rejected, lines: total, format: context.formatName, formatSource: s.formatSource, samples: s.rejectedSamples},
     }),
   ]

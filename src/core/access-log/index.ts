@@ -29,6 +29,8 @@ interface StreamFormat {
   parser: LineParser
   rules: SessionIdRules
   detected: boolean
+  /** False when no known format parsed any of the first lines (the parser is then only a placeholder). */
+  fits: boolean
 }
 
 class Run {
@@ -72,12 +74,14 @@ class Run {
   /** Chooses the stream's format: the flag's, or the best fit for its first lines. */
   formatFor(lines: readonly string[]): StreamFormat {
     const baseRules = {cookieName: this.cookieName, base64: this.cookieName.toUpperCase() === 'SESSION'}
-    const parser = this.fixedParser ?? detectFormat(lines, candidateParsers(this.formatOptions), baseRules).parser
+    const detection = this.fixedParser ? null : detectFormat(lines, candidateParsers(this.formatOptions), baseRules)
+    const parser = this.fixedParser ?? detection!.parser
     const cookieName = this.options.cookieName ?? parser.capabilities.sessionCookie ?? 'JSESSIONID'
     const format: StreamFormat = {
       parser,
       rules: {sessionCookie: parser.capabilities.sessionCookie, cookieName, base64: cookieName.toUpperCase() === 'SESSION'},
       detected: this.fixedParser === null,
+      fits: detection === null || detection.parsed > 0 || detection.sampled === 0,
     }
     this.formats.push(format)
     return format
@@ -331,8 +335,8 @@ function buildSection(run: Run, options: AccessLogOptions): AccessLogSection {
     parsed: a.parsed,
     rejected: a.rejected,
     outsideWindow: a.outsideWindow,
-    detectedFormat: [...new Set(run.formats.map((f) => f.parser.name))].join(', ') || null,
-    formatSource: run.formats.length === 0 ? null : options.logFormat ? 'flag' : 'detected',
+    detectedFormat: [...new Set(run.formats.filter((f) => f.fits).map((f) => f.parser.name))].join(', ') || null,
+    formatSource: run.formats.length === 0 ? null : options.logFormat ? 'flag' : run.formats.some((f) => f.fits) ? 'detected' : 'none',
     sessionSource: sources[0]?.[0] ?? null,
     routeSource: workerKind === 'route' ? 'worker-route' : (workerKind ?? (a.requestsWithSession > 0 ? 'id-suffix' : null)),
     requestsWithSession: a.requestsWithSession,

@@ -59,7 +59,8 @@ export interface AccessLogSection extends SectionStatus {
   rejected: number
   outsideWindow: number
   detectedFormat: string | null
-  formatSource: 'flag' | 'detected' | 'apache-conf' | null
+  /** `none`: no known format fits the log (give --log-format). */
+  formatSource: 'flag' | 'detected' | 'none' | null
   sessionSource: string | null
   routeSource: string | null
   requestsWithSession: number

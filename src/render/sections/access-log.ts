@@ -41,12 +41,17 @@ const shortTime = (iso: string | null | undefined): string => (iso ? iso.replace
 
 function summaryRows(f: Figures): string[][] {
   const rows: string[][] = [
-    ['Format', `${f.detectedFormat ?? '–'}${f.formatSource === 'detected' ? ' (detected)' : ''}`],
+    [
+      'Format',
+      f.formatSource === 'none'
+        ? 'none fits: give --log-format'
+        : `${f.detectedFormat ?? '–'}${f.formatSource === 'detected' ? ' (detected)' : ''}`,
+    ],
     [
       'Lines',
       `${n(f.lines)}: ${n(f.parsed)} parsed, ${n(f.rejected)} rejected${f.outsideWindow ? `, ${n(f.outsideWindow)} outside the window` : ''}`,
     ],
-    ['Period', `${shortTime(f.firstSeen)} – ${shortTime(f.lastSeen)}`],
+    ['Period', f.firstSeen ? `${shortTime(f.firstSeen)} – ${shortTime(f.lastSeen)}` : '–'],
     ['Requests with a session', `${n(f.requestsWithSession)}${pct(f.requestsWithSession, f.parsed)}`],
     ['Sessions', n(f.sessions)],
     ['Route flips', `${n(f.routeFlips)} in ${n(f.sessionsWithFlips)} sessions${pct(f.sessionsWithFlips, f.sessions)}`],
