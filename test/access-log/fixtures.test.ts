@@ -111,18 +111,16 @@ describe('hand-written samples of each format', () => {
     expect(s.haproxyCookieStates).toEqual({NN: 2, VN: 9})
   })
 
-  it('a log without the cookie: access.no-session-field shows the LogFormat line to add', async () => {
+  it('a log without the cookie: access.no-session-field, even when a few URLs carry ;jsessionid=', async () => {
     const {section: s, findings} = await analyze('apache-no-cookie.log')
     expect(s.detectedFormat).toBe('combined')
     expect(s.requestsWithSession).toBe(1) // the ;jsessionid= URL
-    const none = await analyzeAccessLogs({
-      paths: [fixture('apache-no-cookie.log')],
-      window: {since: null, until: null},
-      redact: {},
-      logFormat: 'common',
-    })
-    void none
-    expect(findings.map((f) => f.id)).not.toContain('access.no-session-field')
+    expect(s.sessionIdsBySource).toEqual({cookie: 0, header: 0, url: 1})
+    const finding = findings.find((f) => f.id === 'access.no-session-field')!
+    expect(finding.detail).toContain('Only the 1 requests with ;jsessionid= in the URL show an id.')
+    expect(finding.detail).toContain(
+      '\\"%{User-Agent}i\\" \\"%{JSESSIONID}C\\"" combined-cookie\nCustomLog logs/access_log combined-cookie',
+    )
   })
 
   it('--since/--until keep only the window', async () => {

@@ -53,11 +53,14 @@ export function logFormatAdvice(context: CheckContext): string {
 }
 
 const noSessionField: AccessLogCheck = (s, context) => {
-  if (s.parsed === 0 || s.requestsWithSession > 0) return []
+  const fromCookies = s.sessionIdsBySource.cookie + s.sessionIdsBySource.header
+  if (s.parsed === 0 || fromCookies > 0) return []
   const logged = context.sessionCookieLogged || context.cookieHeaderLogged
+  const inUrl =
+    s.sessionIdsBySource.url > 0 ? ` Only the ${s.sessionIdsBySource.url} requests with ;jsessionid= in the URL show an id.` : ''
   const detail = logged
-    ? `The format (${context.formatName}) logs the session cookie, but none of the ${s.parsed} parsed requests carried a ${context.cookieName} cookie. Check the cookie name (--cookie; SESSION for Spring Session) or that this log is the one in front of the application.`
-    : `None of the ${s.parsed} parsed requests carries a session id: the format (${context.formatName}) logs no ${context.cookieName} cookie. Add it to the log format:\n${logFormatAdvice(context)}`
+    ? `The format (${context.formatName}) logs the session cookie, but none of the ${s.parsed} parsed requests carried a ${context.cookieName} cookie.${inUrl} Check the cookie name (--cookie; SESSION for Spring Session) or that this log is the one in front of the application.`
+    : `None of the ${s.parsed} parsed requests carries a session cookie: the format (${context.formatName}) logs no ${context.cookieName} cookie.${inUrl} Add it to the log format:\n${logFormatAdvice(context)}`
   return [
     makeFinding('access.no-session-field', {
       detail,

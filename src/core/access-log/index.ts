@@ -338,6 +338,7 @@ function buildSection(run: Run, options: AccessLogOptions): AccessLogSection {
     detectedFormat: [...new Set(run.formats.filter((f) => f.fits).map((f) => f.parser.name))].join(', ') || null,
     formatSource: run.formats.length === 0 ? null : options.logFormat ? 'flag' : run.formats.some((f) => f.fits) ? 'detected' : 'none',
     sessionSource: sources[0]?.[0] ?? null,
+    sessionIdsBySource: {...a.sessionSources},
     routeSource: workerKind === 'route' ? 'worker-route' : (workerKind ?? (a.requestsWithSession > 0 ? 'id-suffix' : null)),
     requestsWithSession: a.requestsWithSession,
     sessions: a.sessions,

@@ -62,6 +62,8 @@ export interface AccessLogSection extends SectionStatus {
   /** `none`: no known format fits the log (give --log-format). */
   formatSource: 'flag' | 'detected' | 'none' | null
   sessionSource: string | null
+  /** Requests whose id came from the cookie field, the Cookie header, or the URL. */
+  sessionIdsBySource: {cookie: number; header: number; url: number}
   routeSource: string | null
   requestsWithSession: number
   sessions: number
