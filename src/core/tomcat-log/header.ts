@@ -50,9 +50,34 @@ export class HeaderParser {
     if (c >= 48 && c <= 57) {
       if (line.charCodeAt(2) === 45) {
         if (this.quickJuli(line)) return true
-      } else if (line.charCodeAt(4) === 45 && this.quickBoot(line)) return true
+      } else if (line.charCodeAt(4) === 45 && (this.quickBoot(line) || this.quickLogback(line))) return true
     }
     return this.full(line)
+  }
+
+  /** logback / log4j2 `2026-11-28 10:15:30,123 [thread] INFO  logger - message` at INFO / DEBUG / TRACE. */
+  private quickLogback(line: string): boolean {
+    let level: Level
+    logbackInfo.lastIndex = 0
+    if (logbackInfo.test(line)) level = 'info'
+    else {
+      logbackQuiet.lastIndex = 0
+      if (!logbackQuiet.test(line)) return false
+      level = 'debug'
+    }
+    this.quick = true
+    this.format = 'logback'
+    this.formatId = 3
+    this.level = level
+    this.levelOnNextLine = false
+    this.msgStart = -1
+    if (level === 'info') {
+      // As for Spring Boot: a message that may be a start or stop begins with S or C.
+      const sep = line.indexOf(' - ', logbackInfo.lastIndex)
+      const first = sep < 0 ? 0 : line.charCodeAt(sep + 3)
+      if (first === 83 || first === 67) this.msgStart = sep + 3
+    }
+    return true
   }
 
   /** JULI OneLineFormatter with a 3-letter month and milliseconds, at INFO or FINE*. */
@@ -379,6 +404,9 @@ const juliQuiet = /\d\d-[A-Z][a-z][a-z]-\d{4} \d\d:\d\d:\d\d\.\d{3} (?:INFO|FINE
 const bootInfo = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +INFO \d* ?--- (?:\[[^\]]*\] )?\[[^\]]*\] /y
 // After `INFO ` (sticky): `[thread] org.apache.catalina.` (thread names may hold brackets, not spaces)
 const juliCatalina = /\[\S*\] org\.apache\.catalina\./y
+const logbackTime = String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +(?:\[[^\]]*\] +)?`
+const logbackInfo = new RegExp(`${logbackTime}INFO +(?!\\d+ ?---)`, 'y')
+const logbackQuiet = new RegExp(`${logbackTime}(?:DEBUG|TRACE) +(?!\\d+ ?---)`, 'y')
 const bootQuiet = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +(?:DEBUG|TRACE) \d* ?--- /y
 
 /** `SEVERE: message` after a SimpleFormatter header: the level, and where the message starts (or -1). */
