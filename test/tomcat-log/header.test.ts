@@ -38,6 +38,21 @@ describe('header formats', () => {
     expect(Number.isNaN(parse('2026-11-28 10:15:30.123 ERROR 1 --- [main] c.s.L : m')!.zoneMinutes)).toBe(true)
   })
 
+  it.each([
+    ['2026-11-28 10:15:30,123 [http-nio-8080-exec-1] INFO  c.s.Web - GET /', 'logback', 'info'],
+    ['2026-11-28 10:15:30.123 DEBUG [main] c.s.Web - detail', 'logback', 'debug'],
+    ['28-Nov-2026 10:15:30.123 INFO [http-nio-8080-exec-1] c.s.Web.log GET /', 'juli-oneline', 'info'],
+    ['2026-11-28T10:15:30.123Z  INFO 4242 --- [app] [nio-8080-exec-1] c.s.Web : GET /', 'spring-boot', 'info'],
+    ['2026-11-28 10:15:30.123  INFO 4242 --- c.s.Web : no thread bracket', 'spring-boot', 'info'],
+  ] as const)('fast path and full parse agree: %s', (line, format, level) => {
+    const fast = new HeaderParser()
+    expect(fast.parse(line)).toBe(true)
+    expect([fast.format, fast.level]).toEqual([format, level])
+    const full = new HeaderParser()
+    expect(full.full(line)).toBe(true)
+    expect([full.format, full.level]).toEqual([format, level])
+  })
+
   it('time-only log4j2 lines carry no date', () => {
     const h = parse('10:15:30.123 [main] ERROR org.redisson.Redisson - Unable to start')!
     expect(h.format).toBe('time-only')

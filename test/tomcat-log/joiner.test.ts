@@ -131,6 +131,8 @@ describe('lifecycle messages on the threads Tomcat logs them from', () => {
     ['2026-11-28T10:15:33.470Z  INFO 4242 --- [shop] [           main] com.shop.ShopApplication                 : Started ShopApplication in 3.912 seconds (process running for 4.5)', 'startup'],
     ['2016-11-28 10:15:33.470  INFO 4242 --- [           main] com.shop.ShopApplication                 : Started ShopApplication in 3.912 seconds (JVM running for 4.5)', 'startup'],
     ['2026-11-28T10:40:00.000Z  INFO 4242 --- [shop] [ionShutdownHook] o.s.b.w.e.tomcat.GracefulShutdown        : Commencing graceful shutdown. Waiting for active requests to complete', 'shutdown'],
+    ['2026-11-28 10:15:33,470 [main] INFO  com.shop.ShopApplication - Started ShopApplication in 3.912 seconds (process running for 4.5)', 'startup'],
+    ['2026-11-28 10:15:33.470 INFO  [main] com.shop.ShopApplication - Started ShopApplication in 3.912 seconds (process running for 4.5)', 'startup'],
   ])('%s', (line, kind) => {
     expect(join([line]).lifecycle.map((l) => l.kind)).toEqual([kind])
   })
