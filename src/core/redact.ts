@@ -34,7 +34,8 @@ const cookieHeader = /\b(cookie|set-cookie)(:\s*)([^\r\n"]+)/gi
 const passwordPair = /\b(password|passwd|pwd|auth)(["']?\s*[=:]\s*["']?)([^\s"',;&]+)/gi
 const passwordDirective = /\b(requirepass|masterauth)(\s+)([^\s"',;&]+)/gi
 // Tomcat ids (32 hex), Spring Session ids (UUIDs) and other long tokens, with an optional route.
-const bareId = /\b([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,128})((?:[.!][A-Za-z0-9_-]{1,64})?)\b/g
+// A run of digits alone (a serialVersionUID, a timestamp) is not taken for an id.
+const bareId = /\b([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|(?=[0-9]*[A-Fa-f])[0-9A-Fa-f]{16,128})((?:[.!][A-Za-z0-9_-]{1,64})?)\b/g
 
 /**
  * The last line of defence for free text (log messages, samples): masks passwords always and

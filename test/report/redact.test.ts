@@ -46,6 +46,11 @@ describe('scrubText', () => {
     expect(out).toContain(`sid:${sha8(tomcatId)}.s2`)
     expect(out).toContain(`sid:${sha8(uuid)}`)
   })
+  it('leaves runs of digits alone: a serialVersionUID is no session id', () => {
+    const text = 'local class serialVersionUID = -5286743891243456789, stream classdesc serialVersionUID = 1234567890123456789'
+    expect(scrubText(text)).toBe(text)
+  })
+
   it('hides Authorization headers and password settings always', () => {
     const out = scrubText('Authorization: Basic dXNlcjpwYXNz requirepass hunter2 password=hunter3', {showSessionIds: true})
     expect(out).not.toContain('hunter2')
