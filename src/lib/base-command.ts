@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto'
+import {once} from 'node:events'
 import {rename, unlink, writeFile} from 'node:fs/promises'
 import {Command, type Interfaces} from '@oclif/core'
 import createDebug from 'debug'
@@ -94,10 +95,9 @@ function firstLine(text: string): string {
   return text.split('\n')[0]!.trim()
 }
 
+/** Waits for the pipe to drain, not for a write callback (test doubles of stdout never call it). */
 async function writeStdout(text: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    process.stdout.write(text, (error) => (error ? reject(error) : resolve()))
-  })
+  if (!process.stdout.write(text)) await once(process.stdout, 'drain')
 }
 
 /** Temp file in the same directory, then rename: a cron job never leaves half a report. */
