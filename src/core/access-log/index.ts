@@ -5,7 +5,7 @@ import type {InputError, SourceResult} from '../report/types.js'
 import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
 import {readApacheConf} from './apache-conf.js'
 import {type CheckContext, runChecks} from './checks.js'
-import {CHUNK_BYTES} from './chunk.js'
+import {READ_OPTIONS} from './chunk.js'
 import {candidateParsers, detectFormat, type FormatOptions, resolveFormat} from './formats.js'
 import {groupStreams} from './inputs.js'
 import {FormatError} from './log-format.js'
@@ -22,7 +22,6 @@ export type {AccessLogOptions, AccessLogSection, TimelineEntry} from './types.js
 const debug = createDebug('sessdoc:access-log')
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60_000
-export {CHUNK_BYTES} from './chunk.js'
 
 /** The format and session rules of one stream (one front end's rotated set). */
 interface StreamFormat {
@@ -100,7 +99,7 @@ async function analyzeStream(run: Run, files: string[], options: AccessLogOption
   let format: StreamFormat | null = null
   for (const file of files) {
     if (options.signal?.aborted) return
-    const batches = readLineBatches(file, {signal: options.signal, stdin: options.stdin, chunkBytes: CHUNK_BYTES})
+    const batches = readLineBatches(file, {signal: options.signal, stdin: options.stdin, ...READ_OPTIONS})
     for (;;) {
       const next = await batches.next()
       if (next.done) {
@@ -231,7 +230,7 @@ class Cursor {
         this.batches = readLineBatches(this.files[this.fileIndex]!, {
           signal: this.options.signal,
           stdin: this.options.stdin,
-          chunkBytes: CHUNK_BYTES,
+          ...READ_OPTIONS,
         })
       }
       const next = await this.batches.next()

@@ -2,7 +2,7 @@
 import {parentPort, workerData} from 'node:worker_threads'
 import {readLineBatches} from '../input/read-lines.js'
 import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
-import {CHUNK_BYTES} from './chunk.js'
+import {READ_OPTIONS} from './chunk.js'
 import {parserFor} from './formats.js'
 import type {SegmentJob} from './parallel.js'
 import {ParsedLine} from './parsed-line.js'
@@ -23,7 +23,7 @@ const options: AnalyzerOptions = {
 }
 const analyzer = new AccessLogAnalyzer(options)
 const parsed = new ParsedLine()
-const batches = readLineBatches(job.file, {start: job.start, end: job.end, chunkBytes: CHUNK_BYTES})
+const batches = readLineBatches(job.file, {start: job.start, end: job.end, ...READ_OPTIONS})
 for (;;) {
   const next = await batches.next()
   if (next.done) {
