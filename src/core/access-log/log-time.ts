@@ -81,9 +81,27 @@ function daysFromCivil(year: number, month0: number, day: number): number {
  */
 export function parseClfTime(line: string, at: number, local: LocalTimeToUtc): number {
   if (line.charCodeAt(at + 2) !== 47 || line.charCodeAt(at + 6) !== 47 || line.charCodeAt(at + 11) !== 58) return Number.NaN
-  const day = two(line, at)
+  // Digits as numbers; any non-digit shows as a value outside 0..15 and is caught by one mask test.
+  const d0 = line.charCodeAt(at) - 48
+  const d1 = line.charCodeAt(at + 1) - 48
+  const y0 = line.charCodeAt(at + 7) - 48
+  const y1 = line.charCodeAt(at + 8) - 48
+  const y2 = line.charCodeAt(at + 9) - 48
+  const y3 = line.charCodeAt(at + 10) - 48
+  const h0 = line.charCodeAt(at + 12) - 48
+  const h1 = line.charCodeAt(at + 13) - 48
+  const m0 = line.charCodeAt(at + 15) - 48
+  const m1 = line.charCodeAt(at + 16) - 48
+  const s0 = line.charCodeAt(at + 18) - 48
+  const s1 = line.charCodeAt(at + 19) - 48
+  if (((d0 | d1 | y0 | y1 | y2 | y3 | h0 | h1 | m0 | m1 | s0 | s1) & ~15) !== 0) return Number.NaN
+  const day = d0 * 10 + d1
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+  const hour = h0 * 10 + h1
+  const minute = m0 * 10 + m1
+  const second = s0 * 10 + s1
+  if (hour > 23 || minute > 59 || second > 60 || day < 1 || day > 31) return Number.NaN
   const monthKey = line.charCodeAt(at + 3) * 65536 + line.charCodeAt(at + 4) * 256 + line.charCodeAt(at + 5)
-  const year = two(line, at + 7) * 100 + two(line, at + 9)
   // Consecutive lines share their day: the month name and the day count are looked up once per day.
   let days: number
   let month: number
@@ -92,7 +110,7 @@ export function parseClfTime(line: string, at: number, local: LocalTimeToUtc): n
     month = dayCache.month
   } else {
     const found = monthByKey.get(monthKey)
-    if (found === undefined || Number.isNaN(day) || Number.isNaN(year)) return Number.NaN
+    if (found === undefined) return Number.NaN
     month = found
     days = daysFromCivil(year, month, day)
     dayCache.day = day
@@ -101,29 +119,30 @@ export function parseClfTime(line: string, at: number, local: LocalTimeToUtc): n
     dayCache.days = days
     dayCache.month = month
   }
-  const hour = two(line, at + 12)
-  const minute = two(line, at + 15)
-  const second = two(line, at + 18)
   let pos = at + 20
   let ms = 0
-  if (line.charCodeAt(pos) === 46) {
-    let scale = 100
-    pos++
-    while (pos < line.length) {
-      const d = digit(line, pos)
-      if (Number.isNaN(d)) break
-      ms += d * scale
-      scale /= 10
-      pos++
-    }
-    ms = Math.floor(ms)
-  }
+  if (line.charCodeAt(pos) === 46) ms = fraction(line, ++pos)
+  while (pos < line.length && line.charCodeAt(pos) >= 48 && line.charCodeAt(pos) <= 57) pos++
   const sign = line.charCodeAt(pos + 1)
   if (line.charCodeAt(pos) === 32 && (sign === 43 || sign === 45)) {
     const offsetMinutes = (sign === 45 ? -1 : 1) * (two(line, pos + 2) * 60 + two(line, pos + 4))
+    if (Number.isNaN(offsetMinutes)) return Number.NaN
     return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 + ms
   }
   return local(year, month, day, hour, minute, second, ms)
+}
+
+/** Milliseconds from the digits after a decimal point. */
+function fraction(line: string, from: number): number {
+  let ms = 0
+  let scale = 100
+  for (let pos = from; pos < line.length; pos++) {
+    const d = line.charCodeAt(pos) - 48
+    if (d < 0 || d > 9) break
+    ms += d * scale
+    scale /= 10
+  }
+  return Math.floor(ms)
 }
 
 const dayCache = {day: -1, monthKey: -1, year: -1, days: 0, month: 0}
