@@ -75,8 +75,9 @@ export function findCookie(text: string, start: number, end: number, name: strin
 /** The range of a `;jsessionid=` value in the request, or null. */
 export function findUrlSessionId(line: string, parsed: ParsedLine): [number, number] | null {
   if (parsed.requestStart < 0) return null
-  const at = line.indexOf(URL_PARAM, parsed.requestStart)
-  if (at < 0 || at >= parsed.requestEnd) return null
+  // Backwards from the request's end: scans the request, not the long fields after it.
+  const at = line.lastIndexOf(URL_PARAM, parsed.requestEnd - URL_PARAM.length)
+  if (at < parsed.requestStart) return null
   const start = at + URL_PARAM.length
   let end = start
   while (end < parsed.requestEnd) {
