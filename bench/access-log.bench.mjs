@@ -51,7 +51,8 @@ try {
   compare(
     `access-log, ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB`,
     [
-      {name: 'sessdoc access-log', argv: sessdoc},
+      {name: 'sessdoc access-log (threads: idle cores)', argv: sessdoc},
+      {name: 'sessdoc access-log --threads 2', argv: [...sessdoc, '--threads', '2']},
       {name: 'sessdoc access-log --threads 1', argv: [...sessdoc, '--threads', '1']},
       {name: `${awk} flip counter`, argv: awkFlips},
       {name: 'grep -c', argv: ['grep', '-cF', '.node', file], okStatus: [0, 1]},

@@ -34,7 +34,11 @@ export default class AccessLog extends SessdocCommand {
     cookie: Flags.string({description: 'Session cookie name (SESSION for Spring Session, whose value is Base64).', default: undefined}),
     'route-separator': Flags.string({description: 'What separates the session id from its route.', default: '.'}),
     'session-timeout': Flags.string({description: 'Session timeout: sessions idle longer are forgotten (30m, 1h).', default: '30m'}),
-    threads: Flags.integer({description: 'Threads for large plain files (default: the cores, at most 4; 1: one thread).', min: 1, max: 16}),
+    threads: Flags.integer({
+      description: 'Threads for large plain files (default: the idle cores, at most 4; 1: one thread).',
+      min: 1,
+      max: 16,
+    }),
   }
 
   async run(): Promise<void> {
@@ -55,7 +59,12 @@ export default class AccessLog extends SessdocCommand {
       sessionTimeoutMs: durationMs(flags['session-timeout']),
       timeZone: flags.timezone,
       redact: {showSessionIds: flags['show-session-ids'], routeSeparator: flags['route-separator']},
-      parallel: flags.threads === undefined ? undefined : flags.threads > 1 ? {...defaultParallelPlan(), threads: flags.threads} : false,
+      parallel:
+        flags.threads === undefined
+          ? undefined
+          : flags.threads > 1
+            ? {minBytes: defaultParallelPlan().minBytes, threads: flags.threads}
+            : false,
       signal: this.signal,
     })
     if (result.section.status === 'error' && flags['log-format'] && /log format/.test(result.section.reason ?? '')) {

@@ -85,3 +85,13 @@ describe.runIf(existsSync(dist))('worker threads (from dist/)', () => {
     })
   })
 })
+
+describe('default thread count', () => {
+  it('follows the idle cores, 1 to 4', async () => {
+    const {defaultParallelPlan} = await import('../../src/core/access-log/parallel.js')
+    expect(defaultParallelPlan(2, 0.1).threads).toBe(2)
+    expect(defaultParallelPlan(2, 1.2).threads).toBe(1)
+    expect(defaultParallelPlan(16, 2).threads).toBe(4)
+    expect(defaultParallelPlan(1, 5).threads).toBe(1)
+  })
+})
