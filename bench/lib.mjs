@@ -11,7 +11,12 @@ export function measure(argv, {env, input} = {}) {
   const command = typeof argv === 'string' ? ['sh', '-c', argv] : argv
   const withTime = existsSync(TIME) ? [TIME, '-f', '%M', ...command] : command
   const start = process.hrtime.bigint()
-  const result = spawnSync(withTime[0], withTime.slice(1), {env: {...process.env, ...env}, input, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8'})
+  const result = spawnSync(withTime[0], withTime.slice(1), {
+    env: {...process.env, ...env},
+    input,
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: 'utf8',
+  })
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   const rssLine = existsSync(TIME) ? result.stderr.trim().split('\n').pop() : ''
   const rssMb = /^\d+$/.test(rssLine ?? '') ? Number(rssLine) / 1024 : null

@@ -9,8 +9,8 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Redis} from 'ioredis'
-import {measure} from './lib.mjs'
 import {loadSpring} from '../fixtures/redis/load.mjs'
+import {measure} from './lib.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const totalKeys = Number(process.env.BENCH_REDIS_KEYS ?? 1_000_000)
@@ -21,7 +21,11 @@ const port = await new Promise((resolve) => {
   })
 })
 const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-safety-'))
-const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'], {stdio: 'ignore'})
+const server = spawn(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
+  {stdio: 'ignore'},
+)
 process.on('exit', () => {
   server.kill('SIGKILL')
   rmSync(dir, {recursive: true, force: true})
@@ -82,7 +86,9 @@ console.log('| run | s | keys/s (whole process) | promised | slowest single comm
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const r of rows) {
   const holds = r.promised ? (r.rate <= r.promised * 1.05 ? ' (holds)' : ' (EXCEEDED)') : ''
-  console.log(`| ${r.label} | ${r.seconds.toFixed(2)} | ${Math.round(r.rate).toLocaleString('en-US')}${holds} | ${r.promised ?? '–'} | ${r.worst ? `${r.worst[0]} ${(r.worst[1].max / 1000).toFixed(2)} ms` : '–'} | ${r.maxEventMs} | ${r.commands} | ${r.rss?.toFixed(0) ?? '–'} |`)
+  console.log(
+    `| ${r.label} | ${r.seconds.toFixed(2)} | ${Math.round(r.rate).toLocaleString('en-US')}${holds} | ${r.promised ?? '–'} | ${r.worst ? `${r.worst[0]} ${(r.worst[1].max / 1000).toFixed(2)} ms` : '–'} | ${r.maxEventMs} | ${r.commands} | ${r.rss?.toFixed(0) ?? '–'} |`,
+  )
 }
 const exceeded = rows.filter((r) => r.promised && r.rate > r.promised * 1.05)
 if (exceeded.length > 0) {

@@ -16,18 +16,42 @@ export default class Diagnose extends SessdocCommand {
     '<%= config.bin %> diagnose --config /etc/sessdoc/sessdoc.config.yml --format prometheus --output /var/lib/node_exporter/sessdoc.prom',
   ]
   static override flags = {
-    config: Flags.string({char: 'c', description: 'Config file (YAML or JSON) with sources, formats, thresholds; default ./sessdoc.config.{yml,yaml,json}. Flags override it.'}),
-    'access-log': Flags.string({multiple: true, description: 'Load-balancer access log: file, glob, .gz or - (repeatable).', helpGroup: 'ACCESS LOG'}),
+    config: Flags.string({
+      char: 'c',
+      description:
+        'Config file (YAML or JSON) with sources, formats, thresholds; default ./sessdoc.config.{yml,yaml,json}. Flags override it.',
+    }),
+    'access-log': Flags.string({
+      multiple: true,
+      description: 'Load-balancer access log: file, glob, .gz or - (repeatable).',
+      helpGroup: 'ACCESS LOG',
+    }),
     'log-format': Flags.string({description: 'Access-log format name or LogFormat string (default: detected).', helpGroup: 'ACCESS LOG'}),
     workers: Flags.string({description: 'Known backend routes (jvmRoute values), comma-separated.', helpGroup: 'ACCESS LOG'}),
     cookie: Flags.string({description: 'Session cookie name (default JSESSIONID; SESSION for Spring Session).', helpGroup: 'ACCESS LOG'}),
     'route-separator': Flags.string({description: 'What separates the session id from its route (default .).', helpGroup: 'ACCESS LOG'}),
     'session-timeout': Flags.string({description: 'Session timeout of the app (default 30m).', helpGroup: 'ACCESS LOG'}),
-    'tomcat-log': Flags.string({multiple: true, description: 'Tomcat / Spring log: file, glob, .gz or - (repeatable).', helpGroup: 'APP LOG'}),
-    'apache-conf': Flags.string({multiple: true, description: 'httpd.conf, workers.properties, nginx.conf or haproxy.cfg (repeatable).', helpGroup: 'CONFIG'}),
+    'tomcat-log': Flags.string({
+      multiple: true,
+      description: 'Tomcat / Spring log: file, glob, .gz or - (repeatable).',
+      helpGroup: 'APP LOG',
+    }),
+    'apache-conf': Flags.string({
+      multiple: true,
+      description: 'httpd.conf, workers.properties, nginx.conf or haproxy.cfg (repeatable).',
+      helpGroup: 'CONFIG',
+    }),
     'tomcat-conf': Flags.string({multiple: true, description: 'server.xml, context.xml or web.xml (repeatable).', helpGroup: 'CONFIG'}),
-    'app-config': Flags.string({multiple: true, description: 'Spring Boot application.yml / .properties (repeatable).', helpGroup: 'CONFIG'}),
-    'redis-scan': Flags.boolean({allowNo: true, description: 'Also SCAN the session keys (default on; --no-redis-scan reads INFO only).', helpGroup: 'REDIS'}),
+    'app-config': Flags.string({
+      multiple: true,
+      description: 'Spring Boot application.yml / .properties (repeatable).',
+      helpGroup: 'CONFIG',
+    }),
+    'redis-scan': Flags.boolean({
+      allowNo: true,
+      description: 'Also SCAN the session keys (default on; --no-redis-scan reads INFO only).',
+      helpGroup: 'REDIS',
+    }),
     preset: Flags.string({description: 'Session-store layout in Redis (default: detected).', helpGroup: 'REDIS'}),
     namespace: Flags.string({description: 'Spring Session namespace (default spring:session).', helpGroup: 'REDIS'}),
     pattern: Flags.string({description: 'SCAN MATCH glob whose keys are all sessions.', helpGroup: 'REDIS'}),

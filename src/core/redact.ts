@@ -35,7 +35,8 @@ const passwordPair = /\b(password|passwd|pwd|auth)(["']?\s*[=:]\s*["']?)([^\s"',
 const passwordDirective = /\b(requirepass|masterauth)(\s+)([^\s"',;&]+)/gi
 // Tomcat ids (32 hex), Spring Session ids (UUIDs) and other long tokens, with an optional route.
 // A run of digits alone (a serialVersionUID, a timestamp) is not taken for an id.
-const bareId = /\b([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|(?=[0-9]*[A-Fa-f])[0-9A-Fa-f]{16,128})((?:[.!][A-Za-z0-9_-]{1,64})?)\b/g
+const bareId =
+  /\b([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|(?=[0-9]*[A-Fa-f])[0-9A-Fa-f]{16,128})((?:[.!][A-Za-z0-9_-]{1,64})?)\b/g
 
 /**
  * The last line of defence for free text (log messages, samples): masks passwords always and
@@ -64,9 +65,7 @@ function scrubCookies(header: string, options: RedactOptions): string {
       if (eq < 0) return pair
       const name = pair.slice(0, eq)
       const value = pair.slice(eq + 1)
-      return /^\s*(jsessionid|session)$/i.test(name)
-        ? `${name}=${redactSessionId(value.trim(), options)}`
-        : `${name}=[redacted]`
+      return /^\s*(jsessionid|session)$/i.test(name) ? `${name}=${redactSessionId(value.trim(), options)}` : `${name}=[redacted]`
     })
     .join(';')
 }

@@ -3,10 +3,10 @@ import {once} from 'node:events'
 import {rename, unlink, writeFile} from 'node:fs/promises'
 import {Command, type Interfaces} from '@oclif/core'
 import createDebug from 'debug'
-import {exitCodeFor, ExitCode, type FailOn} from '../core/report/exit-code.js'
-import type {Report} from '../core/report/types.js'
 import {parseTimeWindow, type TimeWindow} from '../core/input/time-window.js'
-import {render, type OutputFormat} from '../render/index.js'
+import {ExitCode, exitCodeFor, type FailOn} from '../core/report/exit-code.js'
+import type {Report} from '../core/report/types.js'
+import {type OutputFormat, render} from '../render/index.js'
 import {UserError} from './errors.js'
 import {reportFlags} from './flags.js'
 
@@ -74,7 +74,11 @@ export abstract class SessdocCommand extends Command {
     const usage = error instanceof UserError || isParseError(error)
     const message = usage ? firstLine(error.message) : `internal error: ${firstLine(error.message)}`
     const userHint = error instanceof UserError ? (error as UserError).hint : undefined
-    const hint = userHint ? userHint : usage ? `see: sessdoc ${this.id ?? ''} --help` : 'run again with DEBUG=sessdoc:* to see the stack trace, and report it'
+    const hint = userHint
+      ? userHint
+      : usage
+        ? `see: sessdoc ${this.id ?? ''} --help`
+        : 'run again with DEBUG=sessdoc:* to see the stack trace, and report it'
     debug('%s', error.stack)
     if (process.env.DEBUG && !usage) process.stderr.write(`${error.stack}\n`)
     process.exitCode = ExitCode.unknown

@@ -37,7 +37,7 @@ export const windowFlags = {
   since: Flags.string({description: 'Only look at log lines from this time on: ISO time or a duration before now (2h, 30m, 7d).'}),
   until: Flags.string({description: 'Only look at log lines up to this time: ISO time or a duration before now.'}),
   timezone: Flags.string({
-    description: 'Time zone of log times that carry none (IANA name such as Europe/Berlin, or UTC); default: this machine\'s.',
+    description: "Time zone of log times that carry none (IANA name such as Europe/Berlin, or UTC); default: this machine's.",
   }),
 }
 
@@ -51,7 +51,14 @@ export const redisFlags = {
   sentinel: Flags.string({description: 'Sentinel addresses host:port[,host:port] (with --sentinel-master).', helpGroup: 'REDIS'}),
   'sentinel-master': Flags.string({description: 'Name of the master watched by the Sentinels.', helpGroup: 'REDIS'}),
   'tls-ca': Flags.string({description: 'CA certificate file (PEM) for rediss://.', helpGroup: 'REDIS'}),
-  'connect-timeout': Flags.integer({description: 'Connect and command timeout in milliseconds (default 3000).', min: 100, helpGroup: 'REDIS'}),
+  'connect-timeout': Flags.integer({
+    description: 'Connect and command timeout in milliseconds (default 3000).',
+    min: 100,
+    helpGroup: 'REDIS',
+  }),
   db: Flags.integer({description: 'Database number (overrides the URL path).', min: 0, helpGroup: 'REDIS'}),
-  replica: Flags.boolean({description: 'Read from a replica when one exists, so that an audit does not load the primary.', helpGroup: 'REDIS'}),
+  replica: Flags.boolean({
+    description: 'Read from a replica when one exists, so that an audit does not load the primary.',
+    helpGroup: 'REDIS',
+  }),
 }

@@ -17,9 +17,16 @@ export function diagnosisText(diagnosis: Diagnosis, chalk: ChalkInstance): strin
     lines.push(chalk.bold('Likely causes'))
     for (const playbook of playbooks) {
       lines.push(`  ${chalk.bold(sanitizeTerminal(playbook.symptom))}`)
-      const causes = [...playbook.causes].sort((a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict) || b.score - a.score)
+      const causes = [...playbook.causes].sort(
+        (a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict) || b.score - a.score,
+      )
       causes.forEach((cause, i) => {
-        const tag = cause.verdict === 'likely' ? chalk.red(cause.verdict) : cause.verdict === 'possible' ? chalk.yellow(cause.verdict) : chalk.dim(cause.verdict)
+        const tag =
+          cause.verdict === 'likely'
+            ? chalk.red(cause.verdict)
+            : cause.verdict === 'possible'
+              ? chalk.yellow(cause.verdict)
+              : chalk.dim(cause.verdict)
         lines.push(`    ${i + 1}. ${sanitizeTerminal(cause.cause)} (${tag})`)
         if (cause.findings.length) lines.push(chalk.dim(`       seen: ${cause.findings.join(', ')}`))
         if (cause.verdict === 'unknown' || cause.verdict === 'possible') {
@@ -54,10 +61,7 @@ export function timelineRows(timeline: readonly TimelineBucket[], width = 60): A
 function timelineText(timeline: readonly TimelineBucket[], chalk: ChalkInstance): string[] {
   const first = timeline[0]!.start
   const last = timeline.at(-1)!.start
-  return [
-    chalk.bold(`Timeline ${first} … ${last}`),
-    ...timelineRows(timeline).map((r) => `  ${r.label.padEnd(13)} ${r.chart}  ${r.total}`),
-  ]
+  return [chalk.bold(`Timeline ${first} … ${last}`), ...timelineRows(timeline).map((r) => `  ${r.label.padEnd(13)} ${r.chart}  ${r.total}`)]
 }
 
 export function diagnosisMarkdown(diagnosis: Diagnosis): string[] {
@@ -67,10 +71,13 @@ export function diagnosisMarkdown(diagnosis: Diagnosis): string[] {
     lines.push('## Likely causes', '')
     for (const playbook of playbooks) {
       lines.push(`**${escapeMarkdown(playbook.symptom)}**`, '')
-      const causes = [...playbook.causes].sort((a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict) || b.score - a.score)
+      const causes = [...playbook.causes].sort(
+        (a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict) || b.score - a.score,
+      )
       causes.forEach((cause, i) => {
         const seen = cause.findings.length ? `: ${cause.findings.map((f) => `\`${f}\``).join(', ')}` : ''
-        const missing = cause.verdict !== 'likely' && cause.missing.length ? ` (not checked: ${escapeMarkdown(cause.missing.join('; '))})` : ''
+        const missing =
+          cause.verdict !== 'likely' && cause.missing.length ? ` (not checked: ${escapeMarkdown(cause.missing.join('; '))})` : ''
         lines.push(`${i + 1}. ${escapeMarkdown(cause.cause)}: **${cause.verdict}**${seen}${missing}`)
       })
       lines.push('')
@@ -89,6 +96,7 @@ export function inputsText(diagnosis: Diagnosis): string[] {
   const used = diagnosis.inputs.filter((i) => i.used)
   const lines: string[] = []
   if (used.length) lines.push(`Inputs used: ${used.map((i) => sanitizeTerminal(i.input)).join(', ')}`)
-  for (const s of skipped) lines.push(`Skipped ${s.source}: ${sanitizeTerminal(s.input)}${s.reason ? ` (${sanitizeTerminal(s.reason)})` : ''}`)
+  for (const s of skipped)
+    lines.push(`Skipped ${s.source}: ${sanitizeTerminal(s.input)}${s.reason ? ` (${sanitizeTerminal(s.reason)})` : ''}`)
   return lines
 }

@@ -6,7 +6,13 @@ import {scrubReport} from './scrub-report.js'
 import {sectionRenderers, sourceOrder} from './sections/index.js'
 import {mapTables, scalarRows} from './sections/section-renderer.js'
 
-const colours: Record<Status | Severity, string> = {ok: '#1a7f37', warning: '#9a6700', critical: '#cf222e', unknown: '#57606a', info: '#0969da'}
+const colours: Record<Status | Severity, string> = {
+  ok: '#1a7f37',
+  warning: '#9a6700',
+  critical: '#cf222e',
+  unknown: '#57606a',
+  info: '#0969da',
+}
 
 /** One self-contained file to attach to an incident: no script, no network, an inline SVG timeline. */
 export function renderHtml(input: Report, options: RenderOptions = {}): string {
@@ -17,8 +23,12 @@ export function renderHtml(input: Report, options: RenderOptions = {}): string {
   parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">`)
   parts.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`)
   parts.push(`<title>sessdoc: ${e(report.status.toUpperCase())}</title><style>${css}</style></head><body>`)
-  parts.push(`<header><h1 id="verdict" style="color:${colours[report.status]}">${e(report.status.toUpperCase())}${report.partial ? ' (partial)' : ''}</h1>`)
-  parts.push(`<p>${counts.critical} critical, ${counts.warning} warning, ${counts.info} info. Generated ${e(report.generatedAt)} by sessdoc ${e(report.tool.version)}.</p></header>`)
+  parts.push(
+    `<header><h1 id="verdict" style="color:${colours[report.status]}">${e(report.status.toUpperCase())}${report.partial ? ' (partial)' : ''}</h1>`,
+  )
+  parts.push(
+    `<p>${counts.critical} critical, ${counts.warning} warning, ${counts.info} info. Generated ${e(report.generatedAt)} by sessdoc ${e(report.tool.version)}.</p></header>`,
+  )
 
   const playbooks = report.diagnosis?.playbooks ?? []
   if (playbooks.length > 0) {
@@ -27,7 +37,9 @@ export function renderHtml(input: Report, options: RenderOptions = {}): string {
       parts.push(`<h3>${e(playbook.symptom)}</h3><ol>`)
       for (const cause of playbook.causes) {
         const notes = [...cause.evidence, ...cause.missing.map((m) => `not checked: ${m}`)]
-        parts.push(`<li><strong>${e(cause.cause)}</strong> <span class="tag">${e(cause.verdict)}</span>${notes.length ? `<ul>${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>` : ''}</li>`)
+        parts.push(
+          `<li><strong>${e(cause.cause)}</strong> <span class="tag">${e(cause.verdict)}</span>${notes.length ? `<ul>${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>` : ''}</li>`,
+        )
       }
       parts.push('</ol>')
     }
@@ -40,7 +52,9 @@ export function renderHtml(input: Report, options: RenderOptions = {}): string {
   parts.push('<section id="findings"><h2>Findings</h2>')
   if (report.findings.length === 0) parts.push('<p>No findings.</p>')
   for (const f of report.findings) {
-    parts.push(`<article class="finding ${f.severity}" data-id="${e(f.id)}"><h3><span class="sev" style="background:${colours[f.severity]}">${e(f.severity)}</span> ${e(f.title)} <code>${e(f.id)}</code></h3>`)
+    parts.push(
+      `<article class="finding ${f.severity}" data-id="${e(f.id)}"><h3><span class="sev" style="background:${colours[f.severity]}">${e(f.severity)}</span> ${e(f.title)} <code>${e(f.id)}</code></h3>`,
+    )
     parts.push(`<p>${e(f.detail).replace(/\n/g, '<br>')}</p>`)
     if (f.causes.length) parts.push(`<p><strong>Likely causes:</strong> ${e(f.causes.join('; '))}</p>`)
     if (f.actions.length) parts.push(`<p><strong>Do next:</strong></p><ul>${f.actions.map((a) => `<li>${e(a)}</li>`).join('')}</ul>`)
@@ -84,7 +98,9 @@ export function timelineSvg(buckets: readonly TimelineBucket[]): string {
   const barWidth = plot / buckets.length
   const shown = series.filter((s) => buckets.some((b) => Number(b[s.key]) > 0))
   const height = Math.max(1, shown.length) * rowHeight + 30
-  const out: string[] = [`<svg id="timeline-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="timeline">`]
+  const out: string[] = [
+    `<svg id="timeline-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="timeline">`,
+  ]
   shown.forEach((s, row) => {
     const values = buckets.map((b) => Number(b[s.key]) || 0)
     const max = Math.max(1, ...values)
@@ -93,15 +109,22 @@ export function timelineSvg(buckets: readonly TimelineBucket[]): string {
     values.forEach((v, i) => {
       if (v <= 0) return
       const h = (v / max) * (rowHeight - 10)
-      out.push(`<rect class="bar ${s.key}" x="${(left + i * barWidth).toFixed(1)}" y="${(base - h).toFixed(1)}" width="${Math.max(1, barWidth - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${s.colour}"><title>${escapeHtml(buckets[i]!.start)}: ${v}</title></rect>`)
+      out.push(
+        `<rect class="bar ${s.key}" x="${(left + i * barWidth).toFixed(1)}" y="${(base - h).toFixed(1)}" width="${Math.max(1, barWidth - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${s.colour}"><title>${escapeHtml(buckets[i]!.start)}: ${v}</title></rect>`,
+      )
     })
   })
   buckets.forEach((b, i) => {
-    if (b.restarts > 0) out.push(`<line class="restart" x1="${(left + i * barWidth).toFixed(1)}" x2="${(left + i * barWidth).toFixed(1)}" y1="0" y2="${height - 25}" stroke="#000" stroke-dasharray="4 3"><title>restart ${escapeHtml(b.start)}</title></line>`)
+    if (b.restarts > 0)
+      out.push(
+        `<line class="restart" x1="${(left + i * barWidth).toFixed(1)}" x2="${(left + i * barWidth).toFixed(1)}" y1="0" y2="${height - 25}" stroke="#000" stroke-dasharray="4 3"><title>restart ${escapeHtml(b.start)}</title></line>`,
+      )
   })
   const first = buckets[0]?.start ?? ''
   const last = buckets.at(-1)?.start ?? ''
-  out.push(`<text x="${left}" y="${height - 5}" font-size="11">${escapeHtml(first)}</text><text x="${width - 10}" y="${height - 5}" font-size="11" text-anchor="end">${escapeHtml(last)}</text>`)
+  out.push(
+    `<text x="${left}" y="${height - 5}" font-size="11">${escapeHtml(first)}</text><text x="${width - 10}" y="${height - 5}" font-size="11" text-anchor="end">${escapeHtml(last)}</text>`,
+  )
   out.push('</svg>')
   return out.join('')
 }

@@ -22,7 +22,13 @@ export function renderMarkdown(input: Report, options: RenderOptions = {}): stri
   if (report.diagnosis) lines.push(...diagnosisMarkdown(report.diagnosis))
   if (report.findings.length > 0) {
     lines.push('## Findings', '')
-    lines.push(...markdownTable(['Severity', 'Finding', 'Id'], report.findings.map((f) => [f.severity, f.title, f.id])), '')
+    lines.push(
+      ...markdownTable(
+        ['Severity', 'Finding', 'Id'],
+        report.findings.map((f) => [f.severity, f.title, f.id]),
+      ),
+      '',
+    )
     for (const finding of report.findings) {
       lines.push(`### ${escapeMarkdown(finding.title)} (\`${finding.id}\`, ${finding.severity})`, '')
       lines.push(...finding.detail.split('\n').map((line) => escapeMarkdown(line) + '  '), '')

@@ -1,5 +1,5 @@
-import type {Report, SourceKey, Status} from '../core/report/types.js'
 import {findingCatalog, findingIds} from '../core/report/catalog.js'
+import type {Report, SourceKey, Status} from '../core/report/types.js'
 
 const statusValue: Record<Status, number> = {ok: 0, warning: 1, critical: 2, unknown: 3}
 const sourceLabel: Record<SourceKey, string> = {accessLog: 'access-log', tomcatLog: 'tomcat-log', redis: 'redis', config: 'config'}
@@ -18,15 +18,23 @@ export function renderPrometheus(report: Report): string {
   const counts = new Map<string, number>()
   for (const f of report.findings) counts.set(`${f.id}\u0000${f.severity}`, (counts.get(`${f.id}\u0000${f.severity}`) ?? 0) + 1)
   // Every known id is exported (0 when absent), so an alert on a finding also sees it clear.
-  metric('sessdoc_findings', 'Findings by id and severity.', findingIds.flatMap((id) => {
-    const seen = [...counts.keys()].filter((k) => k.startsWith(`${id}\u0000`))
-    if (seen.length === 0) return [[{id, severity: findingCatalog[id].severity}, 0]] as Array<[Record<string, string>, number]>
-    return seen.map((k) => [{id, severity: k.split('\u0000')[1]!}, counts.get(k)!] as [Record<string, string>, number])
-  }))
-  metric('sessdoc_source_up', 'Whether the source was analyzed (1) or failed (0).', (Object.keys(report.sources) as SourceKey[]).map((key) => [
-    {source: sourceLabel[key]},
-    report.sources[key]!.status === 'analyzed' ? 1 : 0,
-  ]))
+  metric(
+    'sessdoc_findings',
+    'Findings by id and severity.',
+    findingIds.flatMap((id) => {
+      const seen = [...counts.keys()].filter((k) => k.startsWith(`${id}\u0000`))
+      if (seen.length === 0) return [[{id, severity: findingCatalog[id].severity}, 0]] as Array<[Record<string, string>, number]>
+      return seen.map((k) => [{id, severity: k.split('\u0000')[1]!}, counts.get(k)!] as [Record<string, string>, number])
+    }),
+  )
+  metric(
+    'sessdoc_source_up',
+    'Whether the source was analyzed (1) or failed (0).',
+    (Object.keys(report.sources) as SourceKey[]).map((key) => [
+      {source: sourceLabel[key]},
+      report.sources[key]!.status === 'analyzed' ? 1 : 0,
+    ]),
+  )
   const access = report.sources.accessLog
   const redis = report.sources.redis
   const tomcat = report.sources.tomcatLog
@@ -38,7 +46,11 @@ export function renderPrometheus(report: Report): string {
     [{source: 'redis'}, num(redis?.sessions)],
   ])
   metric('sessdoc_access_session_id_in_url_requests', 'Requests with ;jsessionid= in the URL.', [[{}, num(access?.sessionIdInUrl)]])
-  metric('sessdoc_tomcat_events', 'Classified application-log events by category.', Object.entries((tomcat?.byCategory as Record<string, number> | undefined) ?? {}).map(([category, n]) => [{category}, n]))
+  metric(
+    'sessdoc_tomcat_events',
+    'Classified application-log events by category.',
+    Object.entries((tomcat?.byCategory as Record<string, number> | undefined) ?? {}).map(([category, n]) => [{category}, n]),
+  )
   metric('sessdoc_redis_sessions_without_ttl', 'Session keys without a TTL.', [[{}, num(redis?.sessionsWithoutTtl)]])
   const memory = (redis?.memory ?? {}) as {usedBytes?: number; maxBytes?: number}
   metric('sessdoc_redis_used_memory_bytes', 'Redis used_memory.', [[{}, num(memory.usedBytes)]])

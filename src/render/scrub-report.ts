@@ -1,4 +1,4 @@
-import {scrubText, type RedactOptions} from '../core/redact.js'
+import {type RedactOptions, scrubText} from '../core/redact.js'
 import type {Report} from '../core/report/types.js'
 
 /**

@@ -16,7 +16,13 @@ export function renderText(input: Report, options: RenderOptions = {}): string {
   const chalk = paint(options)
   const context: TextContext = {options, chalk}
   const tone = (status: Status | Severity, text: string): string =>
-    status === 'critical' ? chalk.red.bold(text) : status === 'warning' ? chalk.yellow.bold(text) : status === 'ok' ? chalk.green.bold(text) : chalk.bold(text)
+    status === 'critical'
+      ? chalk.red.bold(text)
+      : status === 'warning'
+        ? chalk.yellow.bold(text)
+        : status === 'ok'
+          ? chalk.green.bold(text)
+          : chalk.bold(text)
 
   const lines: string[] = [verdictLine(report, tone), '']
   if (report.diagnosis) lines.push(...diagnosisText(report.diagnosis, chalk))
@@ -46,7 +52,9 @@ function verdictLine(report: Report, tone: (s: Status, t: string) => string): st
 }
 
 function findingBlock(finding: Finding, tone: (s: Severity, t: string) => string, {chalk}: TextContext): string[] {
-  const lines = [`${tone(finding.severity, severityMark[finding.severity])} ${chalk.bold(sanitizeTerminal(finding.title))} ${chalk.dim(`[${finding.id}]`)}`]
+  const lines = [
+    `${tone(finding.severity, severityMark[finding.severity])} ${chalk.bold(sanitizeTerminal(finding.title))} ${chalk.dim(`[${finding.id}]`)}`,
+  ]
   lines.push(...indent(sanitizeTerminal(finding.detail), '    '))
   if (finding.causes.length > 0) lines.push(`    ${chalk.bold('Likely causes:')} ${sanitizeTerminal(finding.causes.join('; '))}`)
   if (finding.actions.length > 0) {

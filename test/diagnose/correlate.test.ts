@@ -3,8 +3,8 @@ import {flipsAfterRestart, redisErrorsLogouts} from '../../src/core/diagnose/cor
 import {gatherEvidence} from '../../src/core/diagnose/evidence.js'
 import {rankCauses} from '../../src/core/diagnose/playbooks.js'
 import {strategyFit} from '../../src/core/diagnose/strategy.js'
-import {mergeTimeline} from '../../src/core/diagnose/timeline.js'
 import {correlationThresholds} from '../../src/core/diagnose/thresholds.js'
+import {mergeTimeline} from '../../src/core/diagnose/timeline.js'
 import {makeFinding} from '../../src/core/report/report.js'
 import type {Report, SourceSection} from '../../src/core/report/types.js'
 
@@ -12,14 +12,27 @@ const t = {...correlationThresholds}
 const at = (hhmm: string): string => `2026-11-28T${hhmm}:00.000Z`
 
 /** An access timeline of one-minute buckets from 10:00, with flips / churn planted where asked. */
-function accessSection(minutes: number, plant: Record<string, {flips?: number; churn?: number}>, extra: Partial<SourceSection> = {}): SourceSection {
+function accessSection(
+  minutes: number,
+  plant: Record<string, {flips?: number; churn?: number}>,
+  extra: Partial<SourceSection> = {},
+): SourceSection {
   const timeline = Array.from({length: minutes}, (_, i) => {
     const start = new Date(Date.parse(at('10:00')) + i * 60_000).toISOString()
     const hhmm = start.slice(11, 16)
     return {start, requests: 100, flips: plant[hhmm]?.flips ?? 0, newSessions: 5, churn: plant[hhmm]?.churn ?? 0}
   })
   const routeFlips = timeline.reduce((n, b) => n + b.flips, 0)
-  return {status: 'analyzed', timeline, routeFlips, sessions: 500, sessionsWithFlips: routeFlips, routes: {node1: 3000, node2: 3000}, flipsByRoutePair: {'node1→node2': routeFlips}, ...extra}
+  return {
+    status: 'analyzed',
+    timeline,
+    routeFlips,
+    sessions: 500,
+    sessionsWithFlips: routeFlips,
+    routes: {node1: 3000, node2: 3000},
+    flipsByRoutePair: {'node1→node2': routeFlips},
+    ...extra,
+  }
 }
 
 function report(sources: Report['sources'], findings: Report['findings'] = []): Pick<Report, 'sources' | 'findings'> {
@@ -43,9 +56,7 @@ describe('correlation.flips-after-restart', () => {
 
   it('stays quiet when flips are spread evenly, restarts or not', () => {
     const plant = Object.fromEntries(Array.from({length: 60}, (_, i) => [`10:${String(i).padStart(2, '0')}`, {flips: 1}]))
-    const evidence = gatherEvidence(
-      report({accessLog: accessSection(60, plant), tomcatLog: {status: 'analyzed', restarts: [at('10:30')]}}),
-    )
+    const evidence = gatherEvidence(report({accessLog: accessSection(60, plant), tomcatLog: {status: 'analyzed', restarts: [at('10:30')]}}))
     expect(flipsAfterRestart(evidence, t)).toEqual([])
   })
 
@@ -82,7 +93,10 @@ describe('correlation.redis-errors-logouts', () => {
 describe('ranked causes', () => {
   it('ranks the cause with the strongest evidence first and says what was not checked', () => {
     const evidence = gatherEvidence(
-      report({accessLog: accessSection(5, {'10:01': {flips: 3}})}, [makeFinding('access.route-flip', {detail: ''}), makeFinding('access.unknown-route', {detail: ''})]),
+      report({accessLog: accessSection(5, {'10:01': {flips: 3}})}, [
+        makeFinding('access.route-flip', {detail: ''}),
+        makeFinding('access.unknown-route', {detail: ''}),
+      ]),
     )
     const logout = rankCauses(evidence).find((p) => p.symptom === 'Users keep getting logged out')!
     expect(logout.causes[0]?.cause).toMatch(/Sticky sessions/)
@@ -112,7 +126,9 @@ describe('correlation.strategy-fit', () => {
 
   it('is info when Redis holds the sessions of many backends and Redis is redundant', () => {
     const routes = {n1: 100, n2: 100, n3: 100, n4: 100, n5: 100, n6: 100}
-    const evidence = gatherEvidence(report({accessLog: accessSection(5, {}, {routes}), redis: {status: 'analyzed', mode: 'sentinel', sessions: 900}}))
+    const evidence = gatherEvidence(
+      report({accessLog: accessSection(5, {}, {routes}), redis: {status: 'analyzed', mode: 'sentinel', sessions: 900}}),
+    )
     const [finding] = strategyFit(evidence, t)
     expect(finding?.severity).toBe('info')
     expect(finding?.evidence).toMatchObject({current: 'redis', recommended: 'redis'})

@@ -1,6 +1,6 @@
 import {execFile} from 'node:child_process'
-import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {existsSync} from 'node:fs'
+import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -42,13 +42,25 @@ describe('diagnose on the demo incident (all sources tell one story)', () => {
   })
 
   it('finds the planted flips, serialization and Redis errors exactly', () => {
-    expect(report.sources.accessLog).toMatchObject({routeFlips: truth.routeFlips, sessionsWithFlips: truth.sessionsWithFlips, sessionIdInUrl: truth.sessionIdInUrl})
+    expect(report.sources.accessLog).toMatchObject({
+      routeFlips: truth.routeFlips,
+      sessionsWithFlips: truth.sessionsWithFlips,
+      sessionIdInUrl: truth.sessionIdInUrl,
+    })
     expect(report.sources.tomcatLog).toMatchObject({byCategory: {serialization: truth.serializationErrors, redis: truth.redisErrors}})
   })
 
   it('ties the flips to the node1 restart and the churn to the Redis outage', () => {
     const ids = report.findings.map((f) => f.id)
-    expect(ids).toEqual(expect.arrayContaining(['correlation.flips-after-restart', 'correlation.redis-errors-logouts', 'tomcat.serialization', 'tomcat.redis-connection', 'access.route-flip']))
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'correlation.flips-after-restart',
+        'correlation.redis-errors-logouts',
+        'tomcat.serialization',
+        'tomcat.redis-connection',
+        'access.route-flip',
+      ]),
+    )
     const restart = report.findings.find((f) => f.id === 'correlation.flips-after-restart')!
     expect(restart.detail).toContain('node1')
     // Every planted restart flip is inside a restart window; a stray flip may fall in one by chance.
@@ -95,7 +107,16 @@ describe('diagnose on the demo incident (all sources tell one story)', () => {
 
 describe('the HTML report', () => {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
-  const headless = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  const headless = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ]
 
   it('is one self-contained file (golden)', async () => {
     const run = await runCli(['diagnose', ...demo, '--format', 'html'], {env})
@@ -103,19 +124,30 @@ describe('the HTML report', () => {
     expectGolden('diagnose/demo.html', run.stdout)
   })
 
-  it.skipIf(!chromium && !process.env.CI)('renders its findings and the timeline chart in headless Chromium', async () => {
-    if (!chromium) throw new Error('chromium is missing: .ci/run installs it (apt-get install chromium)')
-    const html = join(dir, 'report.html')
-    const run = await runCli(['diagnose', ...demo, '--format', 'html', '--output', html], {env})
-    expect(run.code).toBe(2)
-    const profile = join(dir, 'chromium-profile')
-    const exec = promisify(execFile)
-    const {stdout: dom} = await exec(chromium!, [...headless, `--user-data-dir=${profile}`, '--dump-dom', `file://${html}`], {timeout: 60_000, maxBuffer: 32 * 1024 * 1024})
-    for (const id of report.findings.map((f) => f.id)) expect(dom).toContain(`data-id="${id}"`)
-    expect(dom).toMatch(/<svg id="timeline-chart"[^>]*>.*<rect class="bar flips"/s)
-    const png = join(dir, 'report.png')
-    await exec(chromium!, [...headless, `--user-data-dir=${profile}`, `--screenshot=${png}`, '--window-size=1000,1400', `file://${html}`], {timeout: 60_000})
-    expect((await stat(png)).size).toBeGreaterThan(20_000)
-    await writeFile(join(dir, 'done'), '')
-  }, 120_000)
+  it.skipIf(!chromium && !process.env.CI)(
+    'renders its findings and the timeline chart in headless Chromium',
+    async () => {
+      if (!chromium) throw new Error('chromium is missing: .ci/run installs it (apt-get install chromium)')
+      const html = join(dir, 'report.html')
+      const run = await runCli(['diagnose', ...demo, '--format', 'html', '--output', html], {env})
+      expect(run.code).toBe(2)
+      const profile = join(dir, 'chromium-profile')
+      const exec = promisify(execFile)
+      const {stdout: dom} = await exec(chromium!, [...headless, `--user-data-dir=${profile}`, '--dump-dom', `file://${html}`], {
+        timeout: 60_000,
+        maxBuffer: 32 * 1024 * 1024,
+      })
+      for (const id of report.findings.map((f) => f.id)) expect(dom).toContain(`data-id="${id}"`)
+      expect(dom).toMatch(/<svg id="timeline-chart"[^>]*>.*<rect class="bar flips"/s)
+      const png = join(dir, 'report.png')
+      await exec(
+        chromium!,
+        [...headless, `--user-data-dir=${profile}`, `--screenshot=${png}`, '--window-size=1000,1400', `file://${html}`],
+        {timeout: 60_000},
+      )
+      expect((await stat(png)).size).toBeGreaterThan(20_000)
+      await writeFile(join(dir, 'done'), '')
+    },
+    120_000,
+  )
 })

@@ -79,7 +79,12 @@ describe('planDiagnose', () => {
   })
 
   it('lets flags override the config file', () => {
-    const planned = planDiagnose({'access-log': ['flag.log'], workers: 'a,b'}, {accessLog: {paths: ['file.log'], workers: ['x'], logFormat: 'combined'}, redis: {url: 'redis://file:1'}}, {}, none)
+    const planned = planDiagnose(
+      {'access-log': ['flag.log'], workers: 'a,b'},
+      {accessLog: {paths: ['file.log'], workers: ['x'], logFormat: 'combined'}, redis: {url: 'redis://file:1'}},
+      {},
+      none,
+    )
     if (!planned.ok) throw new Error(planned.error)
     expect(planned.request.accessLog).toMatchObject({paths: ['flag.log'], workers: ['a', 'b'], logFormat: 'combined'})
     expect(planned.request.redis).toMatchObject({probeOnly: false, target: {url: 'redis://file:1'}})

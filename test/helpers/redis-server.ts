@@ -1,4 +1,4 @@
-import {spawn, execFile, type ChildProcess} from 'node:child_process'
+import {type ChildProcess, execFile, spawn} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -43,14 +43,38 @@ export async function freePort(): Promise<number> {
 export async function startRedis(extraArgs: string[] = [], options: {password?: string} = {}): Promise<TestRedis> {
   const port = await freePort()
   const dir = await mkdtemp(join(tmpdir(), 'sessdoc-redis-'))
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', ...extraArgs]
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+    ...extraArgs,
+  ]
   const child = spawn('redis-server', args, {stdio: ['ignore', 'ignore', 'pipe']})
   children.add(child)
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const host = '127.0.0.1'
   const client = (o: {password?: string; username?: string} = {}): Redis =>
-    new Redis({host, port, password: o.password ?? options.password, username: o.username, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true})
+    new Redis({
+      host,
+      port,
+      password: o.password ?? options.password,
+      username: o.username,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+    })
   await waitForPing(port, options.password, () => stderr)
   return {
     port,
@@ -74,7 +98,15 @@ export async function startRedis(extraArgs: string[] = [], options: {password?: 
 async function waitForPing(port: number, password: string | undefined, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 10_000
   while (Date.now() < deadline) {
-    const probe = new Redis({host: '127.0.0.1', port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500})
+    const probe = new Redis({
+      host: '127.0.0.1',
+      port,
+      password,
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 500,
+    })
     probe.on('error', () => {})
     try {
       await probe.connect()

@@ -15,9 +15,13 @@ export function runCli(args: string[], options: {env?: NodeJS.ProcessEnv; input?
     const child = execFile(
       process.execPath,
       [binPath, ...args],
-      {env: {...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env}, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024},
+      {
+        env: {...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env},
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
-        const code = error && typeof (error as {code?: unknown}).code === 'number' ? ((error as {code: number}).code) : error ? null : 0
+        const code = error && typeof (error as {code?: unknown}).code === 'number' ? (error as {code: number}).code : error ? null : 0
         resolve({stdout, stderr, code})
       },
     )

@@ -1,4 +1,4 @@
-import {mkdtemp, mkdir, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Readable} from 'node:stream'
@@ -6,7 +6,7 @@ import {gzipSync} from 'node:zlib'
 import fc from 'fast-check'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {expandInputs, sortRotated} from '../../src/core/input/expand-inputs.js'
-import {LineSplitter, readLines, type FileReadResult} from '../../src/core/input/read-lines.js'
+import {type FileReadResult, LineSplitter, readLines} from '../../src/core/input/read-lines.js'
 
 let dir: string
 beforeAll(async () => {
@@ -136,7 +136,11 @@ describe('expandInputs', () => {
   })
 
   it('sorts dated rotations by date before the live file', () => {
-    expect(sortRotated(['app.log', 'app.log-20261127', 'app.log-20261126.gz'])).toEqual(['app.log-20261126.gz', 'app.log-20261127', 'app.log'])
+    expect(sortRotated(['app.log', 'app.log-20261127', 'app.log-20261126.gz'])).toEqual([
+      'app.log-20261126.gz',
+      'app.log-20261127',
+      'app.log',
+    ])
   })
 })
 

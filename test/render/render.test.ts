@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
+import {downsample, sparkline} from '../../src/render/chart.js'
 import {renderJson} from '../../src/render/json.js'
 import {renderMarkdown} from '../../src/render/markdown.js'
 import {renderText} from '../../src/render/text.js'
-import {sparkline, downsample} from '../../src/render/chart.js'
 import {expectGolden} from '../helpers/golden.js'
 import {expectValidReport} from '../helpers/schema.js'
 import {sampleReport} from './sample-report.js'
@@ -28,7 +28,12 @@ describe('renderers', () => {
   it('json: the contract shape, valid against the schema', () => {
     const parsed = JSON.parse(renderJson(report)) as typeof report
     expectValidReport(parsed)
-    expect(parsed.findings.map((f) => f.id)).toEqual(['redis.unreachable', 'access.route-flip', 'access.session-churn', 'correlation.strategy-fit'])
+    expect(parsed.findings.map((f) => f.id)).toEqual([
+      'redis.unreachable',
+      'access.route-flip',
+      'access.session-churn',
+      'correlation.strategy-fit',
+    ])
   })
 
   it.each([

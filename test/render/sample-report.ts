@@ -29,13 +29,19 @@ export function sampleReport(): Report {
           }),
         ],
       },
-      {key: 'tomcatLog', section: {status: 'error', reason: 'catalina.out: permission denied; run sessdoc as a user who can read it'}, findings: []},
+      {
+        key: 'tomcatLog',
+        section: {status: 'error', reason: 'catalina.out: permission denied; run sessdoc as a user who can read it'},
+        findings: [],
+      },
       {
         key: 'redis',
         section: {status: 'analyzed', mode: 'standalone', version: '7.0.15', sessions: 1000, sessionsWithoutTtl: 12},
         findings: [
           makeFinding('redis.unreachable', {detail: 'redis://audit:hunter2@10.0.0.5:6379 refused the connection'}),
-          makeFinding('correlation.strategy-fit', {detail: 'Two backends with sticky sessions: fits. | pipes | and <b>html</b> and `ticks`'}),
+          makeFinding('correlation.strategy-fit', {
+            detail: 'Two backends with sticky sessions: fits. | pipes | and <b>html</b> and `ticks`',
+          }),
           makeFinding('access.session-churn', {detail: 'User-Agent \u001b]0;pwned\u0007\u001b[2J evil agent got 9 ids'}),
         ],
       },

@@ -1,9 +1,9 @@
+import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {findingCatalog, findingIds} from '../../src/core/report/catalog.js'
 import {exitCodeFor, type FailOn} from '../../src/core/report/exit-code.js'
 import {buildReport, makeFinding, reportStatus, sortFindings} from '../../src/core/report/report.js'
 import type {SourceSection, Status} from '../../src/core/report/types.js'
-import {readFileSync} from 'node:fs'
 
 describe('finding catalog', () => {
   it('has every finding id of CONTRACT.md', () => {
@@ -17,7 +17,9 @@ describe('finding catalog', () => {
     const info = findingCatalog[id]
     expect(info.title.length).toBeGreaterThan(5)
     expect(info.why.length).toBeGreaterThan(10)
-    const prefix = {'access-log': 'access', 'tomcat-log': 'tomcat', redis: 'redis', config: 'config', correlation: 'correlation'}[info.source]
+    const prefix = {'access-log': 'access', 'tomcat-log': 'tomcat', redis: 'redis', config: 'config', correlation: 'correlation'}[
+      info.source
+    ]
     expect(id.startsWith(`${prefix}.`)).toBe(true)
   })
 })
@@ -61,7 +63,12 @@ describe('reportStatus', () => {
     ['nothing found', [], [analyzed], 'ok'],
     ['a warning', [makeFinding('access.route-flip', {detail: ''})], [analyzed], 'warning'],
     ['info only', [makeFinding('correlation.strategy-fit', {detail: ''})], [analyzed], 'ok'],
-    ['a critical among warnings', [makeFinding('access.route-flip', {detail: ''}), makeFinding('redis.unreachable', {detail: ''})], [analyzed], 'critical'],
+    [
+      'a critical among warnings',
+      [makeFinding('access.route-flip', {detail: ''}), makeFinding('redis.unreachable', {detail: ''})],
+      [analyzed],
+      'critical',
+    ],
     ['no source analyzed', [], [failed], 'unknown'],
     ['no source asked', [], [], 'unknown'],
     ['unreachable Redis alone is critical, not unknown', [makeFinding('redis.unreachable', {detail: ''})], [failed], 'critical'],
@@ -72,10 +79,18 @@ describe('reportStatus', () => {
 
 describe('exitCodeFor', () => {
   it.each<[Status, FailOn, number]>([
-    ['ok', 'warning', 0], ['ok', 'critical', 0], ['ok', 'never', 0],
-    ['warning', 'warning', 1], ['warning', 'critical', 0], ['warning', 'never', 0],
-    ['critical', 'warning', 2], ['critical', 'critical', 2], ['critical', 'never', 0],
-    ['unknown', 'warning', 3], ['unknown', 'critical', 3], ['unknown', 'never', 3],
+    ['ok', 'warning', 0],
+    ['ok', 'critical', 0],
+    ['ok', 'never', 0],
+    ['warning', 'warning', 1],
+    ['warning', 'critical', 0],
+    ['warning', 'never', 0],
+    ['critical', 'warning', 2],
+    ['critical', 'critical', 2],
+    ['critical', 'never', 0],
+    ['unknown', 'warning', 3],
+    ['unknown', 'critical', 3],
+    ['unknown', 'never', 3],
   ])('status %s with --fail-on %s exits %i', (status, failOn, code) => {
     expect(exitCodeFor({status}, failOn)).toBe(code)
   })

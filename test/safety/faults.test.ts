@@ -3,8 +3,8 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {binPath, runCli} from '../helpers/run-cli.js'
 import {freePort, startRedis, type TestRedis} from '../helpers/redis-server.js'
+import {binPath, runCli} from '../helpers/run-cli.js'
 
 // Faults of real servers, seen through the real binary: each ends within the connect timeout with
 // a finding or a partial result, and the process exits on its own (no handle left open).
@@ -17,9 +17,17 @@ afterAll(async () => {
   await rm(dir, {recursive: true, force: true})
 })
 
-type Report = {status: string; partial?: boolean; findings: Array<{id: string; detail: string}>; sources: {redis?: {status: string; partial?: boolean; keysScanned?: number}}}
+type Report = {
+  status: string
+  partial?: boolean
+  findings: Array<{id: string; detail: string}>
+  sources: {redis?: {status: string; partial?: boolean; keysScanned?: number}}
+}
 
-async function timed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{report: Report; code: number | null; seconds: number; stderr: string}> {
+async function timed(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{report: Report; code: number | null; seconds: number; stderr: string}> {
   const started = performance.now()
   const run = await runCli(args, {env, timeoutMs: 30_000})
   return {report: JSON.parse(run.stdout) as Report, code: run.code, seconds: (performance.now() - started) / 1000, stderr: run.stderr}
@@ -29,13 +37,68 @@ describe('TLS', () => {
   let server: TestRedis
   beforeAll(async () => {
     const ssl = (args: string[]): void => void execFileSync('openssl', args, {cwd: dir, stdio: 'ignore'})
-    ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=sessdoc-test-ca'])
+    ssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=sessdoc-test-ca',
+    ])
     ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'])
     await writeFile(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n')
-    ssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf'])
-    ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other-ca.pem', '-days', '2', '-subj', '/CN=another-ca'])
+    ssl([
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'ext.cnf',
+    ])
+    ssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'other.key',
+      '-out',
+      'other-ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=another-ca',
+    ])
     const tlsPort = await freePort()
-    server = await startRedis(['--tls-port', String(tlsPort), '--tls-cert-file', join(dir, 'server.pem'), '--tls-key-file', join(dir, 'server.key'), '--tls-ca-cert-file', join(dir, 'ca.pem'), '--tls-auth-clients', 'no'])
+    server = await startRedis([
+      '--tls-port',
+      String(tlsPort),
+      '--tls-cert-file',
+      join(dir, 'server.pem'),
+      '--tls-key-file',
+      join(dir, 'server.key'),
+      '--tls-ca-cert-file',
+      join(dir, 'ca.pem'),
+      '--tls-auth-clients',
+      'no',
+    ])
     ;(server as TestRedis & {tlsPort: number}).tlsPort = tlsPort
   }, 60_000)
   afterAll(async () => {
@@ -44,14 +107,32 @@ describe('TLS', () => {
 
   it('connects with the right CA', async () => {
     const tlsPort = (server as TestRedis & {tlsPort: number}).tlsPort
-    const {report, stderr} = await timed(['redis', 'stats', '--redis', `rediss://127.0.0.1:${tlsPort}`, '--tls-ca', join(dir, 'ca.pem'), '--json'])
+    const {report, stderr} = await timed([
+      'redis',
+      'stats',
+      '--redis',
+      `rediss://127.0.0.1:${tlsPort}`,
+      '--tls-ca',
+      join(dir, 'ca.pem'),
+      '--json',
+    ])
     expect(report.sources.redis?.status).toBe('analyzed')
     expect(stderr).not.toMatch(/DeprecationWarning/)
   })
 
   it('a CA that did not sign the certificate is a finding within the timeout', async () => {
     const tlsPort = (server as TestRedis & {tlsPort: number}).tlsPort
-    const {report, code, seconds, stderr} = await timed(['redis', 'stats', '--redis', `rediss://127.0.0.1:${tlsPort}`, '--tls-ca', join(dir, 'other-ca.pem'), '--json', '--connect-timeout', '2000'])
+    const {report, code, seconds, stderr} = await timed([
+      'redis',
+      'stats',
+      '--redis',
+      `rediss://127.0.0.1:${tlsPort}`,
+      '--tls-ca',
+      join(dir, 'other-ca.pem'),
+      '--json',
+      '--connect-timeout',
+      '2000',
+    ])
     expect(code).toBe(2)
     expect(report.findings[0]?.id).toBe('redis.unreachable')
     expect(report.findings[0]?.detail).toMatch(/TLS/)
@@ -65,12 +146,25 @@ describe('a Sentinel whose master is down', () => {
     const master = await startRedis()
     const sentinelPort = await freePort()
     const conf = join(dir, 'sentinel.conf')
-    await writeFile(conf, `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor sessions 127.0.0.1 ${master.port} 1\nsentinel down-after-milliseconds sessions 1000\n`)
+    await writeFile(
+      conf,
+      `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor sessions 127.0.0.1 ${master.port} 1\nsentinel down-after-milliseconds sessions 1000\n`,
+    )
     const sentinel = spawn('redis-server', [conf, '--sentinel'], {stdio: 'ignore'})
     try {
       await new Promise((r) => setTimeout(r, 1000))
       await master.stop()
-      const {report, code, seconds} = await timed(['redis', 'stats', '--sentinel', `127.0.0.1:${sentinelPort}`, '--sentinel-master', 'sessions', '--json', '--connect-timeout', '1500'])
+      const {report, code, seconds} = await timed([
+        'redis',
+        'stats',
+        '--sentinel',
+        `127.0.0.1:${sentinelPort}`,
+        '--sentinel-master',
+        'sessions',
+        '--json',
+        '--connect-timeout',
+        '1500',
+      ])
       expect(code).toBe(2)
       expect(report.findings.map((f) => f.id)).toContain('redis.unreachable')
       expect(seconds).toBeLessThan(12)
@@ -90,7 +184,11 @@ describe('a server killed during a scan', () => {
       await pipeline.exec()
     }
     admin.disconnect()
-    const child = spawn(process.execPath, [binPath, 'redis', 'scan', '--redis', server.url, '--max-rate', '20000', '--json', '--connect-timeout', '1500'], {stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(
+      process.execPath,
+      [binPath, 'redis', 'scan', '--redis', server.url, '--max-rate', '20000', '--json', '--connect-timeout', '1500'],
+      {stdio: ['ignore', 'pipe', 'pipe']},
+    )
     let stdout = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d))
     const started = performance.now()

@@ -58,7 +58,9 @@ describe('worst-case lines are read in linear time, never throw, and are counted
     async (logFormat) => {
       const result = await within(5000, () => analyzeAccessLogs({paths: [logPath], window, redact: {}, logFormat}))
       if (result.section.status === 'analyzed') {
-        expect(Number(result.section.parsed) + Number(result.section.rejected) + Number(result.section.outsideWindow ?? 0)).toBe(lines.length)
+        expect(Number(result.section.parsed) + Number(result.section.rejected) + Number(result.section.outsideWindow ?? 0)).toBe(
+          lines.length,
+        )
       } else {
         expect(result.section.reason).toBeTruthy()
       }
@@ -76,16 +78,22 @@ describe('worst-case lines are read in linear time, never throw, and are counted
     expect(result.section.lines).toBe(lines.length)
   })
 
-  it.each(['httpd.conf', 'server.xml', 'web.xml', 'application.yml', 'application.properties', 'workers.properties', 'haproxy.cfg', 'nginx.conf'])(
-    'config file %s',
-    async (name) => {
-      const path = join(dir, name)
-      await writeFile(path, lines.join('\n'))
-      const kind = /\.(xml)$/.test(name) ? 'tomcatConf' : /^application/.test(name) ? 'appConfig' : 'apacheConf'
-      const result = await within(8000, () => checkConfig({[kind]: [path], redact: {}}))
-      expect(['analyzed', 'error']).toContain(result.section.status)
-    },
-  )
+  it.each([
+    'httpd.conf',
+    'server.xml',
+    'web.xml',
+    'application.yml',
+    'application.properties',
+    'workers.properties',
+    'haproxy.cfg',
+    'nginx.conf',
+  ])('config file %s', async (name) => {
+    const path = join(dir, name)
+    await writeFile(path, lines.join('\n'))
+    const kind = /\.(xml)$/.test(name) ? 'tomcatConf' : /^application/.test(name) ? 'appConfig' : 'apacheConf'
+    const result = await within(8000, () => checkConfig({[kind]: [path], redact: {}}))
+    expect(['analyzed', 'error']).toContain(result.section.status)
+  })
 
   it('Redis INFO text', async () => {
     await within(2000, () => parseInfo(lines.join('\r\n')))

@@ -1,9 +1,10 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {runCli} from '../helpers/run-cli.js'
 import {startRedis, type TestRedis} from '../helpers/redis-server.js'
+import {runCli} from '../helpers/run-cli.js'
 
 /** The least privilege sessdoc needs, as the README's Safety section gives it. */
-export const readOnlyAcl = '+@read +@connection -@write -@dangerous +info +config|get +memory|usage +role +cluster|nodes +cluster|info +client|setname'
+const readOnlyAcl =
+  '+@read +@connection -@write -@dangerous +info +config|get +memory|usage +role +cluster|nodes +cluster|info +client|setname'
 
 let server: TestRedis
 const env = {SESSDOC_REDIS_PASSWORD: 'audit-pw'}
@@ -52,7 +53,10 @@ describe('read-only against Redis', () => {
   ])('%s works as that user and leaves the data byte-identical', async (_name, command) => {
     const before = await digest()
     const run = await runCli([...command, '--redis', `redis://audit@127.0.0.1:${server.port}`, '--json'], {env})
-    const report = JSON.parse(run.stdout) as {sources: {redis?: {status: string; sessions?: number; sessionsWithoutTtl?: number}}; findings: Array<{id: string}>}
+    const report = JSON.parse(run.stdout) as {
+      sources: {redis?: {status: string; sessions?: number; sessionsWithoutTtl?: number}}
+      findings: Array<{id: string}>
+    }
     expect(report.sources.redis?.status).toBe('analyzed')
     expect(report.findings.map((f) => f.id)).not.toContain('redis.auth-failed')
     if (command[1] !== 'stats') expect(report.sources.redis).toMatchObject({sessions: 300, sessionsWithoutTtl: 100})

@@ -3,7 +3,11 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {binPath} from '../helpers/run-cli.js'
 
-const demoLines = readFileSync(new URL('../../fixtures/demo/access.log', import.meta.url), 'utf8').split('\n').slice(0, 200).join('\n') + '\n'
+const demoLines =
+  readFileSync(new URL('../../fixtures/demo/access.log', import.meta.url), 'utf8')
+    .split('\n')
+    .slice(0, 200)
+    .join('\n') + '\n'
 const appLines = readFileSync(new URL('../../fixtures/demo/node2/catalina.out', import.meta.url), 'utf8')
 
 /** Starts sessdoc on a pipe that stays open, sends `signal` once it has read, and collects what it printed. */
@@ -30,14 +34,22 @@ describe('Ctrl-C and SIGTERM', () => {
     ['access-log', ['access-log', '-', '--json'], demoLines, 'accessLog', 'SIGINT'],
     ['tomcat-log', ['tomcat-log', '-', '--json'], appLines, 'tomcatLog', 'SIGTERM'],
     ['diagnose', ['diagnose', '--access-log', '-', '--json'], demoLines, 'accessLog', 'SIGINT'],
-  ] as const)('%s on a pipe that never ends prints the partial report and exits by its status', async (_name, args, input, key, signal) => {
-    const run = await interrupt([...args], input, signal)
-    const report = JSON.parse(run.stdout) as {status: string; partial?: boolean; sources: Record<string, {status: string; lines?: number; partial?: boolean}>}
-    expect(report.partial).toBe(true)
-    expect(report.sources[key]).toMatchObject({status: 'analyzed', partial: true})
-    expect(report.sources[key]?.lines).toBe(input.split('\n').length - 1)
-    expect(run.code).toBe({ok: 3, warning: 1, critical: 2, unknown: 3}[report.status])
-    expect(run.stderr).toMatch(new RegExp(`${signal}: stopping`))
-    expect(run.stderr).not.toMatch(/\n\s+at /)
-  }, 30_000)
+  ] as const)(
+    '%s on a pipe that never ends prints the partial report and exits by its status',
+    async (_name, args, input, key, signal) => {
+      const run = await interrupt([...args], input, signal)
+      const report = JSON.parse(run.stdout) as {
+        status: string
+        partial?: boolean
+        sources: Record<string, {status: string; lines?: number; partial?: boolean}>
+      }
+      expect(report.partial).toBe(true)
+      expect(report.sources[key]).toMatchObject({status: 'analyzed', partial: true})
+      expect(report.sources[key]?.lines).toBe(input.split('\n').length - 1)
+      expect(run.code).toBe({ok: 3, warning: 1, critical: 2, unknown: 3}[report.status])
+      expect(run.stderr).toMatch(new RegExp(`${signal}: stopping`))
+      expect(run.stderr).not.toMatch(/\n\s+at /)
+    },
+    30_000,
+  )
 })

@@ -6,9 +6,32 @@ import type {Parsed} from '../input/time-window.js'
 
 /** The scheduled audit in one file: sources, formats, workers, presets, thresholds, output. */
 export interface DiagnoseConfig {
-  accessLog?: {paths?: string[]; logFormat?: string; workers?: string[]; cookie?: string; routeSeparator?: string; sessionTimeout?: string; apacheConf?: string}
+  accessLog?: {
+    paths?: string[]
+    logFormat?: string
+    workers?: string[]
+    cookie?: string
+    routeSeparator?: string
+    sessionTimeout?: string
+    apacheConf?: string
+  }
   tomcatLog?: {paths?: string[]; timezone?: string}
-  redis?: {url?: string; cluster?: boolean; sentinel?: string; sentinelMaster?: string; tlsCa?: string; connectTimeout?: number; db?: number; replica?: boolean; scan?: boolean; preset?: string; pattern?: string; namespace?: string; count?: number; maxRate?: number}
+  redis?: {
+    url?: string
+    cluster?: boolean
+    sentinel?: string
+    sentinelMaster?: string
+    tlsCa?: string
+    connectTimeout?: number
+    db?: number
+    replica?: boolean
+    scan?: boolean
+    preset?: string
+    pattern?: string
+    namespace?: string
+    count?: number
+    maxRate?: number
+  }
   config?: {apacheConf?: string[]; tomcatConf?: string[]; appConfig?: string[]}
   /** Numeric thresholds of the checks, by name (see the README for each). */
   thresholds?: Record<string, number>
@@ -24,12 +47,34 @@ type FieldType = 'string' | 'number' | 'boolean' | 'string[]' | 'numbers' | {one
 type Shape = Record<string, FieldType>
 
 const shape: Shape = {
-  accessLog: {object: {paths: 'string[]', logFormat: 'string', workers: 'string[]', cookie: 'string', routeSeparator: 'string', sessionTimeout: 'string', apacheConf: 'string'}},
+  accessLog: {
+    object: {
+      paths: 'string[]',
+      logFormat: 'string',
+      workers: 'string[]',
+      cookie: 'string',
+      routeSeparator: 'string',
+      sessionTimeout: 'string',
+      apacheConf: 'string',
+    },
+  },
   tomcatLog: {object: {paths: 'string[]', timezone: 'string'}},
   redis: {
     object: {
-      url: 'string', cluster: 'boolean', sentinel: 'string', sentinelMaster: 'string', tlsCa: 'string', connectTimeout: 'number', db: 'number',
-      replica: 'boolean', scan: 'boolean', preset: 'string', pattern: 'string', namespace: 'string', count: 'number', maxRate: 'number',
+      url: 'string',
+      cluster: 'boolean',
+      sentinel: 'string',
+      sentinelMaster: 'string',
+      tlsCa: 'string',
+      connectTimeout: 'number',
+      db: 'number',
+      replica: 'boolean',
+      scan: 'boolean',
+      preset: 'string',
+      pattern: 'string',
+      namespace: 'string',
+      count: 'number',
+      maxRate: 'number',
     },
   },
   config: {object: {apacheConf: 'string[]', tomcatConf: 'string[]', appConfig: 'string[]'}},
@@ -45,14 +90,20 @@ const shape: Shape = {
 export const defaultConfigNames = ['sessdoc.config.yml', 'sessdoc.config.yaml', 'sessdoc.config.json']
 
 /** `--config FILE`, else `sessdoc.config.*` in the current directory, else none. */
-export async function loadDiagnoseConfig(path: string | undefined, cwd = process.cwd()): Promise<Parsed<{config: DiagnoseConfig; path: string | null}>> {
+export async function loadDiagnoseConfig(
+  path: string | undefined,
+  cwd = process.cwd(),
+): Promise<Parsed<{config: DiagnoseConfig; path: string | null}>> {
   const found = path ?? defaultConfigNames.map((name) => join(cwd, name)).find((p) => existsSync(p))
   if (!found) return {ok: true, value: {config: {}, path: null}}
   let text: string
   try {
     text = await readFile(found, 'utf8')
   } catch (error) {
-    return {ok: false, error: `cannot read the config file ${found}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the path given to --config`}
+    return {
+      ok: false,
+      error: `cannot read the config file ${found}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the path given to --config`,
+    }
   }
   const parsed = parseConfigText(text, found)
   return parsed.ok ? {ok: true, value: {config: parsed.value, path: found}} : parsed
@@ -92,7 +143,9 @@ function check(value: unknown, type: FieldType, path: string, problems: string[]
       if (!childType) {
         const known = Object.keys(type.object)
         const near = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[-_]/g, ''))
-        problems.push(`unknown setting '${childPath}'${near ? ` (did you mean '${path ? `${path}.` : ''}${near}'?)` : `; known here: ${known.join(', ')}`}`)
+        problems.push(
+          `unknown setting '${childPath}'${near ? ` (did you mean '${path ? `${path}.` : ''}${near}'?)` : `; known here: ${known.join(', ')}`}`,
+        )
         continue
       }
       check(child, childType, childPath, problems)

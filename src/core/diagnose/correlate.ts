@@ -10,7 +10,12 @@ export function flipsAfterRestart(evidence: Evidence, t: CorrelationThresholds):
   const access = evidence.access
   const restarts = evidence.tomcat?.restarts ?? []
   if (!access || access.totalFlips === 0 || restarts.length === 0) return []
-  const windows = restarts.map((r) => ({...r, from: r.timeMs - t.restartLeadMinutes * MINUTE, to: r.timeMs + t.restartWindowMinutes * MINUTE, flips: 0}))
+  const windows = restarts.map((r) => ({
+    ...r,
+    from: r.timeMs - t.restartLeadMinutes * MINUTE,
+    to: r.timeMs + t.restartWindowMinutes * MINUTE,
+    flips: 0,
+  }))
   let inside = 0
   for (const bucket of access.buckets) {
     if (bucket.flips === 0) continue
@@ -39,7 +44,9 @@ export function flipsAfterRestart(evidence: Evidence, t: CorrelationThresholds):
         windowMinutes: t.restartWindowMinutes,
         restarts: windows.map((w) => ({time: new Date(w.timeMs).toISOString(), kind: w.kind, node: w.node, flips: Math.round(w.flips)})),
       },
-      actions: [`Before restarting ${node ?? 'a node'}: set it to drain (balancer-manager status D or N), wait for its sessions to end, deploy, health-check, re-enable`],
+      actions: [
+        `Before restarting ${node ?? 'a node'}: set it to drain (balancer-manager status D or N), wait for its sessions to end, deploy, health-check, re-enable`,
+      ],
     }),
   ]
 }

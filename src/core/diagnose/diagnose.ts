@@ -8,8 +8,14 @@ import type {TimeWindow} from '../input/time-window.js'
 import type {RedactOptions} from '../redact.js'
 import {connectRedis, describeTarget, type RedisTarget} from '../redis/connection.js'
 import {defaultScanThresholds, type ScanThresholds} from '../redis/scan/checks.js'
-import {scanRedis, type RedisScanOptions} from '../redis/scan/index.js'
-import {collectRedisStats, defaultRedisStatsThresholds, redisConnectionFailureResult, redisStatsResult, type RedisStatsThresholds} from '../redis/stats/index.js'
+import {type RedisScanOptions, scanRedis} from '../redis/scan/index.js'
+import {
+  collectRedisStats,
+  defaultRedisStatsThresholds,
+  type RedisStatsThresholds,
+  redisConnectionFailureResult,
+  redisStatsResult,
+} from '../redis/stats/index.js'
 import {buildReport} from '../report/report.js'
 import type {Diagnosis, Finding, Report, SourceKey, SourceResult} from '../report/types.js'
 import {analyzeTomcatLogs} from '../tomcat-log/index.js'
@@ -17,7 +23,7 @@ import {flipsAfterRestart, redisErrorsLogouts} from './correlate.js'
 import {gatherEvidence} from './evidence.js'
 import {rankCauses} from './playbooks.js'
 import {strategyFit} from './strategy.js'
-import {correlationThresholds, type CorrelationThresholds} from './thresholds.js'
+import {type CorrelationThresholds, correlationThresholds} from './thresholds.js'
 import {mergeTimeline} from './timeline.js'
 
 const debug = createDebug('sessdoc:diagnose')
@@ -51,7 +57,14 @@ export async function diagnose(request: DiagnoseRequest): Promise<Report> {
     jobs.push(
       job().catch((error: Error) => {
         debug('%s failed: %s', key, error.stack)
-        return {key, section: {status: 'error', reason: `internal error while analyzing (${error.message}); run again with DEBUG=sessdoc:* and report it`}, findings: []}
+        return {
+          key,
+          section: {
+            status: 'error',
+            reason: `internal error while analyzing (${error.message}); run again with DEBUG=sessdoc:* and report it`,
+          },
+          findings: [],
+        }
       }),
     )
   }
@@ -59,9 +72,19 @@ export async function diagnose(request: DiagnoseRequest): Promise<Report> {
   const accessLog = request.accessLog
   if (accessLog) {
     guard('accessLog', async () => {
-      const workers = accessLog.workers ?? (request.config?.apacheConf?.length ? await routesFromConfig(request.config.apacheConf) : undefined)
-      const apacheConf = accessLog.apacheConf ?? (request.config?.apacheConf?.[0] ? await readConf(request.config.apacheConf[0]) : undefined)
-      return analyzeAccessLogs({...accessLog, ...(workers?.length ? {workers} : {}), ...(apacheConf ? {apacheConf} : {}), window, redact, signal, stdin: request.stdin})
+      const workers =
+        accessLog.workers ?? (request.config?.apacheConf?.length ? await routesFromConfig(request.config.apacheConf) : undefined)
+      const apacheConf =
+        accessLog.apacheConf ?? (request.config?.apacheConf?.[0] ? await readConf(request.config.apacheConf[0]) : undefined)
+      return analyzeAccessLogs({
+        ...accessLog,
+        ...(workers?.length ? {workers} : {}),
+        ...(apacheConf ? {apacheConf} : {}),
+        window,
+        redact,
+        signal,
+        stdin: request.stdin,
+      })
     })
   }
   const tomcatLog = request.tomcatLog
@@ -69,7 +92,8 @@ export async function diagnose(request: DiagnoseRequest): Promise<Report> {
   const redis = request.redis
   if (redis) guard('redis', () => analyzeRedis(redis, request))
   const config = request.config
-  if (config && (config.apacheConf?.length || config.tomcatConf?.length || config.appConfig?.length)) guard('config', () => checkConfig({...config, redact}))
+  if (config && (config.apacheConf?.length || config.tomcatConf?.length || config.appConfig?.length))
+    guard('config', () => checkConfig({...config, redact}))
 
   const results = (await Promise.all(jobs)).filter((r): r is SourceResult => r !== null)
   const preliminary = buildReport({results, window, now: request.now})
@@ -92,7 +116,12 @@ async function analyzeRedis(redis: NonNullable<DiagnoseRequest['redis']>, reques
   const connection = await connectRedis(redis.target, signal ? {signal} : {})
   if (!connection.ok) {
     if (redis.probeOnly) {
-      request.skipped?.push({source: 'redis', input: describeTarget(redis.target), used: false, reason: `nothing answered there (${connection.message})`})
+      request.skipped?.push({
+        source: 'redis',
+        input: describeTarget(redis.target),
+        used: false,
+        reason: `nothing answered there (${connection.message})`,
+      })
       return null
     }
     return redisConnectionFailureResult(connection, redis.target)
@@ -137,7 +166,8 @@ function inputsUsed(request: DiagnoseRequest): Diagnosis['inputs'] {
   const used: Diagnosis['inputs'] = []
   for (const path of request.accessLog?.paths ?? []) used.push({source: 'accessLog', input: path, used: true})
   for (const path of request.tomcatLog?.paths ?? []) used.push({source: 'tomcatLog', input: path, used: true})
-  if (request.redis && !request.skipped?.some((s) => s.source === 'redis')) used.push({source: 'redis', input: describeTarget(request.redis.target), used: true})
+  if (request.redis && !request.skipped?.some((s) => s.source === 'redis'))
+    used.push({source: 'redis', input: describeTarget(request.redis.target), used: true})
   for (const path of [...(request.config?.apacheConf ?? []), ...(request.config?.tomcatConf ?? []), ...(request.config?.appConfig ?? [])]) {
     used.push({source: 'config', input: path, used: true})
   }

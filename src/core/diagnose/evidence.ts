@@ -61,7 +61,10 @@ export function gatherEvidence(report: Pick<Report, 'sources' | 'findings'>): Ev
   const config = report.sources.config
   if (config?.status === 'analyzed') {
     const balancers = arr(config.balancers)
-    const members = balancers.reduce((n, b) => n + (arr(b.members).length || (Array.isArray(b.routes) ? (b.routes as unknown[]).length : 0)), 0)
+    const members = balancers.reduce(
+      (n, b) => n + (arr(b.members).length || (Array.isArray(b.routes) ? (b.routes as unknown[]).length : 0)),
+      0,
+    )
     evidence.config = {sessionStore: typeof config.sessionStore === 'string' ? config.sessionStore : null, backends: members || null}
   }
   return evidence
@@ -78,7 +81,10 @@ function accessEvidence(section: Section): NonNullable<Evidence['access']> {
     }))
     .filter((b) => !Number.isNaN(b.startMs))
     .sort((a, b) => a.startMs - b.startMs)
-  const steps = buckets.slice(1).map((b, i) => b.startMs - buckets[i]!.startMs).filter((d) => d > 0)
+  const steps = buckets
+    .slice(1)
+    .map((b, i) => b.startMs - buckets[i]!.startMs)
+    .filter((d) => d > 0)
   const bucketMs = num(section.bucketSeconds) !== null ? num(section.bucketSeconds)! * 1000 : steps.length ? Math.min(...steps) : MINUTE
   const routes = obj(section.routes)
   const total = Object.values(routes).reduce<number>((n, v) => n + (num(v) ?? 0), 0)
@@ -93,7 +99,9 @@ function accessEvidence(section: Section): NonNullable<Evidence['access']> {
     sessionsWithFlips: num(section.sessionsWithFlips) ?? 0,
     backends,
     flipsByRoutePair: Object.fromEntries(
-      Object.entries(obj(section.flipsByRoutePair)).flatMap(([k, v]) => (num(v) !== null ? [[k, num(v)!]] : num(obj(v).count) !== null ? [[k, num(obj(v).count)!]] : [])),
+      Object.entries(obj(section.flipsByRoutePair)).flatMap(([k, v]) =>
+        num(v) !== null ? [[k, num(v)!]] : num(obj(v).count) !== null ? [[k, num(obj(v).count)!]] : [],
+      ),
     ),
   }
 }
@@ -103,7 +111,11 @@ function tomcatEvidence(section: Section): NonNullable<Evidence['tomcat']> {
   const restarts = lifecycle.length
     ? lifecycle
         .filter((e) => ['startup', 'shutdown', 'deploy', 'undeploy', 'start', 'stop'].includes(String(e.kind)))
-        .map((e) => ({timeMs: time(e.time) ?? Number.NaN, kind: String(e.kind), node: typeof e.node === 'string' ? e.node : typeof e.host === 'string' ? e.host : null}))
+        .map((e) => ({
+          timeMs: time(e.time) ?? Number.NaN,
+          kind: String(e.kind),
+          node: typeof e.node === 'string' ? e.node : typeof e.host === 'string' ? e.host : null,
+        }))
     : (Array.isArray(section.restarts) ? section.restarts : []).map((t) => ({timeMs: time(t) ?? Number.NaN, kind: 'startup', node: null}))
   const perMinute = (v: unknown): Array<{minuteMs: number; count: number}> =>
     arr(v)

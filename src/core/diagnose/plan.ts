@@ -1,13 +1,13 @@
 import {parseDuration} from '../input/time-window.js'
-import {describeTarget, redisTargetFromFlags, type RedisTargetFlags} from '../redis/connection.js'
+import {describeTarget, type RedisTargetFlags, redisTargetFromFlags} from '../redis/connection.js'
+import {defaultScanThresholds} from '../redis/scan/checks.js'
 import {presetNames, type RedisScanOptions} from '../redis/scan/index.js'
+import {defaultRedisStatsThresholds} from '../redis/stats/index.js'
 import type {Diagnosis} from '../report/types.js'
 import {asList, type DiagnoseConfig} from './config-file.js'
 import {pickExisting, usualPlaces} from './default-inputs.js'
 import type {DiagnoseRequest} from './diagnose.js'
 import {correlationThresholds} from './thresholds.js'
-import {defaultScanThresholds} from '../redis/scan/checks.js'
-import {defaultRedisStatsThresholds} from '../redis/stats/index.js'
 
 /** The diagnose flags as the command parsed them; undefined means not given. */
 export interface DiagnoseFlags extends RedisTargetFlags {
@@ -28,15 +28,26 @@ export interface DiagnoseFlags extends RedisTargetFlags {
   namespace?: string
 }
 
-export type Planned = {ok: true; request: Omit<DiagnoseRequest, 'window' | 'redact' | 'signal' | 'stdin'>; warnings: string[]} | {ok: false; error: string}
+export type Planned =
+  | {ok: true; request: Omit<DiagnoseRequest, 'window' | 'redact' | 'signal' | 'stdin'>; warnings: string[]}
+  | {ok: false; error: string}
 
-export const thresholdNames = [...Object.keys(correlationThresholds), ...Object.keys(defaultRedisStatsThresholds), ...Object.keys(defaultScanThresholds)]
+export const thresholdNames = [
+  ...Object.keys(correlationThresholds),
+  ...Object.keys(defaultRedisStatsThresholds),
+  ...Object.keys(defaultScanThresholds),
+]
 
 /**
  * Flags over the config file over the usual places. With no source named anywhere, diagnose
  * looks in the usual places and at redis://127.0.0.1:6379, and says what it used and skipped.
  */
-export function planDiagnose(flags: DiagnoseFlags, file: DiagnoseConfig, env: NodeJS.ProcessEnv = process.env, exists?: (p: string) => boolean): Planned {
+export function planDiagnose(
+  flags: DiagnoseFlags,
+  file: DiagnoseConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  exists?: (p: string) => boolean,
+): Planned {
   const warnings: string[] = []
   const skipped: Diagnosis['inputs'] = []
   const accessPaths = flags['access-log'] ?? asList(file.accessLog?.paths)
@@ -53,7 +64,13 @@ export function planDiagnose(flags: DiagnoseFlags, file: DiagnoseConfig, env: No
   const useDefaults = !anyNamed
   const defaultPick = (kind: 'accessLog' | 'tomcatLog', candidates: string[]): string[] | undefined => {
     const found = pickExisting(candidates, exists)
-    if (found.used.length === 0) skipped.push({source: kind, input: found.tried.join(', '), used: false, reason: 'none of the usual places exists; name the file with a flag'})
+    if (found.used.length === 0)
+      skipped.push({
+        source: kind,
+        input: found.tried.join(', '),
+        used: false,
+        reason: 'none of the usual places exists; name the file with a flag',
+      })
     return found.used.length ? found.used : undefined
   }
   const access = accessPaths ?? (useDefaults ? defaultPick('accessLog', places.accessLog) : undefined)
@@ -67,7 +84,11 @@ export function planDiagnose(flags: DiagnoseFlags, file: DiagnoseConfig, env: No
     sessionTimeoutMs = parsed.value
   }
   if (access) {
-    const workers = flags.workers?.split(',').map((w) => w.trim()).filter(Boolean) ?? asList(file.accessLog?.workers)
+    const workers =
+      flags.workers
+        ?.split(',')
+        .map((w) => w.trim())
+        .filter(Boolean) ?? asList(file.accessLog?.workers)
     request.request.accessLog = {
       paths: access,
       ...defined({
@@ -80,7 +101,8 @@ export function planDiagnose(flags: DiagnoseFlags, file: DiagnoseConfig, env: No
       }),
     }
   }
-  if (tomcat) request.request.tomcatLog = {paths: tomcat, ...defined({timezone: flags.timezone ?? file.tomcatLog?.timezone ?? file.timezone})}
+  if (tomcat)
+    request.request.tomcatLog = {paths: tomcat, ...defined({timezone: flags.timezone ?? file.tomcatLog?.timezone ?? file.timezone})}
   if (apacheConf || tomcatConf || appConfig) request.request.config = defined({apacheConf, tomcatConf, appConfig})
 
   if (redisNamed || useDefaults) {
@@ -108,7 +130,8 @@ export function planDiagnose(flags: DiagnoseFlags, file: DiagnoseConfig, env: No
         count: file.redis?.count,
         maxRate: file.redis?.maxRate,
       })
-      if (scanOptions.preset && !presetNames.includes(scanOptions.preset)) return {ok: false, error: `unknown Redis preset '${scanOptions.preset}'; known: ${presetNames.join(', ')}`}
+      if (scanOptions.preset && !presetNames.includes(scanOptions.preset))
+        return {ok: false, error: `unknown Redis preset '${scanOptions.preset}'; known: ${presetNames.join(', ')}`}
       request.request.redis = {target, probeOnly: !redisNamed, scan: flags['redis-scan'] ?? file.redis?.scan ?? true, scanOptions}
       if (!redisNamed) warnings.push(`no source named: looking in the usual places and at ${describeTarget(target)}`)
     } catch (error) {
@@ -118,7 +141,8 @@ export function planDiagnose(flags: DiagnoseFlags, file: DiagnoseConfig, env: No
 
   const thresholds = file.thresholds ?? {}
   const unknown = Object.keys(thresholds).filter((k) => !thresholdNames.includes(k))
-  if (unknown.length > 0) return {ok: false, error: `unknown threshold(s) ${unknown.join(', ')} in the config file; known: ${thresholdNames.join(', ')}`}
+  if (unknown.length > 0)
+    return {ok: false, error: `unknown threshold(s) ${unknown.join(', ')} in the config file; known: ${thresholdNames.join(', ')}`}
   if (Object.keys(thresholds).length > 0) request.request.thresholds = thresholds
   return request
 }

@@ -33,7 +33,17 @@ const playbookRules: Array<{symptom: string; causes: CauseRule[]}> = [
       },
       {
         cause: 'Redis failing: unreachable, refusing writes, or evicting sessions',
-        supportedBy: ['redis.unreachable', 'redis.auth-failed', 'tomcat.redis-connection', 'tomcat.redis-server-error', 'redis.evictions', 'redis.memory-pressure', 'correlation.redis-errors-logouts', 'redis.persistence-failing', 'redis.low-hit-rate'],
+        supportedBy: [
+          'redis.unreachable',
+          'redis.auth-failed',
+          'tomcat.redis-connection',
+          'tomcat.redis-server-error',
+          'redis.evictions',
+          'redis.memory-pressure',
+          'correlation.redis-errors-logouts',
+          'redis.persistence-failing',
+          'redis.low-hit-rate',
+        ],
         checkedBy: [
           {source: 'redis', missing: 'no Redis given (--redis)'},
           {source: 'tomcatLog', missing: 'no app log given: cannot see Redis errors (--tomcat-log)'},
@@ -69,7 +79,14 @@ const playbookRules: Array<{symptom: string; causes: CauseRule[]}> = [
       },
       {
         cause: 'Redis down or refusing the app now',
-        supportedBy: ['redis.unreachable', 'redis.auth-failed', 'tomcat.redis-connection', 'tomcat.redis-server-error', 'redis.persistence-failing', 'redis.rejected-connections'],
+        supportedBy: [
+          'redis.unreachable',
+          'redis.auth-failed',
+          'tomcat.redis-connection',
+          'tomcat.redis-server-error',
+          'redis.persistence-failing',
+          'redis.rejected-connections',
+        ],
         checkedBy: [
           {source: 'redis', missing: 'no Redis given (--redis)'},
           {source: 'tomcatLog', missing: 'no app log given (--tomcat-log)'},

@@ -14,18 +14,32 @@ export function strategyFit(evidence: Evidence, t: CorrelationThresholds): Findi
   const backends = evidence.access?.backends.length || evidence.config?.backends || null
   const current = currentStrategy(evidence)
   if (!current && backends === null) return []
-  const largeSessions = evidence.redis?.sizeP95 !== null && evidence.redis?.sizeP95 !== undefined && evidence.redis.sizeP95 >= t.largeSessionBytes
-  const recommended: Strategy = backends === null ? (largeSessions ? 'redis' : current ?? 'redis') : backends >= 5 || largeSessions ? 'redis' : backends >= 3 ? 'tomcat-cluster' : 'sticky'
+  const largeSessions =
+    evidence.redis?.sizeP95 !== null && evidence.redis?.sizeP95 !== undefined && evidence.redis.sizeP95 >= t.largeSessionBytes
+  const recommended: Strategy =
+    backends === null
+      ? largeSessions
+        ? 'redis'
+        : (current ?? 'redis')
+      : backends >= 5 || largeSessions
+        ? 'redis'
+        : backends >= 3
+          ? 'tomcat-cluster'
+          : 'sticky'
   const reasons: string[] = []
   if (backends !== null) reasons.push(`${backends} backend(s) serve traffic`)
   if (current) reasons.push(`sessions are kept ${describe(current)}`)
   if (largeSessions) reasons.push(`session p95 size ${Math.round(evidence.redis!.sizeP95! / 1024)} KB`)
   const problems: string[] = []
-  if (current === 'sticky' && backends !== null && backends >= 3) problems.push('node-local sticky sessions at this size lose every session of a node that restarts or fails')
-  if (current === 'tomcat-cluster' && backends !== null && backends > 5) problems.push('all-to-all replication (DeltaManager) grows with the square of the nodes')
+  if (current === 'sticky' && backends !== null && backends >= 3)
+    problems.push('node-local sticky sessions at this size lose every session of a node that restarts or fails')
+  if (current === 'tomcat-cluster' && backends !== null && backends > 5)
+    problems.push('all-to-all replication (DeltaManager) grows with the square of the nodes')
   if (current === 'tomcat-cluster' && largeSessions) problems.push('large sessions make replication slow')
-  if (current === 'redis' && evidence.redis?.redundant === false) problems.push('Redis itself has no replica, Sentinel or Cluster: one Redis failure logs everybody out')
-  if (current === 'sticky' && (evidence.access?.sessionsWithFlips ?? 0) > 0) problems.push('sessions already move between nodes (route flips), and node-local sessions do not survive the move')
+  if (current === 'redis' && evidence.redis?.redundant === false)
+    problems.push('Redis itself has no replica, Sentinel or Cluster: one Redis failure logs everybody out')
+  if (current === 'sticky' && (evidence.access?.sessionsWithFlips ?? 0) > 0)
+    problems.push('sessions already move between nodes (route flips), and node-local sessions do not survive the move')
   const fits = problems.length === 0 && (current === null || current === recommended || (current === 'redis' && recommended !== 'redis'))
   const detail =
     `${reasons.join('; ') || 'little is known of the deployment'}. ` +
@@ -53,13 +67,21 @@ function currentStrategy(evidence: Evidence): Strategy | null {
 }
 
 function describe(strategy: Strategy): string {
-  return {sticky: 'on each node with sticky sessions', 'tomcat-cluster': 'in a Tomcat cluster (session replication)', redis: 'in Redis (shared store)'}[strategy]
+  return {
+    sticky: 'on each node with sticky sessions',
+    'tomcat-cluster': 'in a Tomcat cluster (session replication)',
+    redis: 'in Redis (shared store)',
+  }[strategy]
 }
 
 function actionsFor(recommended: Strategy, evidence: Evidence): string[] {
   const actions: string[] = []
-  if (recommended === 'redis') actions.push('Move sessions to a shared store (Spring Session with Redis, or Redisson Tomcat manager), keep stickiness as an optimisation')
+  if (recommended === 'redis')
+    actions.push(
+      'Move sessions to a shared store (Spring Session with Redis, or Redisson Tomcat manager), keep stickiness as an optimisation',
+    )
   if (recommended === 'tomcat-cluster') actions.push('Use Tomcat session replication (BackupManager) or a shared Redis store')
-  if (evidence.redis?.redundant === false) actions.push('Give Redis a replica with Sentinel, or use Redis Cluster or a managed service with failover')
+  if (evidence.redis?.redundant === false)
+    actions.push('Give Redis a replica with Sentinel, or use Redis Cluster or a managed service with failover')
   return actions
 }

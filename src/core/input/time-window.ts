@@ -26,7 +26,10 @@ export function parseTimeSpec(spec: string, now: Date = new Date()): Parsed<Date
 
 export function parseTimeWindow(since: string | undefined, until: string | undefined, now: Date = new Date()): Parsed<TimeWindow> {
   const window: TimeWindow = {since: null, until: null}
-  for (const [key, spec] of [['since', since], ['until', until]] as const) {
+  for (const [key, spec] of [
+    ['since', since],
+    ['until', until],
+  ] as const) {
     if (spec === undefined) continue
     const parsed = parseTimeSpec(spec, now)
     if (!parsed.ok) return {ok: false, error: `--${key}: ${parsed.error}`}

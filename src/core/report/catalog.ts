@@ -28,7 +28,11 @@ export const findingCatalog = {
     title: 'Lines that did not fit the log format',
     severity: 'warning',
     why: 'Lines that cannot be read are requests the analysis does not see.',
-    causes: ['The LogFormat given or detected is not the one httpd writes', 'Several formats mixed in one file', 'Truncated or corrupted lines'],
+    causes: [
+      'The LogFormat given or detected is not the one httpd writes',
+      'Several formats mixed in one file',
+      'Truncated or corrupted lines',
+    ],
     actions: ['Pass the exact LogFormat with --log-format, or point --apache-conf at the httpd config'],
   },
   'access.route-flip': {
@@ -108,7 +112,12 @@ export const findingCatalog = {
     title: 'Redis refused session commands',
     severity: 'critical',
     why: 'A refused write is a session that is not saved; a refused read is a user logged out.',
-    causes: ['OOM: maxmemory reached under noeviction', 'READONLY: writing to a replica after failover', 'NOAUTH/WRONGPASS', 'MISCONF: RDB snapshot failing'],
+    causes: [
+      'OOM: maxmemory reached under noeviction',
+      'READONLY: writing to a replica after failover',
+      'NOAUTH/WRONGPASS',
+      'MISCONF: RDB snapshot failing',
+    ],
     actions: ['Run sessdoc redis stats for memory, policy and persistence', 'Point the app at the current primary'],
   },
   'tomcat.session-replication': {
@@ -148,8 +157,15 @@ export const findingCatalog = {
     title: 'Session keys without a TTL',
     severity: 'warning',
     why: 'Sessions that never expire pile up until Redis runs out of memory (the session explosion).',
-    causes: ['A session store that writes without EXPIRE', 'A placeholder key written before the TTL is set', 'Keys restored from a dump without TTL'],
-    actions: ['Fix the store configuration so that every session gets a TTL', 'Set a TTL on the existing keys: sessdoc redis scan --fix-ttl SECONDS'],
+    causes: [
+      'A session store that writes without EXPIRE',
+      'A placeholder key written before the TTL is set',
+      'Keys restored from a dump without TTL',
+    ],
+    actions: [
+      'Fix the store configuration so that every session gets a TTL',
+      'Set a TTL on the existing keys: sessdoc redis scan --fix-ttl SECONDS',
+    ],
   },
   'redis.large-sessions': {
     source: 'redis',
@@ -277,7 +293,9 @@ export const findingCatalog = {
     severity: 'warning',
     why: 'A session cookie readable by scripts or sent over plain HTTP can be stolen.',
     causes: ['Cookie flags not set in web.xml, context.xml or the Spring config'],
-    actions: ['Set http-only and secure in <cookie-config>, and SameSite (Tomcat CookieProcessor or server.servlet.session.cookie.same-site)'],
+    actions: [
+      'Set http-only and secure in <cookie-config>, and SameSite (Tomcat CookieProcessor or server.servlet.session.cookie.same-site)',
+    ],
   },
   'config.url-session-tracking': {
     source: 'config',

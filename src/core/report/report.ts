@@ -1,6 +1,6 @@
-import {findingCatalog, type FindingId} from './catalog.js'
-import type {Finding, Report, Severity, SourceResult, SourceSection, Status} from './types.js'
 import {toolVersion} from '../version.js'
+import {type FindingId, findingCatalog} from './catalog.js'
+import type {Finding, Report, Severity, SourceResult, SourceSection, Status} from './types.js'
 
 export interface FindingInput {
   detail: string
@@ -32,9 +32,7 @@ const severityRank: Record<Severity, number> = {critical: 0, warning: 1, info: 2
 
 /** Contract order: critical, warning, info, then by id. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) => severityRank[a.severity] - severityRank[b.severity] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  )
+  return [...findings].sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
 
 /**

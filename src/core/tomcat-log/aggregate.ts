@@ -1,11 +1,11 @@
 import {detachString} from '../input/read-lines.js'
 import {inWindow, type TimeWindow} from '../input/time-window.js'
-import {scrubText, type RedactOptions} from '../redact.js'
+import {type RedactOptions, scrubText} from '../redact.js'
 import {frameStart} from './chain.js'
 import {classify} from './classify.js'
 import type {EventSink} from './joiner.js'
 import type {Rule} from './rules.js'
-import {normalizeMessage, offendingClass, signatureOf, type SignatureKey} from './signature.js'
+import {normalizeMessage, offendingClass, type SignatureKey, signatureOf} from './signature.js'
 import type {Category, LifecycleEvent, LifecycleKind, LogEvent, SignatureSummary} from './types.js'
 
 const HOUR = 3_600_000
@@ -77,7 +77,13 @@ export class TomcatLogAggregator implements EventSink {
     this.lastLifecycle.set(key, timeMs)
     if (last !== undefined && Math.abs(timeMs - last) < SAME_LIFECYCLE_MS) return
     if (this.lifecycleEvents.length >= MAX_LIFECYCLE) return
-    this.lifecycleEvents.push({time: new Date(timeMs).toISOString(), kind, file, node: nodeOf(file), detail: detachString(scrubText(detail, this.redact))})
+    this.lifecycleEvents.push({
+      time: new Date(timeMs).toISOString(),
+      kind,
+      file,
+      node: nodeOf(file),
+      detail: detachString(scrubText(detail, this.redact)),
+    })
   }
 
   problem(event: LogEvent): void {
@@ -108,7 +114,13 @@ export class TomcatLogAggregator implements EventSink {
         return
       }
       acc = {
-        key: {id: key.id, exception: detachString(key.exception), chain: key.chain.map(detachString), message: detachString(key.message), rootMessage: detachString(key.rootMessage)},
+        key: {
+          id: key.id,
+          exception: detachString(key.exception),
+          chain: key.chain.map(detachString),
+          message: detachString(key.message),
+          rootMessage: detachString(key.rootMessage),
+        },
         rule,
         count: 0,
         firstMs: null,
@@ -171,11 +183,15 @@ export class TomcatLogAggregator implements EventSink {
           exception: acc.key.exception,
           chain: acc.key.chain,
           message: scrubText(acc.key.message, this.redact),
-          rootCause: acc.key.exception ? `${acc.key.exception}${acc.key.rootMessage ? `: ${scrubText(acc.key.rootMessage, this.redact)}` : ''}` : '',
+          rootCause: acc.key.exception
+            ? `${acc.key.exception}${acc.key.rootMessage ? `: ${scrubText(acc.key.rootMessage, this.redact)}` : ''}`
+            : '',
           sample: acc.sample,
           topFrames: acc.topFrames,
           files: [...acc.files],
-          perHour: [...acc.perHour.entries()].sort((a, b) => a[0] - b[0]).map(([hour, count]) => ({hour: new Date(hour * HOUR).toISOString(), count})),
+          perHour: [...acc.perHour.entries()]
+            .sort((a, b) => a[0] - b[0])
+            .map(([hour, count]) => ({hour: new Date(hour * HOUR).toISOString(), count})),
         }
         if (acc.offendingClass) summary.offendingClass = acc.offendingClass
         if (acc.rule.reply) summary.redisReply = acc.rule.reply

@@ -70,7 +70,8 @@ export function extractChain(message: string, continuation: readonly string[]): 
     for (let guard = 0; guard < 20; guard++) {
       const at = rest.indexOf(NESTED)
       if (at < 0) break
-      if (!links.some((l) => l.className === cls && l.suppressed === suppressed)) links.push({className: cls, message: rest.slice(0, at), suppressed})
+      if (!links.some((l) => l.className === cls && l.suppressed === suppressed))
+        links.push({className: cls, message: rest.slice(0, at), suppressed})
       const nested = parseExceptionLine(rest.slice(at + NESTED.length))
       if (!nested) {
         rest = rest.slice(0, at)

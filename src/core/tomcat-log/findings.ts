@@ -35,8 +35,14 @@ function total(signatures: SignatureSummary[]): number {
 }
 
 function span(signatures: SignatureSummary[]): {first: string | null; last: string | null} {
-  const firsts = signatures.map((s) => s.firstSeen).filter((t): t is string => t !== null).sort()
-  const lasts = signatures.map((s) => s.lastSeen).filter((t): t is string => t !== null).sort()
+  const firsts = signatures
+    .map((s) => s.firstSeen)
+    .filter((t): t is string => t !== null)
+    .sort()
+  const lasts = signatures
+    .map((s) => s.lastSeen)
+    .filter((t): t is string => t !== null)
+    .sort()
   return {first: firsts[0] ?? null, last: lasts.at(-1) ?? null}
 }
 
@@ -60,7 +66,14 @@ export function describeSignature(s: SignatureSummary): string {
 
 function evidence(signatures: SignatureSummary[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   const {first, last} = span(signatures)
-  return {events: total(signatures), signatures: signatures.slice(0, MAX_EVIDENCE_IDS).map((s) => s.id), signatureCount: signatures.length, firstSeen: first, lastSeen: last, ...extra}
+  return {
+    events: total(signatures),
+    signatures: signatures.slice(0, MAX_EVIDENCE_IDS).map((s) => s.id),
+    signatureCount: signatures.length,
+    firstSeen: first,
+    lastSeen: last,
+    ...extra,
+  }
 }
 
 /** Class → events, for the classes named in the exceptions. */
@@ -80,7 +93,12 @@ function serializationFinding(input: FindingsInput): Finding[] {
     makeFinding('tomcat.serialization', {
       detail: lines.join('\n'),
       evidence: evidence(signatures, {classes: Object.fromEntries(classes)}),
-      actions: classes.slice(0, 3).map(([c]) => `Make ${c} implement java.io.Serializable (and every field it holds), or keep it out of the session / mark the field transient`),
+      actions: classes
+        .slice(0, 3)
+        .map(
+          ([c]) =>
+            `Make ${c} implement java.io.Serializable (and every field it holds), or keep it out of the session / mark the field transient`,
+        ),
     }),
   ]
 }
@@ -93,13 +111,23 @@ function classIncompatibleFinding(input: FindingsInput): Finding[] {
   if (classes.length > 0) lines.push(`Classes whose stored form no longer matches: ${classes.map(([c, n]) => `${c} (${n})`).join(', ')}.`)
   const deploys = input.lifecycle.filter((l) => l.kind === 'startup' || l.kind === 'deploy')
   const first = span(signatures).first
-  const after = first ? deploys.filter((d) => d.time <= first && Date.parse(first) - Date.parse(d.time) <= AFTER_DEPLOY_MS).at(-1) : undefined
-  if (after) lines.push(`The first one came ${minutesBetween(after.time, first!)} min after the ${after.kind} at ${after.time}: sessions written by the previous release.`)
+  const after = first
+    ? deploys.filter((d) => d.time <= first && Date.parse(first) - Date.parse(d.time) <= AFTER_DEPLOY_MS).at(-1)
+    : undefined
+  if (after)
+    lines.push(
+      `The first one came ${minutesBetween(after.time, first!)} min after the ${after.kind} at ${after.time}: sessions written by the previous release.`,
+    )
   return [
     makeFinding('tomcat.class-incompatible', {
       detail: lines.join('\n'),
       evidence: evidence(signatures, {classes: Object.fromEntries(classes), afterLifecycle: after ?? null}),
-      actions: classes.slice(0, 3).map(([c]) => `Declare a fixed private static final long serialVersionUID in ${c} (use the value of the release that wrote the sessions)`),
+      actions: classes
+        .slice(0, 3)
+        .map(
+          ([c]) =>
+            `Declare a fixed private static final long serialVersionUID in ${c} (use the value of the release that wrote the sessions)`,
+        ),
     }),
   ]
 }
@@ -109,8 +137,12 @@ function redisConnectionFinding(input: FindingsInput): Finding[] {
   if (signatures.length === 0) return []
   const rules = new Set(signatures.map((s) => s.rule))
   const actions: string[] = []
-  if (rules.has('redis-pool-exhausted')) actions.push('Pool exhausted: raise the pool size (maxTotal / max-active) or find connections not returned (close Jedis instances in finally)')
-  if (rules.has('redis-timeout') || rules.has('redis-query-timeout')) actions.push('Timeouts: check Redis latency (SLOWLOG, big keys, fork for RDB) and the client command timeout')
+  if (rules.has('redis-pool-exhausted'))
+    actions.push(
+      'Pool exhausted: raise the pool size (maxTotal / max-active) or find connections not returned (close Jedis instances in finally)',
+    )
+  if (rules.has('redis-timeout') || rules.has('redis-query-timeout'))
+    actions.push('Timeouts: check Redis latency (SLOWLOG, big keys, fork for RDB) and the client command timeout')
   if (rules.has('redis-connection-class') || rules.has('redis-unable-to-connect') || rules.has('redis-connection-refused')) {
     actions.push('Connection failures: check that Redis is up and reachable from the app hosts (sessdoc redis stats --redis URL)')
   }
@@ -125,7 +157,8 @@ function redisConnectionFinding(input: FindingsInput): Finding[] {
 
 const replyAdvice: Record<string, string> = {
   OOM: 'OOM: Redis is at maxmemory with noeviction: give sessions a TTL, use volatile-lru, or raise maxmemory',
-  READONLY: 'READONLY: the app writes to a replica (after a failover): connect through Sentinel/Cluster or the primary endpoint, and re-resolve DNS',
+  READONLY:
+    'READONLY: the app writes to a replica (after a failover): connect through Sentinel/Cluster or the primary endpoint, and re-resolve DNS',
   NOAUTH: 'NOAUTH: the app sends no password: set spring.data.redis.password (or the client config) to the server password',
   WRONGPASS: 'WRONGPASS: the app password or ACL user is wrong or was rotated on the server only',
   LOADING: 'LOADING: Redis was restarted and is loading its dataset: sessions are unavailable until it finishes',
@@ -158,7 +191,12 @@ function redisServerErrorFinding(input: FindingsInput): Finding[] {
 function simpleFinding(input: FindingsInput, id: FindingId, noun: string): Finding[] {
   const signatures = of(input, id)
   if (signatures.length === 0) return []
-  return [makeFinding(id, {detail: [summaryLine(total(signatures), signatures, noun), topLine(signatures[0]!)].join('\n'), evidence: evidence(signatures)})]
+  return [
+    makeFinding(id, {
+      detail: [summaryLine(total(signatures), signatures, noun), topLine(signatures[0]!)].join('\n'),
+      evidence: evidence(signatures),
+    }),
+  ]
 }
 
 function minutesBetween(a: string, b: string): number {

@@ -479,7 +479,9 @@ const monthNames: string[][] = [
   ['nov'],
   ['dec', 'dez', 'déc', 'dic', 'dez'],
 ]
-monthNames.forEach((names, index) => names.forEach((name) => months.set(name, index)))
+for (const [index, names] of monthNames.entries()) {
+  for (const name of names) months.set(name, index)
+}
 
 function monthIndex(line: string, start: number, end: number): number {
   let name = line.slice(start, end).toLowerCase()

@@ -4,7 +4,7 @@ import {readLines} from '../input/read-lines.js'
 import type {TimeWindow} from '../input/time-window.js'
 import type {RedactOptions} from '../redact.js'
 import type {InputError, SectionStatus, SourceResult} from '../report/types.js'
-import {iso, TomcatLogAggregator, type OtherSignature} from './aggregate.js'
+import {iso, type OtherSignature, TomcatLogAggregator} from './aggregate.js'
 import {tomcatFindings} from './findings.js'
 import {EventJoiner} from './joiner.js'
 import {checkTimeZone, machineTimeZone, wallToUtc} from './timezone.js'
@@ -80,7 +80,11 @@ export async function analyzeTomcatLogs(options: TomcatLogOptions): Promise<Sour
   for (const path of expanded.files) {
     if (options.signal?.aborted) break
     const joiner = new EventJoiner(path, toUtc, aggregator)
-    const result = await readLines(path, (batch, first) => joiner.push(batch, first), {signal: options.signal, stdin: options.stdin, chunkBytes: CHUNK_BYTES})
+    const result = await readLines(path, (batch, first) => joiner.push(batch, first), {
+      signal: options.signal,
+      stdin: options.stdin,
+      chunkBytes: CHUNK_BYTES,
+    })
     joiner.end()
     if (result.error) errors.push({input: path, message: result.error})
     if (result.error && result.lines === 0) continue
@@ -89,12 +93,18 @@ export async function analyzeTomcatLogs(options: TomcatLogOptions): Promise<Sour
     truncated += result.truncatedLines
     const format = dominant(joiner.stats.formats)
     if (format === null && result.lines > 0) {
-      errors.push({input: path, message: `${path}: no line looks like a Tomcat, Spring Boot, logback/log4j2 or JSON log line; check that this is an application log (see docs/tomcat-log.md for the formats read)`})
+      errors.push({
+        input: path,
+        message: `${path}: no line looks like a Tomcat, Spring Boot, logback/log4j2 or JSON log line; check that this is an application log (see docs/tomcat-log.md for the formats read)`,
+      })
     }
     files.push({path, lines: result.lines, events: joiner.stats.events, format, formats: joiner.stats.formats, gzip: result.gzip})
   }
   if (readable === 0) {
-    return errorResult(errors.length > 0 ? `no log could be read: ${errors[0]!.message}` : 'no log file given: pass catalina.out or the application log', errors)
+    return errorResult(
+      errors.length > 0 ? `no log could be read: ${errors[0]!.message}` : 'no log file given: pass catalina.out or the application log',
+      errors,
+    )
   }
   const signatures = aggregator.signatureSummaries()
   const lifecycle = [...aggregator.lifecycleEvents].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0))

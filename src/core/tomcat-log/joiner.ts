@@ -4,7 +4,7 @@ import {jsonWorthParsing, parseJsonEvent} from './json-line.js'
 import {isProblemLevel} from './levels.js'
 import {lifecycleKind} from './lifecycle.js'
 import type {WallToUtc} from './timezone.js'
-import type {FormatName, LifecycleKind, LogEvent, Level} from './types.js'
+import type {FormatName, Level, LifecycleKind, LogEvent} from './types.js'
 
 /** Continuation lines kept per event; a 5,000-frame recursion trace keeps its head only. */
 const MAX_CONTINUATION = 200
@@ -122,8 +122,7 @@ export class EventJoiner {
       else if (header.parse(line)) {
         if (this.isQuiet(line)) this.quietEvent(line, firstLineNo + i)
         else this.startEvent(line, firstLineNo + i)
-      }
-      else this.continuation(line)
+      } else this.continuation(line)
     }
   }
 
@@ -149,7 +148,8 @@ export class EventJoiner {
     ev.level = h.level
     ev.header = line
     ev.awaitingLevel = h.levelOnNextLine
-    if ((ev.level === 'info' || ev.level === 'unknown') && h.msgStart >= 0 && h.msgStart < line.length) ev.lifecycle = lifecycleKind(line, h.msgStart)
+    if ((ev.level === 'info' || ev.level === 'unknown') && h.msgStart >= 0 && h.msgStart < line.length)
+      ev.lifecycle = lifecycleKind(line, h.msgStart)
     this.countFormat(h.formatId)
   }
 

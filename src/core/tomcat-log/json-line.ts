@@ -12,7 +12,8 @@ export interface JsonEvent {
 
 // Only lines that may be problems (or restarts) are worth a JSON.parse; the rest are counted.
 // One scan of alternatives of literals (no quantifiers): linear.
-const worthParsing = /"(?:ERROR|error|WARN|warn|SEVERE|FATAL|fatal|CRITICAL|critical)|stack_?trace|startup in|Started |Stopping service|eploying|graceful shutdown|Reloading Context/
+const worthParsing =
+  /"(?:ERROR|error|WARN|warn|SEVERE|FATAL|fatal|CRITICAL|critical)|stack_?trace|startup in|Started |Stopping service|eploying|graceful shutdown|Reloading Context/
 
 export function jsonWorthParsing(line: string): boolean {
   return worthParsing.test(line)

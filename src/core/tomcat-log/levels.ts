@@ -8,7 +8,22 @@ const levelWords: Record<Level, readonly string[]> = {
   error: ['SEVERE', 'ERROR', 'FATAL', 'CRITICAL', 'SCHWERWIEGEND', 'FEHLER', 'GRAVE', 'SEVERO', 'ERREUR', 'BŁĄD', '重大', '严重', '嚴重'],
   warn: ['WARNING', 'WARN', 'WARNUNG', 'AVERTISSEMENT', 'ADVERTENCIA', 'AVVERTENZA', 'AVISO', 'OSTRZEŻENIE', '警告'],
   info: ['INFO', 'INFORMATION', 'INFOS', 'INFORMACIÓN', 'INFORMAZIONI', 'INFORMAÇÕES', 'NOTICE', '情報', '信息', '資訊'],
-  debug: ['DEBUG', 'TRACE', 'CONFIG', 'KONFIGURATION', 'FINE', 'FEIN', 'FINER', 'FEINER', 'FINEST', 'AM', 'PRÉCIS', 'DETALLADO', '詳細', '详细'],
+  debug: [
+    'DEBUG',
+    'TRACE',
+    'CONFIG',
+    'KONFIGURATION',
+    'FINE',
+    'FEIN',
+    'FINER',
+    'FEINER',
+    'FINEST',
+    'AM',
+    'PRÉCIS',
+    'DETALLADO',
+    '詳細',
+    '详细',
+  ],
   unknown: [],
 }
 

@@ -1,5 +1,5 @@
-import Table from 'cli-table3'
 import type {ChalkInstance} from 'chalk'
+import Table from 'cli-table3'
 import type {SourceSection} from '../../core/report/types.js'
 import {escapeMarkdown, sanitizeTerminal} from '../escape.js'
 import type {RenderOptions} from '../options.js'

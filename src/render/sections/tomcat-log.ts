@@ -1,7 +1,7 @@
 import type {SourceSection} from '../../core/report/types.js'
 import {downsample, sparkline} from '../chart.js'
 import {sanitizeTerminal} from '../escape.js'
-import {formatValue, markdownTable, textTable, type SectionRenderer} from './section-renderer.js'
+import {formatValue, markdownTable, type SectionRenderer, textTable} from './section-renderer.js'
 
 interface Signature {
   id: string
@@ -68,7 +68,10 @@ function summaryRows(f: Figures): string[][] {
     ['Files', n(f.files)],
     ['Lines', `${n(f.lines)}${f.truncatedLines ? ` (${n(f.truncatedLines)} over-long lines cut)` : ''}`],
     ['Events (stack traces joined)', n(f.events)],
-    ['Warnings and errors', `${n(f.problemEvents)}: ${n((f.problemEvents ?? 0) - (f.unclassified ?? 0))} session-related, ${n(f.unclassified)} other`],
+    [
+      'Warnings and errors',
+      `${n(f.problemEvents)}: ${n((f.problemEvents ?? 0) - (f.unclassified ?? 0))} session-related, ${n(f.unclassified)} other`,
+    ],
     ['Session-related errors from – to', period],
     ['Restarts', f.restarts?.length ? `${f.restarts.length}: ${f.restarts.map(shortTime).join(', ')}` : '0'],
     ['Zone of times without one', f.timezone ?? '–'],
@@ -77,15 +80,9 @@ function summaryRows(f: Figures): string[][] {
 }
 
 function rankingRows(f: Figures, width: number): string[][] {
-  return (f.signatures ?? []).slice(0, TOP).map((s, i) => [
-    String(i + 1),
-    n(s.count),
-    s.category,
-    cut(describe(s), width),
-    shortTime(s.firstSeen),
-    shortTime(s.lastSeen),
-    s.id,
-  ])
+  return (f.signatures ?? [])
+    .slice(0, TOP)
+    .map((s, i) => [String(i + 1), n(s.count), s.category, cut(describe(s), width), shortTime(s.firstSeen), shortTime(s.lastSeen), s.id])
 }
 
 function categoryRows(f: Figures): string[][] {
@@ -133,15 +130,24 @@ export const tomcatLogRenderer: SectionRenderer = {
       lines.push('', chalk.bold(`Most frequent session-related errors${more}`))
       lines.push(textTable(['#', 'Count', 'Category', 'Error', 'First', 'Last', 'Id'], rankingRows(f, 90), context))
       lines.push('', chalk.bold('Examples'))
-      ;(f.signatures ?? []).slice(0, EXAMPLES).forEach((s, i) => lines.push(...exampleLines(s, i + 1).map(sanitizeTerminal)))
+      for (const [i, s] of (f.signatures ?? []).slice(0, EXAMPLES).entries()) lines.push(...exampleLines(s, i + 1).map(sanitizeTerminal))
     }
     lines.push('', textTable(['Category', 'Events'], categoryRows(f), context))
     const chart = redisChart(f)
     if (chart) lines.push('', chalk.bold('Redis errors per minute'), chart)
-    if ((f.lifecycle ?? []).length > 0) lines.push('', chalk.bold('Starts, stops and deploys'), textTable(['Time', 'Kind', 'Message', 'File'], lifecycleRows(f), context))
+    if ((f.lifecycle ?? []).length > 0)
+      lines.push('', chalk.bold('Starts, stops and deploys'), textTable(['Time', 'Kind', 'Message', 'File'], lifecycleRows(f), context))
     if ((f.otherSignatures ?? []).length > 0) {
       lines.push('', chalk.bold('Other warnings and errors (not session-related), most frequent'))
-      lines.push(textTable(['Count', 'Error'], (f.otherSignatures ?? []).slice(0, 5).map((o) => [n(o.count), cut(o.exception ? `${o.message} (${shortClass(o.exception)})` : o.message, 100)]), context))
+      lines.push(
+        textTable(
+          ['Count', 'Error'],
+          (f.otherSignatures ?? [])
+            .slice(0, 5)
+            .map((o) => [n(o.count), cut(o.exception ? `${o.message} (${shortClass(o.exception)})` : o.message, 100)]),
+          context,
+        ),
+      )
     }
     if ((f.fileDetails ?? []).length > 1 || (f.fileDetails ?? []).some((d) => d.format === null)) {
       lines.push('', textTable(['File', 'Format', 'Lines', 'Events'], fileRows(f), context))
@@ -156,18 +162,35 @@ export const tomcatLogRenderer: SectionRenderer = {
       lines.push(...markdownTable(['#', 'Count', 'Category', 'Error', 'First', 'Last', 'Id'], rankingRows(f, 160)), '')
       lines.push('#### Examples', '')
       ;(f.signatures ?? []).slice(0, EXAMPLES).forEach((s, i) => {
-        lines.push(`**#${i + 1}** \`${s.id}\`, ${n(s.count)}×`, '', '```text', ...exampleLines(s, i + 1).slice(1).map((l) => fenceSafe(l)), '```', '')
+        lines.push(
+          `**#${i + 1}** \`${s.id}\`, ${n(s.count)}×`,
+          '',
+          '```text',
+          ...exampleLines(s, i + 1)
+            .slice(1)
+            .map((l) => fenceSafe(l)),
+          '```',
+          '',
+        )
       })
     }
     lines.push(...markdownTable(['Category', 'Events'], categoryRows(f)), '')
     const chart = redisChart(f)
     if (chart) lines.push(`Redis errors per minute: \`${chart}\``, '')
-    if ((f.lifecycle ?? []).length > 0) lines.push('#### Starts, stops and deploys', '', ...markdownTable(['Time', 'Kind', 'Message', 'File'], lifecycleRows(f)), '')
+    if ((f.lifecycle ?? []).length > 0)
+      lines.push('#### Starts, stops and deploys', '', ...markdownTable(['Time', 'Kind', 'Message', 'File'], lifecycleRows(f)), '')
     if ((f.otherSignatures ?? []).length > 0) {
       lines.push('#### Other warnings and errors (not session-related)', '')
-      lines.push(...markdownTable(['Count', 'Error'], (f.otherSignatures ?? []).slice(0, 5).map((o) => [n(o.count), cut(o.message, 160)])), '')
+      lines.push(
+        ...markdownTable(
+          ['Count', 'Error'],
+          (f.otherSignatures ?? []).slice(0, 5).map((o) => [n(o.count), cut(o.message, 160)]),
+        ),
+        '',
+      )
     }
-    if ((f.fileDetails ?? []).length > 1 || (f.fileDetails ?? []).some((d) => d.format === null)) lines.push(...markdownTable(['File', 'Format', 'Lines', 'Events'], fileRows(f)), '')
+    if ((f.fileDetails ?? []).length > 1 || (f.fileDetails ?? []).some((d) => d.format === null))
+      lines.push(...markdownTable(['File', 'Format', 'Lines', 'Events'], fileRows(f)), '')
     return lines
   },
 }
@@ -176,4 +199,3 @@ export const tomcatLogRenderer: SectionRenderer = {
 function fenceSafe(line: string): string {
   return sanitizeTerminal(line).replace(/`{3,}/g, (m) => '\u02cb'.repeat(m.length))
 }
-
