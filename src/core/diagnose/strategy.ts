@@ -44,7 +44,9 @@ export function strategyFit(evidence: Evidence, t: CorrelationThresholds): Findi
   const detail =
     `${reasons.join('; ') || 'little is known of the deployment'}. ` +
     (current ? `Current strategy: ${describe(current)}. ` : '') +
-    `The matrix recommends ${describe(recommended)} here${fits ? ', and the deployment fits it.' : '.'}` +
+    (current === 'redis' && recommended !== 'redis'
+      ? `At this size the matrix asks for no more than ${describe(recommended)}; a shared store goes beyond that${fits ? ' and fits.' : '.'}`
+      : `The matrix recommends ${describe(recommended)} here${fits ? ', and the deployment fits it.' : '.'}`) +
     (problems.length ? ` Does not fit: ${problems.join('; ')}.` : '')
   return [
     makeFinding('correlation.strategy-fit', {
