@@ -1,16 +1,11 @@
 import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
-import {analyzeAccessLogs, builtinFormats, defaultParallelPlan} from '../core/access-log/index.js'
+import {analyzeAccessLogs, defaultParallelPlan} from '../core/access-log/index.js'
+import {parseList} from '../core/input/parse-list.js'
 import {buildReport} from '../core/report/report.js'
 import {SessdocCommand} from '../lib/base-command.js'
 import {UserError} from '../lib/errors.js'
-import {windowFlags} from '../lib/flags.js'
-
-const durationMs = (spec: string): number => {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/i.exec(spec.trim())
-  if (!m) throw new UserError(`--session-timeout: cannot read '${spec}'`, 'give a duration such as 30m, 1h or 1800s')
-  return Number(m[1]) * {s: 1000, m: 60_000, h: 3_600_000}[(m[2] ?? 'm').toLowerCase() as 's' | 'm' | 'h']
-}
+import {accessLogFlags, parseSessionTimeout, windowFlags} from '../lib/flags.js'
 
 export default class AccessLog extends SessdocCommand {
   static override summary = 'Find broken sticky sessions in load-balancer access logs.'
@@ -26,14 +21,11 @@ export default class AccessLog extends SessdocCommand {
   static override args = {path: Args.string({description: 'Log file, glob, .gz file or - for standard input', required: true})}
   static override flags = {
     ...windowFlags,
-    'log-format': Flags.string({
-      description: `Log format: ${Object.keys(builtinFormats).join(', ')}, haproxy, a LogFormat nickname from --apache-conf, or the LogFormat / nginx log_format string itself. Default: detected from the first lines.`,
+    ...accessLogFlags,
+    'apache-conf': Flags.string({
+      description: 'httpd config file to read LogFormat lines and BalancerMember route= values from.',
+      helpGroup: 'ACCESS LOG',
     }),
-    'apache-conf': Flags.string({description: 'httpd config file to read LogFormat lines and BalancerMember route= values from.'}),
-    workers: Flags.string({description: 'Known backend routes (jvmRoute values), comma-separated, e.g. node1,node2.'}),
-    cookie: Flags.string({description: 'Session cookie name (SESSION for Spring Session, whose value is Base64).', default: undefined}),
-    'route-separator': Flags.string({description: 'What separates the session id from its route.', default: '.'}),
-    'session-timeout': Flags.string({description: 'Session timeout: sessions idle longer are forgotten (30m, 1h).', default: '30m'}),
     threads: Flags.integer({
       description: 'Threads for large plain files (default: the idle cores, at most 4; 1: one thread).',
       min: 1,
@@ -50,15 +42,12 @@ export default class AccessLog extends SessdocCommand {
       window,
       logFormat: flags['log-format'],
       apacheConf,
-      workers: flags.workers
-        ?.split(',')
-        .map((w) => w.trim())
-        .filter(Boolean),
+      workers: parseList(flags.workers),
       cookieName: flags.cookie,
       routeSeparator: flags['route-separator'],
-      sessionTimeoutMs: durationMs(flags['session-timeout']),
+      sessionTimeoutMs: parseSessionTimeout(flags['session-timeout']),
       timeZone: flags.timezone,
-      redact: {showSessionIds: flags['show-session-ids'], routeSeparator: flags['route-separator']},
+      redact: {showSessionIds: flags['show-session-ids'], routeSeparator: flags['route-separator'] ?? '.'},
       parallel:
         flags.threads === undefined
           ? undefined

@@ -4,7 +4,7 @@ import {diagnose} from '../core/diagnose/diagnose.js'
 import {planDiagnose} from '../core/diagnose/plan.js'
 import {SessdocCommand} from '../lib/base-command.js'
 import {UserError} from '../lib/errors.js'
-import {redisFlags, windowFlags} from '../lib/flags.js'
+import {accessLogFlags, redisFlags, windowFlags} from '../lib/flags.js'
 
 export default class Diagnose extends SessdocCommand {
   static override summary = 'One triage report from every source given: access logs, app logs, Redis and configuration.'
@@ -26,11 +26,7 @@ export default class Diagnose extends SessdocCommand {
       description: 'Load-balancer access log: file, glob, .gz or - (repeatable).',
       helpGroup: 'ACCESS LOG',
     }),
-    'log-format': Flags.string({description: 'Access-log format name or LogFormat string (default: detected).', helpGroup: 'ACCESS LOG'}),
-    workers: Flags.string({description: 'Known backend routes (jvmRoute values), comma-separated.', helpGroup: 'ACCESS LOG'}),
-    cookie: Flags.string({description: 'Session cookie name (default JSESSIONID; SESSION for Spring Session).', helpGroup: 'ACCESS LOG'}),
-    'route-separator': Flags.string({description: 'What separates the session id from its route (default .).', helpGroup: 'ACCESS LOG'}),
-    'session-timeout': Flags.string({description: 'Session timeout of the app (default 30m).', helpGroup: 'ACCESS LOG'}),
+    ...accessLogFlags,
     'tomcat-log': Flags.string({
       multiple: true,
       description: 'Tomcat / Spring log: file, glob, .gz or - (repeatable).',

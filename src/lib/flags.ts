@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
+import {parseDuration} from '../core/input/time-window.js'
 import {outputFormats} from '../render/index.js'
+import {UserError} from './errors.js'
 
 /** Output and exit-code flags of every command (CONTRACT.md). */
 export const reportFlags = {
@@ -61,4 +63,34 @@ export const redisFlags = {
     description: 'Read from a replica when one exists, so that an audit does not load the primary.',
     helpGroup: 'REDIS',
   }),
+}
+
+/** How to read access logs: shared by access-log and diagnose (defaults applied by the analyzer). */
+export const accessLogFlags = {
+  'log-format': Flags.string({
+    description:
+      'Log format: combined-cookie, combined-cookie-header, combined-balancer, combined, common, nginx-cookie, nginx-combined, haproxy, a LogFormat nickname from --apache-conf, or the LogFormat / nginx log_format string itself. Default: detected from the first lines.',
+    helpGroup: 'ACCESS LOG',
+  }),
+  workers: Flags.string({
+    description: 'Known backend routes (jvmRoute values), comma-separated, e.g. node1,node2.',
+    helpGroup: 'ACCESS LOG',
+  }),
+  cookie: Flags.string({
+    description: 'Session cookie name (default JSESSIONID; SESSION for Spring Session, whose value is Base64).',
+    helpGroup: 'ACCESS LOG',
+  }),
+  'route-separator': Flags.string({description: 'What separates the session id from its route (default .).', helpGroup: 'ACCESS LOG'}),
+  'session-timeout': Flags.string({
+    description: 'Session timeout of the app: sessions idle longer are forgotten (default 30m).',
+    helpGroup: 'ACCESS LOG',
+  }),
+}
+
+/** `--session-timeout 30m` in milliseconds; a usage error when unreadable. */
+export function parseSessionTimeout(spec: string | undefined): number | undefined {
+  if (spec === undefined) return undefined
+  const parsed = parseDuration(spec)
+  if (!parsed.ok) throw new UserError(`--session-timeout: ${parsed.error}`)
+  return parsed.value
 }

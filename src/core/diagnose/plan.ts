@@ -1,3 +1,4 @@
+import {parseList} from '../input/parse-list.js'
 import {parseDuration} from '../input/time-window.js'
 import {describeTarget, type RedisTargetFlags, redisTargetFromFlags} from '../redis/connection.js'
 import {defaultScanThresholds} from '../redis/scan/checks.js'
@@ -77,18 +78,11 @@ export function planDiagnose(
   const tomcat = tomcatPaths ?? (useDefaults ? defaultPick('tomcatLog', places.tomcatLog) : undefined)
 
   const timeout = flags['session-timeout'] ?? file.accessLog?.sessionTimeout
-  let sessionTimeoutMs: number | undefined
-  if (timeout) {
-    const parsed = parseDuration(timeout)
-    if (!parsed.ok) return {ok: false, error: `session timeout: ${parsed.error}`}
-    sessionTimeoutMs = parsed.value
-  }
+  const parsedTimeout = timeout ? parseDuration(timeout) : undefined
+  if (parsedTimeout && !parsedTimeout.ok) return {ok: false, error: `session timeout: ${parsedTimeout.error}`}
+  const sessionTimeoutMs = parsedTimeout?.value
   if (access) {
-    const workers =
-      flags.workers
-        ?.split(',')
-        .map((w) => w.trim())
-        .filter(Boolean) ?? asList(file.accessLog?.workers)
+    const workers = parseList(flags.workers) ?? asList(file.accessLog?.workers)
     request.request.accessLog = {
       paths: access,
       ...defined({
