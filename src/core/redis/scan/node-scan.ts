@@ -127,26 +127,37 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
       const batch: Batch = await pending
       pending = undefined
       const first = progress.keysScanned
-      progress.keysScanned += batch.keys.length
+      progress.keysScanned += batch.length
       if (batch.cursor !== '0' && !options.signal?.aborted && !failure) {
         if (options.rate > 0) await throttle(started, progress.keysScanned, options.rate, options.signal)
         // The next step runs on the server while this batch is classified and aggregated.
-        if (!options.signal?.aborted) pending = step(batch.cursor, first + batch.keys.length)
+        if (!options.signal?.aborted) pending = step(batch.cursor, first + batch.length)
         pending?.catch(() => {})
       }
-      const fresh: Probed[] = []
       const unprobed: ChunkKey[] = []
-      batch.keys.forEach((key, i) => {
+      const followUps: FollowUp[] = []
+      const toFix: Probed[] = []
+      const {reply, probed} = batch
+      // Straight from the reply array: no object per key on the hot path.
+      for (let i = 0; i < batch.length; i++) {
+        const key = String(probed ? reply[3 * i + 1] : reply[i])
         if (!state.seen.add(key)) {
           state.duplicates++
-          return
+          continue
         }
         state.keysScanned++
         const cls = state.classify(key)
-        if (batch.pttl) fresh.push({key, cls, pttl: batch.pttl[i]!, bytes: batch.bytes![i]!})
-        else unprobed.push({key, cls, sized: cls?.role === 'session' && state.wantsSize()})
-      })
-      if (fresh.length > 0) track(settle(client, fresh, state, progress, options))
+        if (!probed) {
+          unprobed.push({key, cls, sized: cls?.role === 'session' && state.wantsSize()})
+          continue
+        }
+        const pttl = Number(reply[3 * i + 2])
+        const bytes = Number(reply[3 * i + 3])
+        state.record(key, cls, pttl, bytes, progress, followUps)
+        if (options.fixTtl && pttl === -1 && cls?.role === 'session') toFix.push({key, cls, pttl, bytes})
+      }
+      if (followUps.length > 0) track(followUp(client, followUps, state, progress))
+      if (toFix.length > 0) track(fixTtl(client, toFix, options.fixTtl!, options.version))
       for (let i = 0; i < unprobed.length; i += pipelineChunk) {
         track(
           pipelineProbe(client, unprobed.slice(i, i + pipelineChunk)).then((probed) => settle(client, probed, state, progress, options)),
@@ -169,12 +180,12 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
   return progress
 }
 
-/** One SCAN step: the next cursor, the keys, and (script) their PTTL and size. */
+/** One SCAN step: the next cursor and the reply: the keys, or (script) the cursor then key, PTTL, size per key. */
 interface Batch {
   cursor: string
-  keys: string[]
-  pttl?: number[]
-  bytes?: number[]
+  length: number
+  probed: boolean
+  reply: Array<string | number>
 }
 
 interface Probed {
@@ -194,16 +205,7 @@ function scriptStep(
   const match = options.match ?? '*'
   return async (cursor, position) => {
     const reply = (await client.evalsha(sha, 0, cursor, count, match, state.sizeStride, position)) as Array<string | number>
-    const n = (reply.length - 1) / 3
-    const keys = new Array<string>(n)
-    const pttl = new Array<number>(n)
-    const bytes = new Array<number>(n)
-    for (let i = 0; i < n; i++) {
-      keys[i] = String(reply[3 * i + 1])
-      pttl[i] = Number(reply[3 * i + 2])
-      bytes[i] = Number(reply[3 * i + 3])
-    }
-    return {cursor: String(reply[0]), keys, pttl, bytes}
+    return {cursor: String(reply[0]), length: (reply.length - 1) / 3, probed: true, reply}
   }
 }
 
@@ -216,7 +218,7 @@ function scanStep(client: Redis, options: NodeScanOptions): (cursor: string, pos
   ]
   return async (cursor) => {
     const [next, keys] = (await client.call('SCAN', ...args(cursor))) as [string, string[]]
-    return {cursor: next, keys}
+    return {cursor: next, length: keys.length, probed: false, reply: keys}
   }
 }
 
