@@ -120,9 +120,11 @@ const withServerCpu = (name, argv, check) => ({
 const redisCliCheck = (stdout) => {
   if (Number(stdout.trim()) < dbsize * 0.99) throw new Error(`redis-cli --scan listed only ${stdout.trim()} keys`)
 }
+const sessdocScanRates = []
 const sessdocCheck = (stdout) => {
   const report = JSON.parse(stdout)
   const redis = report.sources.redis
+  sessdocScanRates.push(redis.scan.keysPerSecond)
   if (redis.sessions !== sessions || redis.sessionsWithoutTtl !== truth.sessionsWithoutTtl || redis.partial) {
     throw new Error(
       `sessdoc miscounted: sessions ${redis.sessions}/${sessions}, without TTL ${redis.sessionsWithoutTtl}/${truth.sessionsWithoutTtl}`,
@@ -153,6 +155,9 @@ for (const [name, stats] of commandStats) {
   for (const line of stats.split('\n').filter((l) => /^cmdstat_(scan|evalsha|hmget|getrange|pttl|memory)/.test(l)))
     console.log(`  ${line.trim().replace(/,rejected_calls=0,failed_calls=0/, '')}`)
 }
+console.log(
+  `\nsessdoc's own scan rate (scan.keysPerSecond: the scan alone, without Node, CLI start-up and connecting): median ${median(sessdocScanRates).toLocaleString('en-US')} keys/s`,
+)
 const ratio = rows[0].seconds / rows[1].seconds
 console.log(
   `\nsessdoc vs the plain TTL + MEMORY USAGE loop: ${ratio.toFixed(2)}x (target ≥ 2x); total bench ${((Date.now() - started) / 1000).toFixed(0)} s`,
