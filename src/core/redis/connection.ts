@@ -1,5 +1,5 @@
-import {isIP} from 'node:net'
 import {readFileSync} from 'node:fs'
+import {isIP} from 'node:net'
 import createDebug from 'debug'
 import {Redis, type RedisOptions} from 'ioredis'
 import {maskUrlPasswords} from '../redact.js'
