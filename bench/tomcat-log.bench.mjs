@@ -53,16 +53,23 @@ try {
   const awk = existsSync('/usr/bin/mawk') ? 'mawk' : 'awk'
   const sessdoc = [process.execPath, join(root, 'bin', 'run.js'), 'tomcat-log', file, '--json', '--fail-on', 'never']
   const seedGrep = `grep -i 'session\\|serializ\\|redis' ${file}`
-  console.log(`generated ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB; planted ${JSON.stringify(truth.byCategory)}, restarts ${truth.restarts.length}`)
+  console.log(
+    `generated ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB; planted ${JSON.stringify(truth.byCategory)}, restarts ${truth.restarts.length}`,
+  )
 
   // Correctness first: the counts must equal the planted truth.
   const run = measure(sessdoc)
   const section = JSON.parse(run.stdout).sources.tomcatLog
   const grepLines = measure(seedGrep).stdout.split('\n').filter(Boolean).length
-  console.log(`sessdoc: ${section.events} events, byCategory ${JSON.stringify(section.byCategory)}, restarts ${section.restarts.length}, unclassified ${section.unclassified}`)
+  console.log(
+    `sessdoc: ${section.events} events, byCategory ${JSON.stringify(section.byCategory)}, restarts ${section.restarts.length}, unclassified ${section.unclassified}`,
+  )
   console.log(`${awk} grouper: ${measure([awk, '-f', awkFile, file]).stdout.trim()}`)
   console.log(`seed grep: ${grepLines} lines returned`)
-  const agrees = Object.entries(truth.byCategory).every(([k, v]) => section.byCategory[k] === v) && section.events === truth.events && section.restarts.length === truth.restarts.length
+  const agrees =
+    Object.entries(truth.byCategory).every(([k, v]) => section.byCategory[k] === v) &&
+    section.events === truth.events &&
+    section.restarts.length === truth.restarts.length
   if (!agrees) {
     console.error('sessdoc disagrees with the planted truth')
     process.exitCode = 1
@@ -74,7 +81,11 @@ try {
     {name: "seed grep -i 'session\\|serializ\\|redis'", argv: ['sh', '-c', seedGrep], okStatus: [0, 1]},
     {name: 'sessdoc --version (start-up only)', argv: [process.execPath, join(root, 'bin', 'run.js'), '--version']},
   ]
-  compare(`tomcat-log, ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB: wall time`, contenders, {rounds, units: lines, unitName: 'lines'})
+  compare(`tomcat-log, ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB: wall time`, contenders, {
+    rounds,
+    units: lines,
+    unitName: 'lines',
+  })
   // The machine is shared: CPU time (user + sys) is steadier than wall time under load.
   compare(
     `tomcat-log, ${lines.toLocaleString('en-US')} lines: CPU time (user + sys)`,

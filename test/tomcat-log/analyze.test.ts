@@ -60,7 +60,9 @@ describe('analyzeTomcatLogs: time', () => {
   })
 
   it('the window keeps events inside it only', async () => {
-    const {section} = await analyze([fixture('juli-oneline.log')], {window: {since: new Date('2026-11-28T10:30:00Z'), until: new Date('2026-11-28T10:51:00Z')}})
+    const {section} = await analyze([fixture('juli-oneline.log')], {
+      window: {since: new Date('2026-11-28T10:30:00Z'), until: new Date('2026-11-28T10:51:00Z')},
+    })
     expect(section.byCategory).toEqual({serialization: 0, redis: 2, session: 0, replication: 0, lifecycle: 1})
     expect(section.events).toBe(7)
     expect(section.restarts).toEqual([])
@@ -95,7 +97,8 @@ describe('analyzeTomcatLogs: for the correlations in diagnose', () => {
     copyFileSync(fixture('juli-oneline.log'), join(nodeDir, 'catalina.out'))
     const {section} = await analyze([join(nodeDir, 'catalina.out'), fixture('spring-boot.log')])
     expect(new Set(section.lifecycle.map((l) => l.node))).toEqual(new Set(['node2', null]))
-    const classified = section.byCategory.serialization + section.byCategory.redis + section.byCategory.session + section.byCategory.replication
+    const classified =
+      section.byCategory.serialization + section.byCategory.redis + section.byCategory.session + section.byCategory.replication
     expect(section.errorsByMinute.reduce((sum, m) => sum + m.count, 0)).toBe(classified)
   })
 

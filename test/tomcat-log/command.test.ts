@@ -47,7 +47,8 @@ describe('sessdoc tomcat-log (the command)', () => {
     const report = JSON.parse(stdout) as Report
     expectValidReport(report)
     const section = report.sources.tomcatLog!
-    for (const key of ['files', 'lines', 'events', 'signatures', 'byCategory', 'restarts', 'lifecycle', 'redisErrorsByMinute']) expect(section).toHaveProperty(key)
+    for (const key of ['files', 'lines', 'events', 'signatures', 'byCategory', 'restarts', 'lifecycle', 'redisErrorsByMinute'])
+      expect(section).toHaveProperty(key)
     expect(section).toMatchObject({files: 1, lines: 74, events: 31, restarts: ['2026-11-28T10:00:05.990Z', '2026-11-28T10:52:10.000Z']})
     expect(report.findings.map((f) => f.id)).toEqual([
       'tomcat.class-incompatible',
@@ -96,7 +97,9 @@ describe('sessdoc tomcat-log (the command)', () => {
 
   it('the real binary: routing, stdin, exit code', async () => {
     const {readFileSync} = await import('node:fs')
-    const result = await runCli(['tomcat-log', '-', '--json', '--timezone', 'UTC'], {input: readFileSync(`${root}${fixture('logback.log')}`, 'utf8')})
+    const result = await runCli(['tomcat-log', '-', '--json', '--timezone', 'UTC'], {
+      input: readFileSync(`${root}${fixture('logback.log')}`, 'utf8'),
+    })
     expect(result.code).toBe(2)
     expect((JSON.parse(result.stdout) as Report).sources.tomcatLog).toMatchObject({byCategory: {redis: 5, session: 1}})
   })

@@ -11,7 +11,13 @@ const cases = [
     byCategory: {serialization: 5, redis: 2, session: 2, replication: 2, lifecycle: 4},
     restarts: ['2026-11-28T10:00:05.990Z', '2026-11-28T10:52:10.000Z'],
     unclassified: 1,
-    findings: ['tomcat.class-incompatible', 'tomcat.redis-connection', 'tomcat.serialization', 'tomcat.session-invalidated', 'tomcat.session-replication'],
+    findings: [
+      'tomcat.class-incompatible',
+      'tomcat.redis-connection',
+      'tomcat.serialization',
+      'tomcat.session-invalidated',
+      'tomcat.session-replication',
+    ],
     classes: ['com.shop.cart.Cart', 'com.shop.checkout.WizardState', 'com.shop.user.UserProfile'],
   },
   {
@@ -73,7 +79,9 @@ describe('tomcat-log fixtures: exact counts per category', () => {
     expect(findings.map((f) => f.id).sort()).toEqual(c.findings)
     expect([...new Set(section.signatures.map((s) => s.offendingClass).filter(Boolean))].sort()).toEqual(c.classes)
     // Signature counts add up to the classified events, ids are short and never look like session ids.
-    const classified = Object.entries(section.byCategory).filter(([k]) => k !== 'lifecycle').reduce((sum, [, v]) => sum + v, 0)
+    const classified = Object.entries(section.byCategory)
+      .filter(([k]) => k !== 'lifecycle')
+      .reduce((sum, [, v]) => sum + v, 0)
     expect(section.signatures.reduce((sum, s) => sum + s.count, 0)).toBe(classified)
     for (const s of section.signatures) expect(s.id).toMatch(/^[0-9a-f]{10}$/)
   })
@@ -81,17 +89,30 @@ describe('tomcat-log fixtures: exact counts per category', () => {
   it('planted details: one signature for three sessions, Redis replies, minute counts', async () => {
     const juli = (await analyze([fixture('juli-oneline.log')])).section
     const cart = juli.signatures.find((s) => s.offendingClass === 'com.shop.cart.Cart')!
-    expect(cart).toMatchObject({count: 3, category: 'serialization', exception: 'java.io.NotSerializableException', firstSeen: '2026-11-28T10:06:30.220Z', lastSeen: '2026-11-28T10:08:30.220Z'})
+    expect(cart).toMatchObject({
+      count: 3,
+      category: 'serialization',
+      exception: 'java.io.NotSerializableException',
+      firstSeen: '2026-11-28T10:06:30.220Z',
+      lastSeen: '2026-11-28T10:08:30.220Z',
+    })
     expect(cart.topFrames[0]).toBe('java.base/java.io.ObjectOutputStream.writeObject0(ObjectOutputStream.java:1197)')
     // The Lettuce failure keeps its chain from the wrapper message and its root cause from the trace.
     const redis = juli.signatures.find((s) => s.category === 'redis')!
-    expect(redis.chain).toEqual(['org.springframework.data.redis.RedisConnectionFailureException', 'io.lettuce.core.RedisConnectionException', 'java.net.ConnectException'])
+    expect(redis.chain).toEqual([
+      'org.springframework.data.redis.RedisConnectionFailureException',
+      'io.lettuce.core.RedisConnectionException',
+      'java.net.ConnectException',
+    ])
     expect(redis.exception).toBe('java.net.ConnectException')
     expect(juli.redisErrorsByMinute).toEqual([{minute: '2026-11-28T10:31:00.000Z', count: 2}])
     expect(juli.lifecycle.map((l) => l.kind)).toEqual(['deploy', 'startup', 'shutdown', 'startup'])
 
     const boot = (await analyze([fixture('spring-boot.log')])).section
-    expect(boot.signatures.filter((s) => s.redisReply).map((s) => [s.redisReply, s.count])).toEqual([['OOM', 2], ['READONLY', 1]])
+    expect(boot.signatures.filter((s) => s.redisReply).map((s) => [s.redisReply, s.count])).toEqual([
+      ['OOM', 2],
+      ['READONLY', 1],
+    ])
     // +01:00 in the line is honoured: 10:30+01:00 is 09:30Z.
     expect(boot.signatures.find((s) => s.rule === 'redis-timeout')!.firstSeen).toBe('2026-11-28T09:30:00.000Z')
   })

@@ -6,13 +6,19 @@ import type {LifecycleKind, LogEvent} from '../../src/core/tomcat-log/types.js'
 export const root = fileURLToPath(new URL('../../', import.meta.url))
 export const fixture = (name: string): string => `${root}fixtures/tomcat-log/${name}`
 
-export async function analyze(paths: string[], options: Partial<TomcatLogOptions> = {}): Promise<{section: TomcatLogSection; findings: Awaited<ReturnType<typeof analyzeTomcatLogs>>['findings']}> {
+export async function analyze(
+  paths: string[],
+  options: Partial<TomcatLogOptions> = {},
+): Promise<{section: TomcatLogSection; findings: Awaited<ReturnType<typeof analyzeTomcatLogs>>['findings']}> {
   const result = await analyzeTomcatLogs({paths, window: {since: null, until: null}, timezone: 'UTC', redact: {}, ...options})
   return {section: result.section, findings: result.findings}
 }
 
 /** Joins lines and collects what the joiner hands out. */
-export function join(lines: string[], chunk = lines.length): {problems: LogEvent[]; lifecycle: Array<{kind: LifecycleKind; timeMs: number | null}>; events: number; orphanLines: number} {
+export function join(
+  lines: string[],
+  chunk = lines.length,
+): {problems: LogEvent[]; lifecycle: Array<{kind: LifecycleKind; timeMs: number | null}>; events: number; orphanLines: number} {
   const problems: LogEvent[] = []
   const lifecycle: Array<{kind: LifecycleKind; timeMs: number | null}> = []
   const sink: EventSink = {

@@ -20,7 +20,7 @@ describe('the event joiner', () => {
     expect(problems[0]!.continuation).toHaveLength(6)
   })
 
-  it('stitches a trace cut by another thread\'s single line back to its event', () => {
+  it("stitches a trace cut by another thread's single line back to its event", () => {
     const {problems, events} = join([
       `${T} SEVERE [exec-1] a.B.c Request failed`,
       'java.lang.IllegalStateException: getAttribute: Session already invalidated',
@@ -32,11 +32,20 @@ describe('the event joiner', () => {
     ])
     expect(events).toBe(3)
     expect(problems).toHaveLength(1)
-    expect(problems[0]!.continuation).toEqual(['java.lang.IllegalStateException: getAttribute: Session already invalidated', '\tat a.B.c(B.java:1)', '\tat a.B.d(B.java:2)', '\tat a.B.e(B.java:3)'])
+    expect(problems[0]!.continuation).toEqual([
+      'java.lang.IllegalStateException: getAttribute: Session already invalidated',
+      '\tat a.B.c(B.java:1)',
+      '\tat a.B.d(B.java:2)',
+      '\tat a.B.e(B.java:3)',
+    ])
   })
 
   it('keeps a truncated last event (no trailing frames, no newline)', () => {
-    const {problems} = join([`${T} WARNING [exec-1] a.B.c Cannot serialize session attribute [x] for session [y]`, '\tjava.io.NotSerializableException: com.x.Y', '\t\tat java.io.ObjectOutputStr'])
+    const {problems} = join([
+      `${T} WARNING [exec-1] a.B.c Cannot serialize session attribute [x] for session [y]`,
+      '\tjava.io.NotSerializableException: com.x.Y',
+      '\t\tat java.io.ObjectOutputStr',
+    ])
     expect(problems).toHaveLength(1)
     expect(problems[0]!.continuation).toHaveLength(2)
   })
@@ -115,7 +124,11 @@ describe('the event joiner', () => {
       'INFORMATION: Server startup in 3456 ms',
     ])
     expect(problems).toHaveLength(1)
-    expect(problems[0]).toMatchObject({level: 'error', logger: 'org.apache.catalina.ha.session.DeltaManager', timeMs: Date.UTC(2026, 10, 28, 13, 5)})
+    expect(problems[0]).toMatchObject({
+      level: 'error',
+      logger: 'org.apache.catalina.ha.session.DeltaManager',
+      timeMs: Date.UTC(2026, 10, 28, 13, 5),
+    })
     expect(problems[0]!.message).toMatch(/^Manager \[localhost/)
     expect(lifecycle).toEqual([{kind: 'startup', timeMs: Date.UTC(2026, 10, 28, 13, 6)}])
   })
@@ -124,15 +137,42 @@ describe('the event joiner', () => {
 describe('lifecycle messages on the threads Tomcat logs them from', () => {
   it.each([
     ['28-Nov-2026 10:00:00.000 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [4889] milliseconds', 'startup'],
-    ['28-Nov-2026 10:00:00.000 INFO [localhost-startStop-1] org.apache.catalina.startup.HostConfig.deployWAR Deploying web application archive [/opt/tomcat/webapps/shop.war]', 'deploy'],
-    ['28-Nov-2026 10:00:00.000 INFO [Catalina-utility-2] org.apache.catalina.startup.HostConfig.undeploy Undeploying context [/shop]', 'undeploy'],
-    ['28-Nov-2026 10:00:00.000 INFO [Thread-5] org.apache.catalina.core.StandardService.stopInternal Stopping service [Catalina]', 'shutdown'],
-    ['28-Nov-2026 10:00:00.000 INFO [ContainerBackgroundProcessor[StandardEngine[Catalina]]] org.apache.catalina.core.StandardContext.reload Reloading Context with name [/shop] has started', 'deploy'],
-    ['2026-11-28T10:15:33.470Z  INFO 4242 --- [shop] [           main] com.shop.ShopApplication                 : Started ShopApplication in 3.912 seconds (process running for 4.5)', 'startup'],
-    ['2016-11-28 10:15:33.470  INFO 4242 --- [           main] com.shop.ShopApplication                 : Started ShopApplication in 3.912 seconds (JVM running for 4.5)', 'startup'],
-    ['2026-11-28T10:40:00.000Z  INFO 4242 --- [shop] [ionShutdownHook] o.s.b.w.e.tomcat.GracefulShutdown        : Commencing graceful shutdown. Waiting for active requests to complete', 'shutdown'],
-    ['2026-11-28 10:15:33,470 [main] INFO  com.shop.ShopApplication - Started ShopApplication in 3.912 seconds (process running for 4.5)', 'startup'],
-    ['2026-11-28 10:15:33.470 INFO  [main] com.shop.ShopApplication - Started ShopApplication in 3.912 seconds (process running for 4.5)', 'startup'],
+    [
+      '28-Nov-2026 10:00:00.000 INFO [localhost-startStop-1] org.apache.catalina.startup.HostConfig.deployWAR Deploying web application archive [/opt/tomcat/webapps/shop.war]',
+      'deploy',
+    ],
+    [
+      '28-Nov-2026 10:00:00.000 INFO [Catalina-utility-2] org.apache.catalina.startup.HostConfig.undeploy Undeploying context [/shop]',
+      'undeploy',
+    ],
+    [
+      '28-Nov-2026 10:00:00.000 INFO [Thread-5] org.apache.catalina.core.StandardService.stopInternal Stopping service [Catalina]',
+      'shutdown',
+    ],
+    [
+      '28-Nov-2026 10:00:00.000 INFO [ContainerBackgroundProcessor[StandardEngine[Catalina]]] org.apache.catalina.core.StandardContext.reload Reloading Context with name [/shop] has started',
+      'deploy',
+    ],
+    [
+      '2026-11-28T10:15:33.470Z  INFO 4242 --- [shop] [           main] com.shop.ShopApplication                 : Started ShopApplication in 3.912 seconds (process running for 4.5)',
+      'startup',
+    ],
+    [
+      '2016-11-28 10:15:33.470  INFO 4242 --- [           main] com.shop.ShopApplication                 : Started ShopApplication in 3.912 seconds (JVM running for 4.5)',
+      'startup',
+    ],
+    [
+      '2026-11-28T10:40:00.000Z  INFO 4242 --- [shop] [ionShutdownHook] o.s.b.w.e.tomcat.GracefulShutdown        : Commencing graceful shutdown. Waiting for active requests to complete',
+      'shutdown',
+    ],
+    [
+      '2026-11-28 10:15:33,470 [main] INFO  com.shop.ShopApplication - Started ShopApplication in 3.912 seconds (process running for 4.5)',
+      'startup',
+    ],
+    [
+      '2026-11-28 10:15:33.470 INFO  [main] com.shop.ShopApplication - Started ShopApplication in 3.912 seconds (process running for 4.5)',
+      'startup',
+    ],
   ])('%s', (line, kind) => {
     expect(join([line]).lifecycle.map((l) => l.kind)).toEqual([kind])
   })

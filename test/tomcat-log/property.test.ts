@@ -36,7 +36,10 @@ const pieces = [
   '\u0000',
   '\u00e4',
 ]
-const lineArb = fc.oneof(fc.string({maxLength: 120}), fc.array(fc.constantFrom(...pieces), {maxLength: 8}).map((p) => p.join('')))
+const lineArb = fc.oneof(
+  fc.string({maxLength: 120}),
+  fc.array(fc.constantFrom(...pieces), {maxLength: 8}).map((p) => p.join('')),
+)
 
 describe('parsers never throw', () => {
   it('the joiner, whatever the lines and however they are batched', () => {
