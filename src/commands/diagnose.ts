@@ -66,7 +66,11 @@ export default class Diagnose extends SessdocCommand {
       output: flags.output ?? file.output,
       'fail-on': flags['fail-on'] === 'warning' && file.failOn ? file.failOn : flags['fail-on'],
     }
-    const window = this.timeWindow({since: flags.since ?? file.since, until: flags.until ?? file.until})
+    const window = this.timeWindow({
+      since: flags.since ?? file.since,
+      until: flags.until ?? file.until,
+      timezone: flags.timezone ?? file.timezone,
+    })
     const planned = planDiagnose(flags, file)
     if (!planned.ok) throw new UserError(planned.error, 'check the flags and the config file')
     for (const warning of planned.warnings) this.logToStderr(`sessdoc: ${warning}`)

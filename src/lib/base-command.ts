@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import {once} from 'node:events'
-import {rename, unlink, writeFile} from 'node:fs/promises'
+import {chmod, rename, stat, unlink, writeFile} from 'node:fs/promises'
 import {Command, type Interfaces} from '@oclif/core'
 import createDebug from 'debug'
 import {parseTimeWindow, type TimeWindow} from '../core/input/time-window.js'
@@ -48,7 +48,13 @@ export abstract class SessdocCommand extends Command {
     return this.abortController.signal
   }
 
-  protected timeWindow(flags: {since?: string; until?: string}): TimeWindow {
+  protected timeWindow(flags: {since?: string; until?: string; timezone?: string}): TimeWindow {
+    if (flags.timezone !== undefined && !isTimeZone(flags.timezone)) {
+      throw new UserError(
+        `--timezone: unknown time zone '${flags.timezone}'`,
+        'give an IANA name such as Europe/Berlin or America/New_York, or UTC',
+      )
+    }
     const parsed = parseTimeWindow(flags.since, flags.until)
     if (!parsed.ok) throw new UserError(parsed.error)
     return parsed.value
@@ -90,6 +96,15 @@ export abstract class SessdocCommand extends Command {
   }
 }
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', {timeZone: zone})
+    return true
+  } catch {
+    return false
+  }
+}
+
 function isParseError(error: Error): boolean {
   const name = error.constructor?.name ?? ''
   return /Flag|Arg|Parse|Validation|Options|Invalid/i.test(name) || /flag|argument/i.test(error.message.split('\n')[0] ?? '')
@@ -108,7 +123,13 @@ async function writeStdout(text: string): Promise<void> {
 export async function writeAtomically(path: string, text: string): Promise<void> {
   const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`
   try {
-    await writeFile(temp, text, {mode: 0o600})
+    // A replaced file keeps its mode (node_exporter must still read its .prom file); a new one gets the umask's.
+    const mode = await stat(path).then(
+      (info) => info.mode & 0o777,
+      () => undefined,
+    )
+    await writeFile(temp, text)
+    if (mode !== undefined) await chmod(temp, mode)
     await rename(temp, path)
   } catch (error) {
     await unlink(temp).catch(() => {})

@@ -46,7 +46,7 @@ const rows: Array<{key: keyof TimelineBucket; label: string}> = [
   {key: 'newSessions', label: 'new sessions'},
   {key: 'appErrors', label: 'app errors'},
   {key: 'redisErrors', label: 'Redis errors'},
-  {key: 'restarts', label: 'restarts'},
+  {key: 'restarts', label: 'restarts, deploys'},
 ]
 
 export function timelineRows(timeline: readonly TimelineBucket[], width = 60): Array<{label: string; chart: string; total: number}> {
@@ -61,7 +61,7 @@ export function timelineRows(timeline: readonly TimelineBucket[], width = 60): A
 function timelineText(timeline: readonly TimelineBucket[], chalk: ChalkInstance): string[] {
   const first = timeline[0]!.start
   const last = timeline.at(-1)!.start
-  return [chalk.bold(`Timeline ${first} … ${last}`), ...timelineRows(timeline).map((r) => `  ${r.label.padEnd(13)} ${r.chart}  ${r.total}`)]
+  return [chalk.bold(`Timeline ${first} … ${last}`), ...timelineRows(timeline).map((r) => `  ${r.label.padEnd(17)} ${r.chart}  ${r.total}`)]
 }
 
 export function diagnosisMarkdown(diagnosis: Diagnosis): string[] {
@@ -85,7 +85,7 @@ export function diagnosisMarkdown(diagnosis: Diagnosis): string[] {
   }
   if (diagnosis.timeline.length > 1) {
     lines.push(`## Timeline`, '', `${diagnosis.timeline[0]!.start} … ${diagnosis.timeline.at(-1)!.start}`, '', '```')
-    for (const r of timelineRows(diagnosis.timeline)) lines.push(`${r.label.padEnd(13)} ${r.chart}  ${r.total}`)
+    for (const r of timelineRows(diagnosis.timeline)) lines.push(`${r.label.padEnd(17)} ${r.chart}  ${r.total}`)
     lines.push('```', '')
   }
   return lines

@@ -83,6 +83,7 @@ function table(head: string[], rows: string[][]): string {
 }
 
 const series: Array<{key: keyof TimelineBucket; label: string; colour: string}> = [
+  {key: 'requests', label: 'requests', colour: '#57606a'},
   {key: 'flips', label: 'route flips', colour: '#cf222e'},
   {key: 'newSessions', label: 'new sessions', colour: '#0969da'},
   {key: 'appErrors', label: 'app errors', colour: '#9a6700'},
@@ -93,7 +94,7 @@ const series: Array<{key: keyof TimelineBucket; label: string; colour: string}> 
 export function timelineSvg(buckets: readonly TimelineBucket[]): string {
   const width = 900
   const rowHeight = 60
-  const left = 110
+  const left = 170
   const plot = width - left - 10
   const barWidth = plot / buckets.length
   const shown = series.filter((s) => buckets.some((b) => Number(b[s.key]) > 0))

@@ -43,10 +43,10 @@ export function renderMarkdown(input: Report, options: RenderOptions = {}): stri
     const renderer = sectionRenderers[key]
     lines.push(`### ${renderer.title}: ${section.status}${section.partial ? ' (partial)' : ''}`, '')
     if (section.reason) lines.push(escapeMarkdown(section.reason), '')
-    for (const error of section.errors ?? []) lines.push(`- ${escapeMarkdown(error.message)}`)
+    for (const error of section.errors ?? []) if (!section.reason?.includes(error.message)) lines.push(`- ${escapeMarkdown(error.message)}`)
     if (section.errors?.length) lines.push('')
     if (section.status === 'analyzed') lines.push(...renderer.markdown(section, options))
   }
   if (report.diagnosis?.inputs.length) lines.push('## Inputs', '', ...inputsText(report.diagnosis).map((l) => `- ${escapeMarkdown(l)}`), '')
-  return lines.join('\n').replace(/\n+$/, '\n')
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`
 }

@@ -18,10 +18,20 @@ export function renderPrometheus(report: Report): string {
   const counts = new Map<string, number>()
   for (const f of report.findings) counts.set(`${f.id}\u0000${f.severity}`, (counts.get(`${f.id}\u0000${f.severity}`) ?? 0) + 1)
   // Every known id is exported (0 when absent), so an alert on a finding also sees it clear.
+  // A finding id reads 0 only where its source was analyzed, so "checked, fine" differs from "not checked".
+  const analyzedSources = new Set(
+    (Object.keys(report.sources) as SourceKey[]).filter((key) => report.sources[key]?.status === 'analyzed').map((key) => sourceLabel[key]),
+  )
+  const reported = findingIds.filter(
+    (id) =>
+      findingCatalog[id].source === 'correlation' ||
+      analyzedSources.has(findingCatalog[id].source) ||
+      report.findings.some((f) => f.id === id),
+  )
   metric(
     'sessdoc_findings',
     'Findings by id and severity.',
-    findingIds.flatMap((id) => {
+    reported.flatMap((id) => {
       const seen = [...counts.keys()].filter((k) => k.startsWith(`${id}\u0000`))
       if (seen.length === 0) return [[{id, severity: findingCatalog[id].severity}, 0]] as Array<[Record<string, string>, number]>
       return seen.map((k) => [{id, severity: k.split('\u0000')[1]!}, counts.get(k)!] as [Record<string, string>, number])

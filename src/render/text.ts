@@ -36,12 +36,15 @@ export function renderText(input: Report, options: RenderOptions = {}): string {
     const state = section.status === 'analyzed' ? (section.partial ? 'analyzed (partial)' : 'analyzed') : section.status
     lines.push(chalk.bold(`${renderer.title}: ${state}`))
     if (section.reason) lines.push(`  ${sanitizeTerminal(section.reason)}`)
-    for (const error of section.errors ?? []) lines.push(chalk.yellow(`  ! ${sanitizeTerminal(error.message)}`))
+    for (const error of section.errors ?? []) {
+      if (section.reason?.includes(error.message)) continue
+      lines.push(chalk.yellow(`  ! ${sanitizeTerminal(error.message)}`))
+    }
     if (section.status === 'analyzed') lines.push(...renderer.text(section, context))
     lines.push('')
   }
   if (report.diagnosis) lines.push(...inputsText(report.diagnosis).map((l) => chalk.dim(l)))
-  return lines.join('\n').replace(/\n+$/, '\n')
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`
 }
 
 function verdictLine(report: Report, tone: (s: Status, t: string) => string): string {

@@ -54,7 +54,8 @@ export function logFormatAdvice(context: CheckContext): string {
 
 const noSessionField: AccessLogCheck = (s, context) => {
   const fromCookies = s.sessionIdsBySource.cookie + s.sessionIdsBySource.header
-  if (s.parsed === 0 || fromCookies > 0) return []
+  // Requests outside --since / --until were parsed but not analyzed: they say nothing of the cookie.
+  if (s.parsed - s.outsideWindow === 0 || fromCookies > 0) return []
   const logged = context.sessionCookieLogged || context.cookieHeaderLogged
   const inUrl =
     s.sessionIdsBySource.url > 0 ? ` Only the ${s.sessionIdsBySource.url} requests with ;jsessionid= in the URL show an id.` : ''

@@ -34,9 +34,9 @@ export function flipsAfterRestart(evidence: Evidence, t: CorrelationThresholds):
     makeFinding('correlation.flips-after-restart', {
       severity: share >= 0.6 ? 'critical' : 'warning',
       detail:
-        `${inside} of ${access.totalFlips} route flips (${pct}%) fall within ${t.restartWindowMinutes} minutes after ${restarts.length} Tomcat ` +
-        `restart/deploy event(s). The worst: ${worst.kind} at ${new Date(worst.timeMs).toISOString()}${node ? ` (node ${node})` : ''}, ` +
-        `followed by ${Math.round(worst.flips)} flips.`,
+        `${inside} of ${access.totalFlips} route flips (${pct}%) fall within ${t.restartWindowMinutes} minutes after a Tomcat startup, shutdown ` +
+        `or deploy (${plural(restarts.length, 'such event')} in the app log). The worst: ${worst.kind} at ${new Date(worst.timeMs).toISOString()}` +
+        `${node ? ` (node ${node})` : ''}, followed by ${plural(Math.round(worst.flips), 'flip')}.`,
       evidence: {
         flipsInWindows: inside,
         totalFlips: access.totalFlips,
@@ -97,11 +97,15 @@ export function redisErrorsLogouts(evidence: Evidence, t: CorrelationThresholds)
     makeFinding('correlation.redis-errors-logouts', {
       severity: churnInside > 0 ? 'critical' : 'warning',
       detail:
-        `${redisErrorCount} Redis errors in the app log; in the same minutes (±${t.redisErrorWindowMinutes}) clients got new sessions ${churnInside} times ` +
-        `and ${flipsInside} sessions changed route` +
+        `${plural(redisErrorCount, 'Redis error')} in the app log; in the same minutes (±${t.redisErrorWindowMinutes}) clients got new sessions ` +
+        `${plural(churnInside, 'time')} and ${plural(flipsInside, 'session')} changed route` +
         (rateOutside > 0 ? ` (churn ${(rateInside / rateOutside).toFixed(1)}x the rate of other minutes).` : '.') +
         ` First minutes: ${minutes.slice(0, 3).join(', ')}.`,
       evidence: {redisErrors: redisErrorCount, churnInside, flipsInside, churnOutside, minutes},
     }),
   ]
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }

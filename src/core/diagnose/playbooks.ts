@@ -78,7 +78,7 @@ const playbookRules: Array<{symptom: string; causes: CauseRule[]}> = [
         checkedBy: [{source: 'redis', missing: 'no Redis given (--redis)'}],
       },
       {
-        cause: 'Redis down or refusing the app now',
+        cause: 'Redis down or refusing the app (now, or in the log window)',
         supportedBy: [
           'redis.unreachable',
           'redis.auth-failed',

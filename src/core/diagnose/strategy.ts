@@ -45,7 +45,7 @@ export function strategyFit(evidence: Evidence, t: CorrelationThresholds): Findi
     `${reasons.join('; ') || 'little is known of the deployment'}. ` +
     (current ? `Current strategy: ${describe(current)}. ` : '') +
     (current === 'redis' && recommended !== 'redis'
-      ? `At this size the matrix asks for no more than ${describe(recommended)}; a shared store goes beyond that${fits ? ' and fits.' : '.'}`
+      ? `At this size the matrix would settle for sessions ${describe(recommended)}; a shared store goes beyond that${fits ? ' and fits.' : '.'}`
       : `The matrix recommends ${describe(recommended)} here${fits ? ', and the deployment fits it.' : '.'}`) +
     (problems.length ? ` Does not fit: ${problems.join('; ')}.` : '')
   return [

@@ -55,3 +55,20 @@ export function parseDuration(spec: string): Parsed<number> {
   if (!m?.[1]) return {ok: false, error: `cannot read the duration '${spec}': give a number with a unit, such as 30m, 1h or 1800s`}
   return {ok: true, value: Number(m[1]) * (unitMs[(m[2] ?? 'm').toLowerCase()] ?? 60_000)}
 }
+
+/** The note for a section whose every dated entry fell outside --since/--until (nothing left to judge). */
+export function emptyWindowNote(
+  window: TimeWindow,
+  dated: number,
+  outside: number,
+  what: string,
+): {input: string; message: string} | undefined {
+  if (dated === 0 || outside < dated || (!window.since && !window.until)) return undefined
+  const range = [window.since && `since ${window.since.toISOString()}`, window.until && `until ${window.until.toISOString()}`]
+    .filter(Boolean)
+    .join(' ')
+  return {
+    input: 'window',
+    message: `all ${dated} ${what} fall outside the window (${range}): nothing in it was analyzed; widen --since / --until`,
+  }
+}

@@ -65,8 +65,15 @@ export class TomcatLogAggregator implements EventSink {
     this.windowed = window.since !== null || window.until !== null
   }
 
+  /** Events with a time, and those of them outside --since / --until. */
+  dated = 0
+  outsideWindow = 0
+
   accept(timeMs: number | null): boolean {
-    return inWindow(this.window, timeMs)
+    if (timeMs !== null) this.dated++
+    const inside = inWindow(this.window, timeMs)
+    if (!inside) this.outsideWindow++
+    return inside
   }
 
   lifecycle(kind: LifecycleKind, timeMs: number | null, detail: string, file: string): void {

@@ -2,6 +2,7 @@ import type {Readable} from 'node:stream'
 import {expandInputs} from '../input/expand-inputs.js'
 import {readLines} from '../input/read-lines.js'
 import type {TimeWindow} from '../input/time-window.js'
+import {emptyWindowNote} from '../input/time-window.js'
 import type {RedactOptions} from '../redact.js'
 import type {InputError, SectionStatus, SourceResult} from '../report/types.js'
 import {iso, type OtherSignature, TomcatLogAggregator} from './aggregate.js'
@@ -130,6 +131,8 @@ export async function analyzeTomcatLogs(options: TomcatLogOptions): Promise<Sour
     fileDetails: files,
     truncatedLines: truncated,
   }
+  const windowNote = emptyWindowNote(options.window, aggregator.dated, aggregator.outsideWindow, 'dated log events')
+  if (windowNote) errors.push(windowNote)
   if (errors.length > 0) section.errors = errors
   if (options.signal?.aborted) section.partial = true
   return {key: 'tomcatLog', section, findings: tomcatFindings({signatures, lifecycle})}
