@@ -45,7 +45,7 @@ describe('sessdoc access-log (the command)', () => {
     process.exitCode = undefined
   })
 
-  it('--json: the contract figures, ids redacted, exit 2 for a critical flip finding', async () => {
+  it('--json: the contract figures, ids redacted, exit 2 (an unknown route is critical)', async () => {
     const {stdout, code} = await run([fixture('apache-cookie.log'), '--json', '--workers', 'node1,node2'])
     expect(code).toBe(2)
     const report = JSON.parse(stdout) as Report

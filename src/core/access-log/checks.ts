@@ -86,6 +86,13 @@ const unparsedLines: AccessLogCheck = (s, context) => {
   ]
 }
 
+/** Flips in which every session survived (a failover that worked) lost no user: at most a warning. */
+function flipSeverity(s: AccessLogSection, share: number): Severity {
+  const severity = bySeverityShare(share, 0.005, 0.05)
+  const allKept = s.sessionsLost === 0 && s.failoversKept >= s.routeFlips
+  return severity === 'critical' && allKept ? 'warning' : severity
+}
+
 const routeFlip: AccessLogCheck = (s) => {
   if (s.sessionsWithFlips === 0) return []
   const share = s.sessionsWithFlips / Math.max(1, s.sessions)
@@ -111,7 +118,7 @@ const routeFlip: AccessLogCheck = (s) => {
     : []
   return [
     makeFinding('access.route-flip', {
-      severity: bySeverityShare(share, 0.005, 0.05),
+      severity: flipSeverity(s, share),
       detail: parts.join(' '),
       evidence: {
         routeFlips: s.routeFlips,
