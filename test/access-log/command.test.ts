@@ -70,9 +70,9 @@ describe('sessdoc access-log (the command)', () => {
     }
     expect(section).toMatchObject({files: 1, lines: 12, routeFlips: 3, sessionsWithFlips: 2, sessions: 4})
     expect(report.findings.map((f) => f.id)).toEqual([
-      'access.route-flip',
       'access.unknown-route',
       'access.missing-route',
+      'access.route-flip',
       'access.session-id-in-url',
       'access.unparsed-lines',
     ])
