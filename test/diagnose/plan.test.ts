@@ -96,3 +96,16 @@ describe('planDiagnose', () => {
     if (!planned.ok) expect(planned.error).toMatch(/unknown threshold\(s\) flipz.*restartWindowMinutes/)
   })
 })
+
+describe('config file parser on arbitrary input', () => {
+  it('never throws: any text is a config or an error message naming the file', async () => {
+    const fc = (await import('fast-check')).default
+    fc.assert(
+      fc.property(fc.string({maxLength: 400}), fc.constantFrom('a.yml', 'a.json'), (text, name) => {
+        const parsed = parseConfigText(text, name)
+        if (!parsed.ok) expect(parsed.error.startsWith(name)).toBe(true)
+      }),
+      {numRuns: 500},
+    )
+  })
+})

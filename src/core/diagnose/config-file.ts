@@ -124,7 +124,12 @@ export function parseConfigText(text: string, name: string): Parsed<DiagnoseConf
       const line = first.linePos?.[0]
       return {ok: false, error: `${name}${line ? `:${line.line}:${line.col}` : ''}: not valid YAML (${first.message.split('\n')[0]})`}
     }
-    data = doc.toJS()
+    try {
+      data = doc.toJS()
+    } catch (error) {
+      // An alias to no anchor, or an alias loop: the text parses but has no value.
+      return {ok: false, error: `${name}: not valid YAML (${(error as Error).message})`}
+    }
   }
   if (data === null || data === undefined) return {ok: true, value: {}}
   const problems: string[] = []
