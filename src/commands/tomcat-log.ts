@@ -1,9 +1,7 @@
 import {Args} from '@oclif/core'
 import {buildReport} from '../core/report/report.js'
 import {analyzeTomcatLogs} from '../core/tomcat-log/index.js'
-import {checkTimeZone} from '../core/tomcat-log/timezone.js'
 import {SessdocCommand} from '../lib/base-command.js'
-import {UserError} from '../lib/errors.js'
 import {windowFlags} from '../lib/flags.js'
 
 export default class TomcatLog extends SessdocCommand {
@@ -22,10 +20,6 @@ export default class TomcatLog extends SessdocCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(TomcatLog)
     const window = this.timeWindow(flags)
-    if (flags.timezone) {
-      const error = checkTimeZone(flags.timezone)
-      if (error) throw new UserError(`--timezone: ${error}`)
-    }
     const result = await analyzeTomcatLogs({
       paths: argv as string[],
       window,

@@ -4,6 +4,7 @@ import {chmod, rename, stat, unlink, writeFile} from 'node:fs/promises'
 import {Command, type Interfaces} from '@oclif/core'
 import createDebug from 'debug'
 import {parseTimeWindow, type TimeWindow} from '../core/input/time-window.js'
+import {checkTimeZone} from '../core/input/time-zone.js'
 import {ExitCode, exitCodeFor, type FailOn} from '../core/report/exit-code.js'
 import type {Report} from '../core/report/types.js'
 import {type OutputFormat, render} from '../render/index.js'
@@ -49,12 +50,8 @@ export abstract class SessdocCommand extends Command {
   }
 
   protected timeWindow(flags: {since?: string; until?: string; timezone?: string}): TimeWindow {
-    if (flags.timezone !== undefined && !isTimeZone(flags.timezone)) {
-      throw new UserError(
-        `--timezone: unknown time zone '${flags.timezone}'`,
-        'give an IANA name such as Europe/Berlin or America/New_York, or UTC',
-      )
-    }
+    const zoneError = flags.timezone === undefined ? null : checkTimeZone(flags.timezone)
+    if (zoneError) throw new UserError(`--timezone: ${zoneError}`)
     const parsed = parseTimeWindow(flags.since, flags.until)
     if (!parsed.ok) throw new UserError(parsed.error)
     return parsed.value
@@ -93,15 +90,6 @@ export abstract class SessdocCommand extends Command {
     } else {
       process.stderr.write(`Error: ${message}\nHint: ${hint}\n`)
     }
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', {timeZone: zone})
-    return true
-  } catch {
-    return false
   }
 }
 

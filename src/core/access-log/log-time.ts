@@ -1,3 +1,5 @@
+import {wallToUtc} from '../input/time-zone.js'
+
 /** Time stamps of access logs, read from the line in place (no substring, no Date per line). */
 
 const monthIndex: Record<string, number> = {
@@ -22,37 +24,8 @@ for (const [name, index] of Object.entries(monthIndex))
 export type LocalTimeToUtc = (year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number) => number
 
 export function localTimeConverter(timeZone?: string): LocalTimeToUtc {
-  if (!timeZone) return (y, mo, d, h, mi, s, ms) => new Date(y, mo, d, h, mi, s, ms).getTime()
-  if (/^(utc|gmt|z)$/i.test(timeZone)) return (y, mo, d, h, mi, s, ms) => Date.UTC(y, mo, d, h, mi, s, ms)
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  })
-  const offsets = new Map<number, number>()
-  const offsetAt = (utcMs: number): number => {
-    const hourKey = Math.floor(utcMs / 3_600_000)
-    let offset = offsets.get(hourKey)
-    if (offset === undefined) {
-      const parts: Record<string, number> = {}
-      for (const part of format.formatToParts(new Date(hourKey * 3_600_000))) parts[part.type] = Number(part.value)
-      const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!)
-      offset = asUtc - hourKey * 3_600_000
-      if (offsets.size > 10_000) offsets.clear()
-      offsets.set(hourKey, offset)
-    }
-    return offset
-  }
-  return (y, mo, d, h, mi, s, ms) => {
-    const wall = Date.UTC(y, mo, d, h, mi, s, ms)
-    const first = wall - offsetAt(wall)
-    return wall - offsetAt(first)
-  }
+  const toUtc = wallToUtc(timeZone)
+  return (y, mo, d, h, mi, s, ms) => toUtc(Date.UTC(y, mo, d, h, mi, s, ms))
 }
 
 function digit(line: string, at: number): number {

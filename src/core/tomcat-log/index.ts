@@ -3,12 +3,12 @@ import {expandInputs} from '../input/expand-inputs.js'
 import {readLines} from '../input/read-lines.js'
 import type {TimeWindow} from '../input/time-window.js'
 import {emptyWindowNote} from '../input/time-window.js'
+import {checkTimeZone, machineTimeZone, wallToUtc} from '../input/time-zone.js'
 import type {RedactOptions} from '../redact.js'
 import type {InputError, SectionStatus, SourceResult} from '../report/types.js'
 import {iso, type OtherSignature, TomcatLogAggregator} from './aggregate.js'
 import {tomcatFindings} from './findings.js'
 import {EventJoiner} from './joiner.js'
-import {checkTimeZone, machineTimeZone, wallToUtc} from './timezone.js'
 import type {Category, FormatName, LifecycleEvent, SignatureSummary} from './types.js'
 
 export interface TomcatLogOptions {

@@ -1,9 +1,9 @@
+import type {WallToUtc} from '../input/time-zone.js'
 import {frameStart, isTraceLine, parseExceptionLine} from './chain.js'
 import {formatNames, HeaderParser, JSON_FORMAT_ID, parseLevelLine} from './header.js'
 import {jsonWorthParsing, parseJsonEvent} from './json-line.js'
 import {isProblemLevel} from './levels.js'
 import {lifecycleKind} from './lifecycle.js'
-import type {WallToUtc} from './timezone.js'
 import type {FormatName, Level, LifecycleKind, LogEvent} from './types.js'
 
 /** Continuation lines kept per event; a 5,000-frame recursion trace keeps its head only. */
