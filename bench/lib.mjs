@@ -1,8 +1,12 @@
 // Shared by the benchmarks: time commands alternately in one run (the machine is shared and
 // noisy, so ratios of interleaved runs say more than absolute times), with peak RSS from
 // /usr/bin/time -f %M.
-import {spawnSync} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {spawn, spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {Redis} from 'ioredis'
 
 const TIME = '/usr/bin/time'
 
@@ -60,4 +64,62 @@ export function compare(title, contenders, {rounds = 5, units = 0, unitName = 'l
     console.log(`| ${r.name} | ${r.seconds.toFixed(3)} | ${rate} | ${(r.seconds / base).toFixed(2)}x | ${r.rss ? r.rss.toFixed(0) : '–'} |`)
   }
   return rows
+}
+
+const benchServers = []
+process.on('exit', () => {
+  for (const {child, dir} of benchServers) {
+    child.kill('SIGKILL')
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+/** A free TCP port on loopback. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const {port} = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * A bench-owned redis-server on a free loopback port (never the machine's 6379), killed when the
+ * bench exits. Returns the port and a connected admin client for loading data.
+ */
+export async function startBenchRedis(extraArgs = []) {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-redis-'))
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--loglevel',
+      'warning',
+      ...extraArgs,
+    ],
+    {stdio: 'ignore'},
+  )
+  benchServers.push({child, dir})
+  const admin = new Redis({port, host: '127.0.0.1', protocol: 2, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0})
+  admin.on('error', () => {})
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.connect()
+      return {port, admin}
+    } catch (error) {
+      if (attempt > 200) throw error
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
 }

@@ -2,45 +2,14 @@
 // command sessdoc causes, read from the server's own SLOWLOG and LATENCY while it scans 1M keys,
 // and whether --max-rate holds the rate it promises.
 // BENCH_REDIS_KEYS=200000 for a quicker run.
-import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {Redis} from 'ioredis'
 import {loadSpring} from '../fixtures/redis/load.mjs'
-import {measure} from './lib.mjs'
+import {measure, startBenchRedis} from './lib.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const totalKeys = Number(process.env.BENCH_REDIS_KEYS ?? 1_000_000)
-const port = await new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const {port} = s.address()
-    s.close(() => resolve(port))
-  })
-})
-const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-safety-'))
-const server = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
-  {stdio: 'ignore'},
-)
-process.on('exit', () => {
-  server.kill('SIGKILL')
-  rmSync(dir, {recursive: true, force: true})
-})
-const admin = new Redis({port, host: '127.0.0.1', protocol: 2, lazyConnect: true, retryStrategy: () => null})
-admin.on('error', () => {})
-for (let attempt = 0; ; attempt++) {
-  try {
-    await admin.connect()
-    break
-  } catch (error) {
-    if (attempt > 100) throw error
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const {port, admin} = await startBenchRedis()
 const sessions = Math.floor(totalKeys / 2)
 await loadSpring(admin, {sessions, noTtl: Math.floor(sessions / 500), large: 200, huge: 10, users: 1000})
 const dbsize = await admin.dbsize()
@@ -64,7 +33,8 @@ for (const [label, extra] of [
   const report = JSON.parse(run.stdout)
   const log = await admin.call('SLOWLOG', 'GET', '100000')
   const byCommand = new Map()
-  for (const entry of log) {
+  // Only sessdoc's own connections (it names them), not this bench's admin client.
+  for (const entry of log.filter((e) => String(e[5]) === 'sessdoc')) {
     const name = String(entry[3][0]).toUpperCase()
     const micros = Number(entry[2])
     const top = byCommand.get(name) ?? {count: 0, max: 0}

@@ -1,17 +1,8 @@
-// sessdoc redis scan on 1M keys (Spring Session layout, planted no-TTL and large sessions) in a
-// bench-owned redis-server on a free port, against `redis-cli --scan | wc -l` and a plain ioredis
-// loop (SCAN COUNT 1000 + one pipeline of PTTL + MEMORY USAGE per batch), timed interleaved.
-// Also prints the server's CPU per contender and the server time per call of sessdoc's commands.
-// BENCH_REDIS_KEYS=200000 for a quicker run; BENCH_ROUNDS to change the rounds (default 3).
-import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Redis} from 'ioredis'
 import {loadSpring} from '../fixtures/redis/load.mjs'
-import {compare, measure, median} from './lib.mjs'
+import {compare, measure, median, startBenchRedis} from './lib.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
@@ -47,42 +38,9 @@ async function plainLoop(port) {
   client.disconnect()
 }
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 const totalKeys = Number(process.env.BENCH_REDIS_KEYS ?? 1_000_000)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
-const port = await freePort()
-const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-redis-'))
-const server = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
-  {stdio: 'ignore'},
-)
-const stopServer = () => {
-  server.kill('SIGKILL')
-  rmSync(dir, {recursive: true, force: true})
-}
-process.on('exit', stopServer)
-
-const admin = new Redis({port, host: '127.0.0.1', protocol: 2, lazyConnect: true, retryStrategy: () => null})
-admin.on('error', () => {})
-for (let attempt = 0; ; attempt++) {
-  try {
-    await admin.connect()
-    break
-  } catch (error) {
-    if (attempt > 100) throw error
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
+const {port, admin} = await startBenchRedis()
 const sessions = Math.floor(totalKeys / 2)
 const planted = {noTtl: Math.max(1, Math.floor(sessions / 500)), large: 200, huge: 10}
 let started = Date.now()
@@ -163,5 +121,4 @@ console.log(
   `\nsessdoc vs the plain TTL + MEMORY USAGE loop: ${ratio.toFixed(2)}x (target ≥ 2x); total bench ${((Date.now() - started) / 1000).toFixed(0)} s`,
 )
 await admin.quit()
-stopServer()
 process.exit(0)

@@ -3,58 +3,19 @@
 // redis-servers on free ports, against what one types by hand: redis-cli INFO and CONFIG GET
 // maxmemory* on each node, and sessdoc --version as the floor of Node + oclif start-up: the
 // difference to it is what connecting, reading and rendering cost. BENCH_ROUNDS to change the rounds (default 7).
-import {execFileSync, spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
+import {execFileSync} from 'node:child_process'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Redis} from 'ioredis'
-import {compare} from './lib.mjs'
+import {compare, startBenchRedis} from './lib.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const bin = join(here, '..', 'bin', 'run.js')
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7)
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-const started = []
-process.on('exit', () => {
-  for (const {child, dir} of started) {
-    child.kill('SIGKILL')
-    rmSync(dir, {recursive: true, force: true})
-  }
-})
-
 async function server(extra = []) {
-  const port = await freePort()
-  const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-stats-'))
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning', ...extra],
-    {stdio: 'ignore'},
-  )
-  started.push({child, dir})
-  const probe = new Redis({port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0})
-  probe.on('error', () => {})
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await probe.connect()
-      break
-    } catch (error) {
-      if (attempt > 100) throw error
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
-  probe.disconnect()
+  const {port, admin} = await startBenchRedis(extra)
+  admin.disconnect()
   return port
 }
 
