@@ -75,7 +75,7 @@ export abstract class SessdocCommand extends Command {
     // A parse error is reported here; oclif would add a development-mode warning that it was never parsed.
     this.parsed = true
     const usage = error instanceof UserError || isParseError(error)
-    const message = usage ? firstLine(error.message) : `internal error: ${firstLine(error.message)}`
+    const message = usage ? usageMessage(error.message) : `internal error: ${firstLine(error.message)}`
     const userHint = error instanceof UserError ? (error as UserError).hint : undefined
     const hint = userHint
       ? userHint
@@ -96,6 +96,12 @@ export abstract class SessdocCommand extends Command {
 function isParseError(error: Error): boolean {
   const name = error.constructor?.name ?? ''
   return /Flag|Arg|Parse|Validation|Options|Invalid/i.test(name) || /flag|argument/i.test(error.message.split('\n')[0] ?? '')
+}
+
+/** oclif's first line, with the next when the first only introduces it ("Missing 1 required arg:"). */
+function usageMessage(text: string): string {
+  const [first = '', second = ''] = text.split('\n').map((l) => l.trim())
+  return first.endsWith(':') && second ? `${first} ${second.replace(/\s{2,}/g, ' (')}${/\s{2,}/.test(second) ? ')' : ''}` : first
 }
 
 function firstLine(text: string): string {

@@ -56,6 +56,18 @@ describe('sessdoc binary', () => {
     expect(stderr).toMatch(/no command 'bogus'/)
   })
 
+  it('a mistyped command gets a suggestion, without its arguments in the name', async () => {
+    const {stderr, code} = await runCli(['acess-log', 'some.log'])
+    expect(code).toBe(3)
+    expect(stderr).toBe("Error: sessdoc has no command 'acess-log'\nHint: did you mean 'access-log'? (sessdoc --help lists them all)\n")
+  })
+
+  it('a missing argument is named', async () => {
+    const {stderr, code} = await runCli(['access-log'])
+    expect(code).toBe(3)
+    expect(stderr).toMatch(/^Error: Missing 1 required arg: path \(/)
+  })
+
   it('diagnose with no readable input prints a valid report with status unknown and exits 3', async () => {
     const {stdout, code} = await runCli(['diagnose', '--json', '--access-log', join(dir, 'missing.log')])
     expect(code).toBe(3)

@@ -130,6 +130,15 @@ describe('expandInputs', () => {
     expect(errors[0]?.message).toMatch(/no file matches/)
   })
 
+  it('reads a directory as the log files in it, leaving scripts and data out', async () => {
+    const logs = join(dir, 'logdir')
+    await mkdir(logs)
+    for (const name of ['catalina.out', 'catalina.out.1.gz', 'generate.mjs', 'truth.json', 'app.pid'])
+      await writeFile(join(logs, name), 'x\n')
+    const {files} = await expandInputs([logs])
+    expect(files).toEqual([join(logs, 'catalina.out.1.gz'), join(logs, 'catalina.out')])
+  })
+
   it('passes a plain missing path through, to be reported when opened', async () => {
     const {files} = await expandInputs([join(dir, 'missing.log')])
     expect(files).toEqual([join(dir, 'missing.log')])

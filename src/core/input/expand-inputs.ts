@@ -1,4 +1,5 @@
 import {stat} from 'node:fs/promises'
+import {join} from 'node:path'
 import {glob, isDynamicPattern} from 'tinyglobby'
 import type {InputError} from '../report/types.js'
 
@@ -36,12 +37,16 @@ export async function expandInputs(patterns: readonly string[]): Promise<Expande
   return {files: [...new Set(files)], errors}
 }
 
-/** A directory given as input stands for the log files inside it. */
+// Files in a log directory that are not logs: scripts, configs, data, documentation.
+const notALog = /\.(?:m?js|ts|json|ya?ml|xml|conf|properties|md|txt|sh|py|pid|lck|lock)$/i
+
+/** A directory given as input stands for the log files inside it (as `DIR/name`, not absolute). */
 async function expandDirectory(path: string): Promise<string[]> {
   const info = await stat(path).catch(() => undefined)
   if (!info?.isDirectory()) return [path]
-  const matches = await glob('*', {cwd: path, absolute: true, onlyFiles: true, expandDirectories: false})
-  return matches.length > 0 ? sortRotated(matches) : [path]
+  const names = await glob('*', {cwd: path, onlyFiles: true, expandDirectories: false})
+  const logs = names.filter((name) => !notALog.test(name)).map((name) => join(path, name))
+  return logs.length > 0 ? sortRotated(logs) : [path]
 }
 
 interface RotationKey {
