@@ -314,6 +314,9 @@ function baseOptions(target: RedisTarget, url: URL, tls: boolean): RedisOptions 
     autoResendUnfulfilledCommands: false,
     retryStrategy: () => null,
     reconnectOnError: null,
+    // ioredis keeps a 2 s timer after disconnecting a socket that already failed: the CLI would
+    // linger that long after a refused connection.
+    disconnectTimeout: 300,
     protocol: 2,
     disableClientInfo: true,
   }
