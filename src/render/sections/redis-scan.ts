@@ -102,7 +102,7 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
     tables.push({title: 'Largest sessions', head: ['Key', 'Bytes'], rows: f.largestSessions.map((s) => [s.key, bytes(s.bytes)])})
   }
   const e = f.expiryCheck
-  if (e && e.keysWithoutExpiry) {
+  if (e?.keysWithoutExpiry) {
     notes.push(
       `INFO keyspace db${e.db}: ${n(e.keysWithoutExpiry)} keys without expiry; ${n(e.sessionKeysWithoutTtl)} are session keys (${percent(e.explainedBySessions)}): ${
         {
