@@ -49,7 +49,10 @@ export default class Diagnose extends SessdocCommand {
       helpGroup: 'REDIS',
     }),
     preset: Flags.string({description: 'Session-store layout in Redis (default: detected).', helpGroup: 'REDIS'}),
-    namespace: Flags.string({description: 'Spring Session namespace (default: any <ns>:sessions:<id>, usually spring:session).', helpGroup: 'REDIS'}),
+    namespace: Flags.string({
+      description: 'Spring Session namespace (default: any <ns>:sessions:<id>, usually spring:session).',
+      helpGroup: 'REDIS',
+    }),
     pattern: Flags.string({description: 'SCAN MATCH glob whose keys are all sessions.', helpGroup: 'REDIS'}),
     ...windowFlags,
     ...redisFlags,
