@@ -1,36 +1,12 @@
-import {fileURLToPath} from 'node:url'
 import {afterEach, describe, expect, it} from 'vitest'
 import ConfigCheck from '../../src/commands/config-check.js'
 import type {Report} from '../../src/core/report/types.js'
 import {expectGolden, goldenRun} from '../helpers/golden.js'
+import {runCommand} from '../helpers/run-command.js'
 import {expectValidReport} from '../helpers/schema.js'
 import {treeOptions} from './trees.js'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
-
-/** Runs the command in-process, capturing its output (@oclif/test's captureOutput never calls write callbacks, which emit awaits). */
-async function run(args: string[]): Promise<{stdout: string; stderr: string; code: number}> {
-  const out = {stdout: '', stderr: ''}
-  const originals = {stdout: process.stdout.write, stderr: process.stderr.write}
-  const capture = (stream: 'stdout' | 'stderr') =>
-    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      out[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
-      ;(rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.()
-      return true
-    }) as typeof process.stdout.write
-  process.exitCode = undefined
-  process.stdout.write = capture('stdout')
-  process.stderr.write = capture('stderr')
-  try {
-    await ConfigCheck.run(args, root)
-  } finally {
-    process.stdout.write = originals.stdout
-    process.stderr.write = originals.stderr
-  }
-  const code = Number(process.exitCode ?? 0)
-  process.exitCode = undefined
-  return {...out, code}
-}
+const run = (args: string[]) => runCommand(ConfigCheck, args)
 
 function treeArgs(tree: string): string[] {
   const options = treeOptions(tree)

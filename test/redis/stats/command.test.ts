@@ -1,39 +1,11 @@
-import {fileURLToPath} from 'node:url'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import RedisStats from '../../../src/commands/redis/stats.js'
 import type {Report} from '../../../src/core/report/types.js'
 import {freePort, startRedis, type TestRedis} from '../../helpers/redis-server.js'
+import {runCommand} from '../../helpers/run-command.js'
 import {expectValidReport} from '../../helpers/schema.js'
 
-const root = fileURLToPath(new URL('../../../', import.meta.url))
-
-/**
- * Runs the command in-process and captures what it writes. (@oclif/test's captureOutput never
- * calls write callbacks, and the base command awaits its write.)
- */
-async function stats(args: string[]): Promise<{stdout: string; stderr: string; code: number}> {
-  const out = {stdout: '', stderr: ''}
-  const originals = {stdout: process.stdout.write, stderr: process.stderr.write}
-  const capture = (stream: 'stdout' | 'stderr') =>
-    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      out[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
-      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined
-      callback?.()
-      return true
-    }) as typeof process.stdout.write
-  process.exitCode = undefined
-  process.stdout.write = capture('stdout')
-  process.stderr.write = capture('stderr')
-  try {
-    await RedisStats.run(args, root)
-  } finally {
-    process.stdout.write = originals.stdout
-    process.stderr.write = originals.stderr
-  }
-  const code = Number(process.exitCode ?? 0)
-  process.exitCode = undefined
-  return {...out, code}
-}
+const stats = (args: string[]) => runCommand(RedisStats, args)
 
 describe('sessdoc redis stats (the command)', () => {
   let healthy: TestRedis
