@@ -4,37 +4,14 @@ import TomcatLog from '../../src/commands/tomcat-log.js'
 import type {Report} from '../../src/core/report/types.js'
 import {expectGolden, goldenRun} from '../helpers/golden.js'
 import {runCli} from '../helpers/run-cli.js'
+import {runCommand} from '../helpers/run-command.js'
 import {expectValidReport} from '../helpers/schema.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 // Relative paths: the golden files must not depend on where the checkout lives.
 const fixture = (name: string): string => `fixtures/tomcat-log/${name}`
 
-/** Runs the command in-process, capturing stdout/stderr (calling write callbacks, which the report writer awaits). */
-async function run(args: string[]): Promise<{stdout: string; stderr: string; code: number}> {
-  process.exitCode = undefined
-  const out: string[] = []
-  const err: string[] = []
-  const originals = {stdout: process.stdout.write, stderr: process.stderr.write}
-  const capture =
-    (into: string[]) =>
-    (chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
-      into.push(chunk.toString())
-      const done = typeof encoding === 'function' ? encoding : callback
-      if (typeof done === 'function') (done as () => void)()
-      return true
-    }
-  process.stdout.write = capture(out) as typeof process.stdout.write
-  process.stderr.write = capture(err) as typeof process.stderr.write
-  try {
-    await TomcatLog.run(args, root)
-    return {stdout: out.join(''), stderr: err.join(''), code: Number(process.exitCode ?? 0)}
-  } finally {
-    process.stdout.write = originals.stdout
-    process.stderr.write = originals.stderr
-    process.exitCode = undefined
-  }
-}
+const run = (args: string[]) => runCommand(TomcatLog, args)
 
 describe('sessdoc tomcat-log (the command)', () => {
   afterEach(() => {
