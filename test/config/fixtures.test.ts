@@ -150,6 +150,16 @@ describe('directories and layouts', () => {
     expect(result.section.jvmRoutes).toEqual(['node1', 'node2'])
   })
 
+  it("a Tomcat directory of nodes stands for every node's server.xml", async () => {
+    const result = await checkConfig({
+      apacheConf: ['fixtures/config/jvmroute-mismatch/httpd'],
+      tomcatConf: ['fixtures/config/jvmroute-mismatch/tomcat'],
+      appConfig: ['fixtures/config/jvmroute-mismatch/app'],
+      redact: {},
+    })
+    expect(result.findings.map((f) => f.id)).toEqual(['config.jvmroute-mismatch'])
+  })
+
   it('a directory with no config file in it is an error that says what was looked for', async () => {
     const result = await checkConfig({tomcatConf: ['fixtures/config/debian'], appConfig: ['fixtures/config/consistent/app'], redact: {}})
     expect(result.section.errors?.map((e) => e.message)).toEqual([

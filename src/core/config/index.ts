@@ -1,4 +1,4 @@
-import {stat} from 'node:fs/promises'
+import {readdir, stat} from 'node:fs/promises'
 import {basename, join} from 'node:path'
 import {type RedactOptions, scrubText} from '../redact.js'
 import type {InputError, SourceResult} from '../report/types.js'
@@ -122,6 +122,8 @@ async function expandDirectories(paths: readonly string[], kind: keyof typeof di
         }
       }
     }
+    // A directory of nodes (node1/server.xml, node2/conf/server.xml): every node's server.xml.
+    if (kind === 'tomcat' && !found.some((f) => f.endsWith('server.xml'))) found.push(...(await nodeServerXmls(path)))
     if (found.length === 0) {
       const expected = directoryLayouts[kind].flat().join(', ')
       errors.push({
@@ -131,7 +133,22 @@ async function expandDirectories(paths: readonly string[], kind: keyof typeof di
     }
     out.push(...found)
   }
-  return out
+  return [...new Set(out)]
+}
+
+async function nodeServerXmls(path: string): Promise<string[]> {
+  const entries = await readdir(path, {withFileTypes: true}).catch(() => [])
+  const found: string[] = []
+  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const candidate of ['server.xml', 'conf/server.xml']) {
+      const file = join(path, entry.name, candidate)
+      if ((await stat(file).catch(() => undefined))?.isFile()) {
+        found.push(file)
+        break
+      }
+    }
+  }
+  return found
 }
 
 function readSpring(text: string, shown: string, path: string, app: AppFacts, files: ParsedFile[], errors: InputError[]): void {
