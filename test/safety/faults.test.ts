@@ -174,34 +174,51 @@ describe('a Sentinel whose master is down', () => {
   }, 40_000)
 })
 
-describe('a server killed during a scan', () => {
-  it('ends the run with a partial result or a finding, and the process exits on its own', async () => {
-    const server = await startRedis()
-    const admin = server.client()
-    for (let batch = 0; batch < 20; batch++) {
-      const pipeline = admin.pipeline()
-      for (let i = 0; i < 5000; i++) pipeline.hset(`spring:session:sessions:${batch}-${i}`, 'maxInactiveInterval', '1800')
-      await pipeline.exec()
-    }
-    admin.disconnect()
-    const child = spawn(
-      process.execPath,
-      [binPath, 'redis', 'scan', '--redis', server.url, '--max-rate', '20000', '--json', '--connect-timeout', '1500'],
-      {stdio: ['ignore', 'pipe', 'pipe']},
-    )
-    let stdout = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    const started = performance.now()
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-    await new Promise((r) => setTimeout(r, 1500))
-    server.process.kill('SIGKILL')
-    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))])
-    if (code === 'hung') child.kill('SIGKILL')
-    expect(code).not.toBe('hung')
-    const report = JSON.parse(stdout) as Report
-    expect(report.sources.redis?.partial ?? report.sources.redis?.status === 'error').toBe(true)
-    expect(report.sources.redis?.keysScanned ?? 0).toBeLessThan(100_000)
-    expect((performance.now() - started) / 1000).toBeLessThan(12)
-    await server.stop()
-  }, 40_000)
+describe('a server that goes away during a scan', () => {
+  it.each(['killed', 'restarted'] as const)(
+    '%s: the run ends partial or with a finding, and the process exits on its own',
+    async (fault) => {
+      const server = await startRedis()
+      const admin = server.client()
+      for (let batch = 0; batch < 20; batch++) {
+        const pipeline = admin.pipeline()
+        for (let i = 0; i < 5000; i++) pipeline.hset(`spring:session:sessions:${batch}-${i}`, 'maxInactiveInterval', '1800')
+        await pipeline.exec()
+      }
+      admin.disconnect()
+      const child = spawn(
+        process.execPath,
+        [binPath, 'redis', 'scan', '--redis', server.url, '--max-rate', '20000', '--json', '--connect-timeout', '1500'],
+        {stdio: ['ignore', 'pipe', 'pipe']},
+      )
+      let stdout = ''
+      child.stdout.on('data', (d: Buffer) => (stdout += d))
+      const started = performance.now()
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+      await new Promise((r) => setTimeout(r, 1500))
+      const gone = new Promise((resolve) => server.process.once('exit', resolve))
+      server.process.kill('SIGKILL')
+      await gone
+      // Restarted: a fresh (empty) server on the same port, as after a crash with no persistence.
+      const again =
+        fault === 'restarted'
+          ? spawn('redis-server', ['--port', String(server.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+              stdio: 'ignore',
+            })
+          : undefined
+      try {
+        const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))])
+        if (code === 'hung') child.kill('SIGKILL')
+        expect(code).not.toBe('hung')
+        const report = JSON.parse(stdout) as Report
+        expect(report.sources.redis?.partial ?? report.sources.redis?.status === 'error').toBe(true)
+        expect(report.sources.redis?.keysScanned ?? 0).toBeLessThan(100_000)
+        expect((performance.now() - started) / 1000).toBeLessThan(12)
+      } finally {
+        again?.kill('SIGKILL')
+        await server.stop()
+      }
+    },
+    40_000,
+  )
 })
