@@ -126,13 +126,20 @@ export interface TestCluster {
   stop(): Promise<void>
 }
 
-/** A Redis Cluster of `primaries` primaries (no replicas), slots spread by redis-cli. */
-export async function startCluster(primaries = 3): Promise<TestCluster> {
+/** A Redis Cluster of `primaries` primaries, each with `replicas` replicas, slots spread by redis-cli. */
+export async function startCluster(primaries = 3, replicas = 0): Promise<TestCluster> {
   const nodes: TestRedis[] = []
-  for (let i = 0; i < primaries; i++) {
+  for (let i = 0; i < primaries * (1 + replicas); i++) {
     nodes.push(await startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000']))
   }
-  await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'])
+  await run('redis-cli', [
+    '--cluster',
+    'create',
+    ...nodes.map((n) => `127.0.0.1:${n.port}`),
+    '--cluster-replicas',
+    String(replicas),
+    '--cluster-yes',
+  ])
   const deadline = Date.now() + 15_000
   for (const node of nodes) {
     const c = node.client()

@@ -2,8 +2,9 @@ import {execFileSync, spawn} from 'node:child_process'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {Cluster} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {freePort, startRedis, type TestRedis} from '../helpers/redis-server.js'
+import {freePort, startCluster, startRedis, type TestRedis} from '../helpers/redis-server.js'
 import {binPath, runCli} from '../helpers/run-cli.js'
 
 // Faults of real servers, seen through the real binary: each ends within the connect timeout with
@@ -221,4 +222,54 @@ describe('a server that goes away during a scan', () => {
     },
     40_000,
   )
+})
+
+describe('a Cluster failing over during a scan', () => {
+  it('ends complete or partial within the timeout, and the process exits on its own', async () => {
+    const cluster = await startCluster(3, 1)
+    try {
+      const seed = cluster.nodes[0]!
+      const loader = new Cluster([{host: '127.0.0.1', port: seed.port}], {lazyConnect: true})
+      await loader.connect()
+      for (let batch = 0; batch < 6; batch++) {
+        await Promise.all(
+          Array.from({length: 5000}, (_, i) => loader.hset(`spring:session:sessions:${batch}-${i}`, 'maxInactiveInterval', '1800')),
+        )
+      }
+      loader.disconnect()
+      // A replica to promote: any node whose ROLE says slave.
+      let replica: TestRedis | undefined
+      for (const node of cluster.nodes) {
+        const c = node.client()
+        const role = (await c.call('ROLE')) as unknown[]
+        c.disconnect()
+        if (role[0] === 'slave') replica = node
+      }
+      expect(replica).toBeDefined()
+      const child = spawn(
+        process.execPath,
+        [binPath, 'redis', 'scan', '--redis', seed.url, '--max-rate', '10000', '--json', '--connect-timeout', '1500'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+      let stdout = ''
+      child.stdout.on('data', (d: Buffer) => (stdout += d))
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+      await new Promise((r) => setTimeout(r, 1200))
+      const promote = replica!.client()
+      await promote.call('CLUSTER', 'FAILOVER', 'FORCE')
+      promote.disconnect()
+      const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000))])
+      if (code === 'hung') child.kill('SIGKILL')
+      expect(code).not.toBe('hung')
+      const report = JSON.parse(stdout) as Report & {sources: {redis?: {sessions?: number}}}
+      expect(['analyzed', 'error']).toContain(report.sources.redis?.status)
+      // A failed-over node's counts are short (a demoted primary resyncs): never a silent undercount.
+      if (!report.sources.redis?.partial && report.sources.redis?.status === 'analyzed') expect(report.sources.redis.sessions).toBe(30_000)
+      else expect((report.sources.redis as {errors?: unknown[]}).errors?.length ?? 0).toBeGreaterThan(0)
+    } finally {
+      await cluster.stop()
+    }
+  }, 60_000)
 })

@@ -171,6 +171,7 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
     await Promise.all(inFlight)
     if (failure) throw failure
     if (options.signal?.aborted) progress.complete = false
+    await checkRoleUnchanged(node)
   } catch (error) {
     progress.complete = false
     await Promise.all(inFlight)
@@ -178,6 +179,21 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
     debug('%s', progress.error)
   }
   return progress
+}
+
+/**
+ * A node that failed over during the scan (a demoted primary resyncs: it flushes and reloads its
+ * data) answered SCAN without an error but its counts are short: that is a partial scan.
+ */
+async function checkRoleUnchanged(node: RedisNode): Promise<void> {
+  const reply = (await node.client.call('ROLE').catch(() => undefined)) as unknown[] | undefined
+  if (!reply) return
+  const now = reply[0] === 'master' ? 'primary' : reply[0] === 'slave' ? 'replica' : String(reply[0])
+  if (now !== node.role) {
+    throw new Error(
+      `changed from ${node.role} to ${now} during the scan (a failover): its keys were moved or reloaded, so its counts are short; run the scan again`,
+    )
+  }
 }
 
 /** One SCAN step: the next cursor and the reply: the keys, or (script) the cursor then key, PTTL, size per key. */
