@@ -273,3 +273,36 @@ describe('a Cluster failing over during a scan', () => {
     }
   }, 60_000)
 })
+
+describe('a lagging replica', () => {
+  it('is redis.replication-broken, with the lag threshold taken from the config file', async () => {
+    const primary = await startRedis()
+    const replica = await startRedis(['--replicaof', '127.0.0.1', String(primary.port)])
+    try {
+      const admin = primary.client()
+      for (let i = 0; ; i++) {
+        const info = String(await admin.call('INFO', 'replication'))
+        if (/slave0:.*state=online/.test(info)) break
+        if (i > 100) throw new Error('the replica did not come online')
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      admin.disconnect()
+      const config = join(dir, 'lag.yml')
+      await writeFile(config, `redis:\n  url: ${primary.url}\n  scan: false\nthresholds:\n  replicaLagSeconds: 2\n`)
+      // A replica that stops acknowledging (stopped process, saturated link) falls behind.
+      replica.process.kill('SIGSTOP')
+      await new Promise((r) => setTimeout(r, 3500))
+      const {report, code} = await timed(['diagnose', '--config', config, '--json'])
+      replica.process.kill('SIGCONT')
+      const broken = report.findings.find((f) => f.id === 'redis.replication-broken')
+      expect(broken?.detail).toMatch(/last acknowledged/)
+      // Lag is a warning; a link that is down is critical.
+      expect(broken?.severity).toBe('warning')
+      expect(code).toBe(1)
+    } finally {
+      replica.process.kill('SIGCONT')
+      await replica.stop()
+      await primary.stop()
+    }
+  }, 40_000)
+})
