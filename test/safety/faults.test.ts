@@ -21,7 +21,7 @@ afterAll(async () => {
 type Report = {
   status: string
   partial?: boolean
-  findings: Array<{id: string; detail: string}>
+  findings: Array<{id: string; detail: string; severity: string}>
   sources: {redis?: {status: string; partial?: boolean; keysScanned?: number}}
 }
 
