@@ -4,6 +4,7 @@ import {javaBlob, javaInteger, javaLong} from '../../../fixtures/redis/load.mjs'
 import {SeenKeys, SizeSketch, TopN, TtlHistogram} from '../../../src/core/redis/scan/aggregates.js'
 import {redactKey} from '../../../src/core/redis/scan/figures.js'
 import {decodeStoredNumber} from '../../../src/core/redis/scan/java-values.js'
+import {laneOfCursor, laneStartCursor} from '../../../src/core/redis/scan/node-scan.js'
 import {makeClassifier, matchPattern} from '../../../src/core/redis/scan/presets.js'
 import {type NodeProgress, ScanState} from '../../../src/core/redis/scan/scan-state.js'
 
@@ -181,5 +182,45 @@ describe('progress bar', () => {
     expect(formatProgress('scanning', 5, 0, 0, 4)).toBe('scanning [----] 5/0 keys 0% 0 keys/s')
     // Not a terminal: nothing is drawn, ever.
     expect(progressBar({isTTY: false} as NodeJS.WriteStream, 'x')).toBeUndefined()
+  })
+})
+
+/** Redis's dictScan cursor step for a table of 2^sizeBits buckets: the reversed cursor plus one. */
+function nextCursor(cursor: bigint, sizeBits: number): bigint {
+  const mask64 = (1n << 64n) - 1n
+  const reverse = (v: bigint): bigint => BigInt.asUintN(64, BigInt(`0b${v.toString(2).padStart(64, '0').split('').reverse().join('')}`))
+  let v = cursor | (~((1n << BigInt(sizeBits)) - 1n) & mask64)
+  v = reverse(v)
+  v = (v + 1n) & mask64
+  return reverse(v)
+}
+
+describe('SCAN cursor lanes', () => {
+  it('each lane starts in its own share and the lanes together visit every bucket once', () => {
+    fc.assert(
+      fc.property(fc.integer({min: 0, max: 3}), fc.integer({min: 3, max: 9}), (bits, sizeBits) => {
+        const visits = new Map<bigint, number>()
+        for (let lane = 0; lane < 1 << bits; lane++) {
+          let cursor = BigInt(laneStartCursor(lane, bits))
+          expect(laneOfCursor(String(cursor), bits)).toBe(lane)
+          for (;;) {
+            const bucket = cursor & ((1n << BigInt(sizeBits)) - 1n)
+            visits.set(bucket, (visits.get(bucket) ?? 0) + 1)
+            cursor = nextCursor(cursor, sizeBits)
+            if (cursor === 0n || laneOfCursor(String(cursor), bits) !== lane) break
+          }
+        }
+        expect(visits.size).toBe(1 << sizeBits)
+        expect([...visits.values()].every((n) => n === 1)).toBe(true)
+      }),
+    )
+  })
+
+  it('reads the lane from the low bits of a 64-bit cursor', () => {
+    expect(laneOfCursor('18446744073709551615', 2)).toBe(3)
+    expect(laneOfCursor('18446744073709551614', 1)).toBe(0)
+    expect(laneOfCursor('2', 2)).toBe(1)
+    expect(laneStartCursor(1, 2)).toBe('2')
+    expect(laneOfCursor('12345', 0)).toBe(0)
   })
 })

@@ -34,6 +34,16 @@ export interface RedisScanOptions {
   method?: 'auto' | 'lua' | 'pipeline'
   db?: number
   thresholds?: ScanThresholds
+  /** Cursor lanes per node (a power of two); default: two from 100k keys on a node, else one. */
+  lanes?: number
+}
+
+/**
+ * Two lanes keep the server busy while the client reads a reply (measured ~1.2x keys/s on 1M
+ * keys); a small keyspace gains nothing, and its hash table may have fewer buckets than lanes.
+ */
+export function lanesFor(nodeKeys: number): number {
+  return nodeKeys >= 100_000 ? 2 : 1
 }
 
 export interface RedisScanResult {
@@ -59,14 +69,16 @@ export async function scanRedis(connection: RedisConnectionOk, options: RedisSca
     ? {...options.fixTtl, candidates: 0, changed: 0, failed: 0, keys: [], limit: 100_000}
     : undefined
   const nodes = connection.nodes
-  const total = (await Promise.all(nodes.map((n) => n.client.dbsize().catch(() => 0)))).reduce((a, b) => a + b, 0)
+  const nodeSizes = await Promise.all(nodes.map((n) => n.client.dbsize().catch(() => 0)))
+  const total = nodeSizes.reduce((a, b) => a + b, 0)
   const rate = options.maxRate && options.maxRate > 0 ? options.maxRate / nodes.length : 0
   const onBatch = options.onProgress ? () => options.onProgress!({scanned: state.keysScanned, total}) : undefined
 
   const progress = await Promise.all(
-    nodes.map((node) =>
+    nodes.map((node, i) =>
       scanNode(node, state, {
         count,
+        lanes: options.lanes ?? lanesFor(nodeSizes[i]!),
         match,
         method: options.method ?? 'auto',
         rate,

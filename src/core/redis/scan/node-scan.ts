@@ -64,6 +64,12 @@ export interface NodeScanOptions {
   method: 'auto' | 'lua' | 'pipeline'
   /** Keys per second for this node (0 = no limit). */
   rate: number
+  /**
+   * Cursor lanes walked at once (a power of two): each walks its share of the hash table, so one
+   * lane's step runs on the server while the client reads another's reply. Every call stays as
+   * bounded as with one lane.
+   */
+  lanes?: number
   signal?: AbortSignal
   onBatch?: () => void
   fixTtl?: FixTtl
@@ -121,17 +127,20 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
     void settled.finally(() => inFlight.delete(settled))
   }
   const step = sha ? scriptStep(client, sha, state, options) : scanStep(client, options)
-  let pending: Promise<Batch> | undefined = step('0', 0)
-  try {
+  const lanes = Math.max(1, options.lanes ?? 1)
+  const laneBits = Math.round(Math.log2(lanes))
+  let lanesFinished = 0
+  const runLane = async (lane: number): Promise<void> => {
+    let pending: Promise<Batch> | undefined = step(laneStartCursor(lane, laneBits), progress.keysScanned)
     while (pending) {
       const batch: Batch = await pending
       pending = undefined
-      const first = progress.keysScanned
       progress.keysScanned += batch.length
-      if (batch.cursor !== '0' && !options.signal?.aborted && !failure) {
+      const laneDone = batch.cursor === '0' || laneOfCursor(batch.cursor, laneBits) !== lane
+      if (!laneDone && !options.signal?.aborted && !failure) {
         if (options.rate > 0) await throttle(started, progress.keysScanned, options.rate, options.signal)
         // The next step runs on the server while this batch is classified and aggregated.
-        if (!options.signal?.aborted) pending = step(batch.cursor, first + batch.length)
+        if (!options.signal?.aborted) pending = step(batch.cursor, progress.keysScanned)
         pending?.catch(() => {})
       }
       const unprobed: ChunkKey[] = []
@@ -163,11 +172,15 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
           pipelineProbe(client, unprobed.slice(i, i + pipelineChunk)).then((probed) => settle(client, probed, state, progress, options)),
         )
       }
-      while (inFlight.size > maxInFlight) await Promise.race(inFlight)
+      while (inFlight.size > maxInFlight * lanes) await Promise.race(inFlight)
       options.onBatch?.()
-      if (batch.cursor === '0') progress.complete = true
+      if (laneDone) lanesFinished++
       if (failure) break
     }
+  }
+  try {
+    await Promise.all(Array.from({length: 1 << laneBits}, (_, lane) => runLane(lane)))
+    if (lanesFinished === 1 << laneBits) progress.complete = true
     await Promise.all(inFlight)
     if (failure) throw failure
     if (options.signal?.aborted) progress.complete = false
@@ -194,6 +207,29 @@ async function checkRoleUnchanged(node: RedisNode): Promise<void> {
       `changed from ${node.role} to ${now} during the scan (a failover): its keys were moved or reloaded, so its counts are short; run the scan again`,
     )
   }
+}
+
+/**
+ * SCAN walks the table in reverse-binary cursor order, so the top bits of the reversed cursor
+ * (its lowest bits) only ever grow: lane k of 2^bits starts at the cursor whose reversed top bits
+ * are k and ends when they become k + 1 (or the walk wraps to 0). Together the lanes walk what
+ * one cursor would, with the same guarantee for keys present throughout. A lane's last call may
+ * run past its share (SCAN fills its COUNT from the next buckets): those keys come again from the
+ * next lane and the dedupe drops them (scan.duplicates).
+ */
+export function laneStartCursor(lane: number, bits: number): string {
+  return String(reverseBits(lane, bits))
+}
+
+export function laneOfCursor(cursor: string, bits: number): number {
+  if (bits === 0) return 0
+  return reverseBits(Number(BigInt(cursor) & BigInt((1 << bits) - 1)), bits)
+}
+
+function reverseBits(value: number, bits: number): number {
+  let out = 0
+  for (let i = 0; i < bits; i++) out |= ((value >> i) & 1) << (bits - 1 - i)
+  return out
 }
 
 /** One SCAN step: the next cursor and the reply: the keys, or (script) the cursor then key, PTTL, size per key. */
