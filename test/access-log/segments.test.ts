@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -5,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {generateLog} from '../../fixtures/access-log/generate.mjs'
 import {AccessLogAnalyzer, type AnalyzerOptions} from '../../src/core/access-log/analyzer.js'
 import {resolveFormat} from '../../src/core/access-log/formats.js'
-import {ParsedLine} from '../../src/core/access-log/parsed-line.js'
+import {ParsedLine, parseLine} from '../../src/core/access-log/parsed-line.js'
 import {exportSegment, joinSegments} from '../../src/core/access-log/segment.js'
 
 const options: AnalyzerOptions = {
@@ -23,7 +24,7 @@ function analyzePart(lines: string[], trackHead: boolean): AccessLogAnalyzer {
   const parsed = new ParsedLine()
   analyzer.lines += lines.length
   for (const [i, line] of lines.entries()) {
-    if (parser.parse(line, parsed)) analyzer.add(line, parsed, parser, rules)
+    if (parseLine(parser, line, parsed)) analyzer.add(line, parsed, parser, rules)
     else analyzer.reject(line, 'x.log', i + 1)
   }
   return analyzer
@@ -93,5 +94,16 @@ describe('default thread count', () => {
     expect(defaultParallelPlan(2, 1.2).threads).toBe(1)
     expect(defaultParallelPlan(16, 2).threads).toBe(4)
     expect(defaultParallelPlan(1, 5).threads).toBe(1)
+  })
+
+  it.skipIf(!existsSync('/proc/loadavg'))('counts a core that another process keeps busy now', async () => {
+    const {busyCoresNow} = await import('../../src/core/access-log/parallel.js')
+    const spinner = spawn(process.execPath, ['-e', 'for (;;) {}'], {stdio: 'ignore'})
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(busyCoresNow()).toBeGreaterThanOrEqual(1)
+    } finally {
+      spinner.kill()
+    }
   })
 })

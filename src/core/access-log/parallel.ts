@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
 import {availableParallelism, loadavg} from 'node:os'
 import {fileURLToPath} from 'node:url'
@@ -28,12 +28,37 @@ export interface ParallelPlan {
 }
 
 /**
- * As many threads as there are idle cores (cores minus the 1-minute load average), at most 4.
- * Measured on 2 cores: two workers beat one thread by ~1.3x when the second core is free, and lose
- * by ~1.2x when another process keeps it busy. `--threads` overrides.
+ * As many threads as there are idle cores, at most 4. Measured on 2 cores: two workers beat one
+ * thread by ~1.3x when the second core is free, and lose by ~1.2x when another process keeps it
+ * busy. `busy` is how many cores other processes keep busy now (see busyCoresNow). `--threads`
+ * overrides.
  */
-export function defaultParallelPlan(cores = availableParallelism(), load = loadavg()[0] ?? 0): ParallelPlan {
-  return {threads: Math.max(1, Math.min(4, Math.round(cores - load))), minBytes: 48 * 1024 * 1024}
+export function defaultParallelPlan(cores = availableParallelism(), busy = busyCoresNow()): ParallelPlan {
+  return {threads: Math.max(1, Math.min(4, Math.round(cores - busy))), minBytes: 48 * 1024 * 1024}
+}
+
+/**
+ * Cores other processes keep busy at this moment: on Linux the fewest runnable tasks in five
+ * reads of /proc/loadavg 2 ms apart, less this process; elsewhere the 1-minute load average. (That average
+ * also counts work that just ended, such as the previous run of a benchmark: it once made two
+ * runs in a row pick one thread on an idle machine.)
+ */
+export function busyCoresNow(): number {
+  let fewest = Number.POSITIVE_INFINITY
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (let i = 0; i < 5; i++) {
+    if (i > 0) Atomics.wait(pause, 0, 0, 2)
+    let text: string
+    try {
+      text = readFileSync('/proc/loadavg', 'latin1')
+    } catch {
+      return loadavg()[0] ?? 0
+    }
+    const runnable = Number(/ (\d+)\//.exec(text)?.[1])
+    if (!Number.isFinite(runnable)) return loadavg()[0] ?? 0
+    fewest = Math.min(fewest, runnable)
+  }
+  return Math.max(0, fewest - 1)
 }
 
 /** A small young generation per worker: measured peak RSS ~155 MB with 8 MB vs ~200 MB with the default, same CPU. */

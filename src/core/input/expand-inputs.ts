@@ -2,8 +2,9 @@ import {stat} from 'node:fs/promises'
 import {join} from 'node:path'
 import {glob, isDynamicPattern} from 'tinyglobby'
 import type {InputError} from '../report/types.js'
+import {STDIN} from './stdin.js'
 
-export const STDIN = '-'
+export {STDIN} from './stdin.js'
 
 export interface ExpandedInputs {
   /** Files to read, rotated sets oldest first; `-` for standard input. */
