@@ -6,7 +6,7 @@ import {gzipSync} from 'node:zlib'
 import fc from 'fast-check'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {expandInputs, sortRotated} from '../../src/core/input/expand-inputs.js'
-import {type FileReadResult, LineSplitter, readLines} from '../../src/core/input/read-lines.js'
+import {BlockSplitter, type FileReadResult, readLines} from '../../src/core/input/read-lines.js'
 
 let dir: string
 beforeAll(async () => {
@@ -86,25 +86,27 @@ describe('readLines', () => {
   })
 })
 
-describe('LineSplitter', () => {
-  it('yields the same lines however the bytes are chunked (multi-byte characters included)', () => {
+describe('BlockSplitter', () => {
+  it('yields the same lines however the bytes are chunked and blocks cut (multi-byte characters included)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.string({unit: fc.constantFrom('a', 'é', '€', '😀', '\n', '\r\n', ' ')}), {maxLength: 30}),
         fc.array(fc.integer({min: 1, max: 17}), {minLength: 1, maxLength: 10}),
-        (parts, cuts) => {
+        fc.integer({min: 1, max: 9}),
+        (parts, cuts, maxBlockBytes) => {
           const text = parts.join('')
           const bytes = Buffer.from(text)
-          const splitter = new LineSplitter(1 << 20)
-          const out: string[] = []
+          const splitter = new BlockSplitter(1 << 20, maxBlockBytes)
+          const blocks: string[] = []
           let at = 0
           let i = 0
           while (at < bytes.length) {
             const size = cuts[i++ % cuts.length]!
-            out.push(...splitter.push(bytes.subarray(at, at + size)))
+            blocks.push(...splitter.push(bytes.subarray(at, at + size)))
             at += size
           }
-          out.push(...splitter.end())
+          blocks.push(...splitter.end())
+          const out = blocks.flatMap((block) => block.split('\n')).map((l) => l.replace(/\r$/, ''))
           const expected = text.split('\n').map((l) => l.replace(/\r$/, ''))
           if (expected.at(-1) === '') expected.pop()
           expect(out).toEqual(expected)

@@ -1,7 +1,7 @@
 import {inWindow, type TimeWindow} from '../input/time-window.js'
 import {type RedactOptions, redactSessionId, scrubText} from '../redact.js'
 import type {LineParser, ParsedLine} from './parsed-line.js'
-import {extractSessionId, findUrlSessionId, type SessionIdRules, type SessionRef} from './session-id.js'
+import {extractSessionId, findUrlSessionId, indexWithin, type SessionIdRules, type SessionRef} from './session-id.js'
 import {Timeline} from './timeline.js'
 import type {FlipSample, RejectedSample} from './types.js'
 
@@ -38,6 +38,20 @@ class Client {
   /** Times of the last new session ids handed to this client. */
   changes: number[] = []
   churned = false
+}
+
+/** After this many lines of a block that do not parse, the rest of the block is parsed line by line. */
+const IN_PLACE_REJECTS = 8
+
+/** What the lines of one stream are parsed with (addBlock). */
+export interface BlockStream {
+  parser: LineParser
+  rules: SessionIdRules
+  parsed: ParsedLine
+  file: string
+  /** Longer lines are cut to this many characters and counted in linesCut. */
+  maxLineLength: number
+  linesCut: number
 }
 
 export interface AnalyzerOptions {
@@ -154,6 +168,45 @@ export class AccessLogAnalyzer {
     }
   }
 
+  /**
+   * The lines of one block (whole lines joined by `\n`, see readTextBlocks), parsed in place:
+   * no string per line. Returns how many lines it held.
+   */
+  addBlock(text: string, stream: BlockStream, firstLineNumber: number): number {
+    const {parser, rules, parsed, file} = stream
+    let lines = 0
+    let rejectedHere = 0
+    for (let pos = 0; ; ) {
+      lines++
+      const nl = text.indexOf('\n', pos)
+      let end = nl < 0 ? text.length : nl
+      if (end > pos && text.charCodeAt(end - 1) === 13) end--
+      if (end - pos > stream.maxLineLength) {
+        end = pos + stream.maxLineLength
+        stream.linesCut++
+      }
+      if (end > pos) {
+        if (rejectedHere < IN_PLACE_REJECTS) {
+          if (parser.parse(text, pos, end, parsed)) this.add(text, parsed, parser, rules)
+          else {
+            rejectedHere++
+            this.reject(text.slice(pos, end), file, firstLineNumber + lines - 1)
+          }
+        } else {
+          // A block of lines in another format: a failing search for a field's terminator runs on
+          // to the block's end, so each line gets its own string, where the search stops.
+          const line = text.slice(pos, end)
+          if (parser.parse(line, 0, line.length, parsed)) this.add(line, parsed, parser, rules)
+          else this.reject(line, file, firstLineNumber + lines - 1)
+        }
+      }
+      if (nl < 0) break
+      pos = nl + 1
+    }
+    this.lines += lines
+    return lines
+  }
+
   /** One parsed request. `rules` and `parser` belong to the stream the line came from. */
   add(line: string, p: ParsedLine, parser: LineParser, rules: SessionIdRules): void {
     this.parsed++
@@ -188,12 +241,16 @@ export class AccessLogAnalyzer {
       return
     }
     this.requestsWithSession++
-    this.sessionSources[ref.from]++
+    // Named writes: a write keyed by ref.from measured ~0.3 µs a line.
+    const sources = this.sessionSources
+    if (ref.from === 'cookie') sources.cookie++
+    else if (ref.from === 'header') sources.header++
+    else sources.url++
     const text = ref.text
     let baseEnd = ref.end
     let suffix = NO_ROUTE
-    const sep = this.separator ? text.indexOf(this.separator, ref.start) : -1
-    if (sep >= 0 && sep < ref.end) {
+    const sep = this.separator ? indexWithin(text, this.separator, ref.start, ref.end) : -1
+    if (sep >= 0) {
       baseEnd = sep
       if (sep + this.separator.length < ref.end) suffix = this.intern(text, sep + this.separator.length, ref.end)
     }

@@ -5,4 +5,4 @@
  * 269 MB bench log: peak RSS ~142 MB with two workers (~167 MB with 1 MB reads, ~200 MB with
  * 1 MB pieces), ~116 MB with one thread.
  */
-export const READ_OPTIONS = {chunkBytes: 512 * 1024, decodeBytes: 128 * 1024} as const
+export const READ_OPTIONS = {chunkBytes: 512 * 1024, decodeBytes: 64 * 1024} as const

@@ -1,7 +1,7 @@
 import type {ApacheConfFacts} from './apache-conf.js'
 import {HaproxyParser} from './haproxy.js'
 import {FormatError, makeScanner} from './log-format.js'
-import {type LineParser, ParsedLine} from './parsed-line.js'
+import {type LineParser, ParsedLine, parseLine} from './parsed-line.js'
 import {extractSessionId, type SessionIdRules} from './session-id.js'
 
 const COMBINED = '%h %l %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" \\"%{User-Agent}i\\"'
@@ -114,7 +114,7 @@ export function detectFormat(
     let ok = 0
     let ids = 0
     for (const line of sample) {
-      if (!parser.parse(line, parsed)) continue
+      if (!parseLine(parser, line, parsed)) continue
       ok++
       if (extractSessionId(line, parsed, {...rules, sessionCookie: parser.capabilities.sessionCookie, strict: true}) !== null) ids++
     }

@@ -31,13 +31,13 @@ export class HaproxyParser implements LineParser {
     this.local = localTimeConverter(timeZone)
   }
 
-  parse(line: string, out: ParsedLine): boolean {
+  parse(line: string, lineStart: number, lineEnd: number, out: ParsedLine): boolean {
     out.reset()
-    const bracket = line.indexOf(' [')
-    if (bracket < 0) return false
+    const bracket = line.indexOf(' [', lineStart)
+    if (bracket < 0 || bracket >= lineEnd) return false
     const close = line.indexOf('] ', bracket)
-    if (close < 0) return false
-    const clientToken = line.lastIndexOf(' ', bracket - 1) + 1
+    if (close < 0 || close + 2 > lineEnd) return false
+    const clientToken = Math.max(line.lastIndexOf(' ', bracket - 1) + 1, lineStart)
     const portColon = line.lastIndexOf(':', bracket - 1)
     if (portColon < clientToken) return false
     out.clientStart = clientToken
@@ -50,7 +50,7 @@ export class HaproxyParser implements LineParser {
     const tokenStarts: number[] = []
     for (let i = 0; i < 10; i++) {
       const space = line.indexOf(' ', pos)
-      if (space < 0) return false
+      if (space < 0 || space >= lineEnd) return false
       tokenStarts.push(pos)
       tokenEnds.push(space)
       pos = space + 1
@@ -77,9 +77,9 @@ export class HaproxyParser implements LineParser {
     const retries = line.lastIndexOf('/', counters)
     out.retried = retries > tokenStarts[8]! && line.charCodeAt(retries + 1) === 43
     const quote = line.indexOf('"', pos)
-    if (quote >= 0) {
+    if (quote >= 0 && quote < lineEnd) {
       out.requestStart = quote + 1
-      out.requestEnd = line.charCodeAt(line.length - 1) === 34 && line.length - 1 > quote ? line.length - 1 : line.length
+      out.requestEnd = line.charCodeAt(lineEnd - 1) === 34 && lineEnd - 1 > quote ? lineEnd - 1 : lineEnd
     }
     return true
   }

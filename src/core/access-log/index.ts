@@ -1,17 +1,18 @@
 import createDebug from 'debug'
 import {expandInputs} from '../input/expand-inputs.js'
-import {type FileReadResult, readLineBatches} from '../input/read-lines.js'
+import {type FileReadResult, readLineBatches, readTextBlocks} from '../input/read-lines.js'
 import {emptyWindowNote} from '../input/time-window.js'
 import type {InputError, SourceResult} from '../report/types.js'
 import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
 import {readApacheConf} from './apache-conf.js'
+import {analyzeBlocks} from './blocks.js'
 import {type CheckContext, runChecks} from './checks.js'
 import {READ_OPTIONS} from './chunk.js'
 import {candidateParsers, detectFormat, type FormatOptions, resolveFormat} from './formats.js'
 import {groupStreams} from './inputs.js'
 import {FormatError} from './log-format.js'
 import {defaultParallelPlan, planSegments, runSegments, type SegmentJob, type SegmentOutcome} from './parallel.js'
-import {type LineParser, ParsedLine} from './parsed-line.js'
+import {type LineParser, ParsedLine, parseLine} from './parsed-line.js'
 import {joinSegments} from './segment.js'
 import type {SessionIdRules} from './session-id.js'
 import type {AccessLogOptions, AccessLogSection} from './types.js'
@@ -93,31 +94,17 @@ class Run {
   }
 }
 
-/** Reads one stream's files in turn, parsing each line as it goes (the fast path for one front end). */
+/** Reads one stream's files in turn, parsing each block of lines as it goes (the fast path for one front end). */
 async function analyzeStream(run: Run, files: string[], options: AccessLogOptions): Promise<void> {
-  const analyzer = run.analyzer
-  const parsed = new ParsedLine()
   let format: StreamFormat | null = null
   for (const file of files) {
     if (options.signal?.aborted) return
-    const batches = readLineBatches(file, {signal: options.signal, stdin: options.stdin, ...READ_OPTIONS})
-    for (;;) {
-      const next = await batches.next()
-      if (next.done) {
-        run.noteFile(next.value)
-        break
-      }
-      const {lines, firstLineNumber} = next.value
+    const blocks = readTextBlocks(file, {signal: options.signal, stdin: options.stdin, ...READ_OPTIONS})
+    const result = await analyzeBlocks(run.analyzer, file, blocks, (lines) => {
       format ??= run.formatFor(lines)
-      const {parser, rules} = format
-      analyzer.lines += lines.length
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!
-        if (line.length === 0) continue
-        if (parser.parse(line, parsed)) analyzer.add(line, parsed, parser, rules)
-        else analyzer.reject(line, file, firstLineNumber + i)
-      }
-    }
+      return format
+    })
+    run.noteFile(result)
   }
 }
 
@@ -210,7 +197,7 @@ class Cursor {
         const line = this.lines[i]!
         analyzer.lines++
         if (line.length === 0) continue
-        if (this.format!.parser.parse(line, this.parsed)) {
+        if (parseLine(this.format!.parser, line, this.parsed)) {
           this.line = line
           return
         }

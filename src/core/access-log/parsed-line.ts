@@ -64,6 +64,15 @@ export interface LineParser {
   readonly formatText: string
   /** How many fields the format has: on a tie, detection prefers the more specific format. */
   readonly fieldCount: number
-  /** Fills `out` and returns true when the line fits the format; never throws. */
-  parse(line: string, out: ParsedLine): boolean
+  /**
+   * Fills `out` with positions into `text` and returns true when the line `text[start, end)` fits
+   * the format; never throws. `text` may hold many lines (a block read at once): nothing past
+   * `end` is taken into the line.
+   */
+  parse(text: string, start: number, end: number, out: ParsedLine): boolean
+}
+
+/** Parses one line held in its own string. */
+export function parseLine(parser: LineParser, line: string, out: ParsedLine): boolean {
+  return parser.parse(line, 0, line.length, out)
 }

@@ -1,11 +1,11 @@
 // A worker thread's job: analyze one byte range of one log file and send back its SegmentResult.
 import {parentPort, workerData} from 'node:worker_threads'
-import {readLineBatches} from '../input/read-lines.js'
+import {readTextBlocks} from '../input/read-lines.js'
 import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
+import {analyzeBlocks} from './blocks.js'
 import {READ_OPTIONS} from './chunk.js'
 import {parserFor} from './formats.js'
 import type {SegmentJob} from './parallel.js'
-import {ParsedLine} from './parsed-line.js'
 import {exportSegment} from './segment.js'
 
 const job = workerData as SegmentJob
@@ -22,20 +22,6 @@ const options: AnalyzerOptions = {
   trackHead: true,
 }
 const analyzer = new AccessLogAnalyzer(options)
-const parsed = new ParsedLine()
-const batches = readLineBatches(job.file, {start: job.start, end: job.end, ...READ_OPTIONS})
-for (;;) {
-  const next = await batches.next()
-  if (next.done) {
-    parentPort!.postMessage({segment: exportSegment(analyzer), read: next.value})
-    break
-  }
-  const {lines, firstLineNumber} = next.value
-  analyzer.lines += lines.length
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!
-    if (line.length === 0) continue
-    if (parser.parse(line, parsed)) analyzer.add(line, parsed, parser, job.rules)
-    else analyzer.reject(line, job.file, firstLineNumber + i)
-  }
-}
+const blocks = readTextBlocks(job.file, {start: job.start, end: job.end, ...READ_OPTIONS})
+const read = await analyzeBlocks(analyzer, job.file, blocks, () => ({parser, rules: job.rules}))
+parentPort!.postMessage({segment: exportSegment(analyzer), read})

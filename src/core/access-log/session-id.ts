@@ -51,8 +51,50 @@ function notEmpty(text: string, start: number, end: number): boolean {
   return end > start && !(end - start === 1 && text.charCodeAt(start) === 45)
 }
 
+/**
+ * indexOf limited to `text[from, end)`. A line may sit in a block of many lines, where a plain
+ * indexOf for something the line lacks would run on through the following lines.
+ */
+export function indexWithin(text: string, needle: string, from: number, end: number): number {
+  if (needle.length === 1 && end - from <= 128) {
+    const c = needle.charCodeAt(0)
+    for (let i = from; i < end; i++) if (text.charCodeAt(i) === c) return i
+    return -1
+  }
+  const at = text.slice(from, end).indexOf(needle)
+  return at < 0 ? -1 : from + at
+}
+
+/**
+ * The next occurrence of a character at or after a position, remembered: the lines of a block are
+ * visited in order, so the search for a character most lines lack (`;` in a request) reads each
+ * character of the block once, not once per line.
+ */
+class NextChar {
+  private text = ''
+  private from = 0
+  private at = -1
+
+  constructor(private readonly char: string) {}
+
+  find(text: string, from: number): number {
+    if (text !== this.text || from < this.from || (this.at >= 0 && from > this.at)) {
+      this.text = text
+      this.from = from
+      this.at = text.indexOf(this.char, from)
+    }
+    return this.at
+  }
+}
+
+const nextSemicolon = new NextChar(';')
+
 /** Finds `name=` as a cookie of a Cookie header (at its start or after `;` / space). */
 export function findCookie(text: string, start: number, end: number, name: string): [number, number] | null {
+  if (start > 0 || end < text.length) {
+    const found = findCookie(text.slice(start, end), 0, end - start, name)
+    return found && [found[0] + start, found[1] + start]
+  }
   let at = text.indexOf(name, start)
   while (at >= 0 && at < end) {
     const before = at === start ? 59 : text.charCodeAt(at - 1)
@@ -75,9 +117,9 @@ export function findCookie(text: string, start: number, end: number, name: strin
 /** The range of a `;jsessionid=` value in the request, or null. */
 export function findUrlSessionId(line: string, parsed: ParsedLine): [number, number] | null {
   if (parsed.requestStart < 0) return null
-  // Backwards from the request's end: scans the request, not the long fields after it.
-  const at = line.lastIndexOf(URL_PARAM, parsed.requestEnd - URL_PARAM.length)
-  if (at < parsed.requestStart) return null
+  let at = nextSemicolon.find(line, parsed.requestStart)
+  while (at >= 0 && at < parsed.requestEnd && !line.startsWith(URL_PARAM, at)) at = nextSemicolon.find(line, at + 1)
+  if (at < 0 || at >= parsed.requestEnd) return null
   const start = at + URL_PARAM.length
   let end = start
   while (end < parsed.requestEnd) {

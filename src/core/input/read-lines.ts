@@ -2,7 +2,7 @@ import {createReadStream} from 'node:fs'
 import {stat} from 'node:fs/promises'
 import {pipeline, Readable} from 'node:stream'
 import {createGunzip} from 'node:zlib'
-import {STDIN} from './expand-inputs.js'
+import {STDIN} from './stdin.js'
 
 /** A line longer than this is cut and counted: a 10 MB line must not take 10 MB per copy. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024
@@ -67,6 +67,39 @@ export interface LineBatch {
  * ends the read at once, even while waiting on a pipe, and marks the result `interrupted`.
  */
 export async function* readLineBatches(input: string, options: ReadLinesOptions = {}): AsyncGenerator<LineBatch, FileReadResult> {
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
+  const blocks = readTextBlocks(input, options)
+  let lines = 0
+  let cut = 0
+  for (;;) {
+    const next = await blocks.next(lines)
+    if (next.done) return {...next.value, lines, truncatedLines: next.value.truncatedLines + cut}
+    const batch: string[] = []
+    for (const block of next.value) {
+      for (const line of block.split('\n')) {
+        const stripped = stripCr(line)
+        // A JS string's length is at most its UTF-8 byte length, so this only cuts lines that are too long.
+        if (stripped.length > maxLine) cut++
+        batch.push(stripped.length > maxLine ? stripped.slice(0, maxLine) : stripped)
+      }
+    }
+    if (batch.length === 0) continue
+    yield {lines: batch, firstLineNumber: lines + 1}
+    lines += batch.length
+  }
+}
+
+/**
+ * The fastest form: yields, per read, blocks of whole lines (see BlockSplitter) for callers that
+ * scan a block in place instead of splitting it into strings. Such a caller counts the lines and
+ * passes the count so far to `next()` (for the message of a read error; the result's `lines` is
+ * that count), strips a `\r` before each newline, and cuts lines longer than `maxLineBytes`
+ * (`truncatedLines` counts only the ones cut here, across reads).
+ */
+export async function* readTextBlocks(
+  input: string,
+  options: ReadLinesOptions = {},
+): AsyncGenerator<string[], FileReadResult, number | undefined> {
   const result: FileReadResult = {input, lines: 0, bytes: 0, truncatedLines: 0, gzip: false}
   const {signal} = options
   let stream: Readable | undefined
@@ -76,7 +109,7 @@ export async function* readLineBatches(input: string, options: ReadLinesOptions 
     stream?.destroy()
   }
   signal?.addEventListener('abort', onAbort, {once: true})
-  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)
+  const splitter = new BlockSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, options.decodeBytes)
   try {
     try {
       const opened = await openInput(input, options)
@@ -87,25 +120,14 @@ export async function* readLineBatches(input: string, options: ReadLinesOptions 
       else result.error = describeOpenError(input, error)
       return result
     }
-    const decodeBytes = options.decodeBytes ?? Number.POSITIVE_INFINITY
     for await (const read of stream as AsyncIterable<Buffer>) {
       if (signal?.aborted) break
       result.bytes += read.length
-      for (let at = 0; at < read.length; at += decodeBytes) {
-        const lines = splitter.push(decodeBytes >= read.length ? read : read.subarray(at, at + decodeBytes))
-        if (lines.length > 0) {
-          const firstLineNumber = result.lines + 1
-          result.lines += lines.length
-          yield {lines, firstLineNumber}
-        }
-      }
+      const blocks = splitter.push(read)
+      if (blocks.length > 0) result.lines = (yield blocks) ?? result.lines
     }
     const last = splitter.end()
-    if (last.length > 0) {
-      const firstLineNumber = result.lines + 1
-      result.lines += last.length
-      yield {lines: last, firstLineNumber}
-    }
+    if (last.length > 0) result.lines = (yield last) ?? result.lines
   } catch (error) {
     if (signal?.aborted) result.interrupted = true
     else result.error = describeReadError(input, error, result.lines)
@@ -173,46 +195,54 @@ function describeReadError(input: string, error: unknown, linesRead: number): st
 const NEWLINE = 0x0a
 
 /**
- * Splits a byte stream into lines chunk by chunk: one UTF-8 decode and one split per chunk,
- * bytes after the last newline carried over. Lines longer than the cap are cut to the cap.
+ * Cuts a byte stream into blocks of whole lines: each block is the decoded text of one or more
+ * lines joined by `\n`, without the newline that ended the last one. A block is cut at a newline
+ * at most `maxBlockBytes` into the read (unless one line is longer), so a multi-byte character is
+ * never split and the pieces stay small young-generation strings. Bytes after the last newline
+ * are carried to the next read; a line that grows past `maxLineBytes` that way is cut.
  */
-export class LineSplitter {
+export class BlockSplitter {
   truncatedLines = 0
   private carry: Buffer | null = null
   /** Inside an over-long line whose head was already emitted: drop bytes up to the next newline. */
   private skipping = false
 
-  constructor(private readonly maxLineBytes: number) {}
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly maxBlockBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   push(chunk: Buffer): string[] {
-    let start = 0
     const out: string[] = []
+    let start = 0
     if (this.skipping) {
       const nl = chunk.indexOf(NEWLINE)
       if (nl < 0) return out
       this.skipping = false
       start = nl + 1
     }
-    const lastNl = chunk.lastIndexOf(NEWLINE)
-    if (lastNl < start) {
-      this.carryOver(chunk, start, out)
-      return out
-    }
-    let text: string
     if (this.carry) {
+      const nl = chunk.indexOf(NEWLINE, start)
+      if (nl < 0) {
+        this.carryOver(chunk, start, out)
+        return out
+      }
       const head = this.carry
       this.carry = null
-      const firstNl = chunk.indexOf(NEWLINE, start)
-      const firstLine = Buffer.concat([head, chunk.subarray(start, firstNl)])
-      this.emitCapped(firstLine, out)
-      start = firstNl + 1
+      this.emitCapped(Buffer.concat([head, chunk.subarray(start, nl)]), out)
+      start = nl + 1
     }
-    if (start <= lastNl) {
-      text = chunk.toString('utf8', start, lastNl)
-      const lines = text.split('\n')
-      for (const line of lines) out.push(this.cap(stripCr(line)))
+    while (start < chunk.length) {
+      const limit = Math.min(start + this.maxBlockBytes, chunk.length)
+      let nl = chunk.lastIndexOf(NEWLINE, limit - 1)
+      if (nl < start) nl = limit < chunk.length ? chunk.indexOf(NEWLINE, limit) : -1
+      if (nl < 0) {
+        this.carryOver(chunk, start, out)
+        break
+      }
+      out.push(chunk.toString('utf8', start, nl))
+      start = nl + 1
     }
-    this.carryOver(chunk, lastNl + 1, out)
     return out
   }
 
@@ -245,15 +275,8 @@ export class LineSplitter {
       this.truncatedLines++
       out.push(stripCr(line.toString('utf8', 0, this.maxLineBytes)))
     } else {
-      out.push(stripCr(line.toString('utf8')))
+      out.push(line.toString('utf8'))
     }
-  }
-
-  private cap(line: string): string {
-    // A JS string's length is at most its UTF-8 byte length, so this only cuts lines that are too long.
-    if (line.length <= this.maxLineBytes) return line
-    this.truncatedLines++
-    return line.slice(0, this.maxLineBytes)
   }
 }
 
