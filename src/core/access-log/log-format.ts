@@ -252,7 +252,8 @@ function compileParse(prefix: string, fields: readonly Field[], local: LocalTime
     if (field.role === Role.TimeBracketed) {
       body.push(
         'if (line.charCodeAt(pos) !== 91) return false',
-        "end = line.indexOf(']', pos) + 1",
+        // `[10/Oct/2000:13:55:36 -0700]` is 28 characters; other shapes are searched.
+        "end = line.charCodeAt(pos + 27) === 93 ? pos + 28 : line.indexOf(']', pos) + 1",
         `if (end === 0 || ${withinLine(t)} || !line.startsWith(${q(t)}, end)) return false`,
       )
     } else if (i === fields.length - 1) {
@@ -287,6 +288,7 @@ function compileParse(prefix: string, fields: readonly Field[], local: LocalTime
     if (target) body.push(`out.${target[0]} = start`, `out.${target[1]} = end`)
     else if (field.role === Role.TimeBracketed) body.push('out.timeMs = parseClfTime(line, start + 1, local)')
     else if (field.role === Role.TimeClf) body.push('out.timeMs = parseClfTime(line, start, local)')
+    else if (field.role === Role.Client) body.push('if (out.clientStart < 0) { out.clientStart = start; out.clientEnd = end }')
     else if (field.role !== Role.Skip) body.push(`assign(${field.role}, line, start, end, out)`)
     body.push(`pos = end + ${t.length}`)
   })
