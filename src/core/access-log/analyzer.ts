@@ -2,6 +2,7 @@ import {inWindow, type TimeWindow} from '../input/time-window.js'
 import {type RedactOptions, redactSessionId, scrubText} from '../redact.js'
 import type {LineParser, ParsedLine} from './parsed-line.js'
 import {extractSessionId, findUrlSessionId, indexWithin, type SessionIdRules, type SessionRef} from './session-id.js'
+import {SessionTable} from './session-table.js'
 import {Timeline} from './timeline.js'
 import type {FlipSample, RejectedSample} from './types.js'
 
@@ -18,9 +19,9 @@ const OTHER_ROUTES = '(other)'
 export class Session {
   flips = 0
   client: Client | null = null
-  /** The next session whose id hashes to the same map key (the map holds chains). */
-  next: Session | undefined = undefined
-  /** Second hash of the id, to tell sessions of one chain apart. */
+  /** 30 bits of one hash of the id (SessionTable). */
+  key = 0
+  /** 32 bits of a second hash of the id, to tell apart ids of the same `key`. */
   check = 0
   /** 51 bits of the id's hashes: joins a session across the parts of a file. */
   joinKey = 0
@@ -135,8 +136,8 @@ export class AccessLogAnalyzer {
   readonly haproxyCookieStates = new Map<string, number>()
 
   private readonly routeIndex = new Map<string, number>()
-  /** Active sessions by 30 bits of their id hash; each value is a chain (Session.next). */
-  readonly sessionMap = new Map<number, Session>()
+  /** Active sessions by the hashes of their ids. */
+  readonly sessionTable = new SessionTable<Session>()
   private activeCount = 0
   private readonly clientMap = new Map<number, Client>()
   private readonly ref: SessionRef = {text: '', start: 0, end: 0, from: 'cookie'}
@@ -265,17 +266,15 @@ export class AccessLogAnalyzer {
     hashId(text, ref.start, baseEnd)
     const key = hashKey
     const check = hashCheck
-    const chain = this.sessionMap.get(key)
-    let session = chain
-    while (session !== undefined && session.check !== check) session = session.next
+    let session = this.sessionTable.get(key, check)
     if (session === undefined) {
       // A session's first route is its id suffix when workers are named in the same namespace.
       const initial = parser.capabilities.worker === 'route' && suffix !== NO_ROUTE ? suffix : served
       session = new Session(initial, suffix, t)
       session.check = check
       session.joinKey = key * 2_097_152 + (check >>> 11)
-      session.next = chain
-      this.sessionMap.set(key, session)
+      session.key = key
+      this.sessionTable.add(session)
       this.activeCount++
       this.sessions++
       if (suffix === NO_ROUTE) this.sessionsWithoutRoute++
@@ -380,25 +379,7 @@ export class AccessLogAnalyzer {
   private sweep(now: number): void {
     const cutoff = now - this.evictAfterMs
     if (!Number.isNaN(this.nextSweep)) {
-      for (const [key, chain] of this.sessionMap) {
-        let kept: Session | undefined
-        let changed = false
-        for (let s: Session | undefined = chain; s !== undefined; ) {
-          const next: Session | undefined = s.next
-          if (s.lastSeen < cutoff) {
-            changed = true
-            this.activeCount--
-          } else {
-            s.next = kept
-            kept = s
-          }
-          s = next
-        }
-        if (changed) {
-          if (kept) this.sessionMap.set(key, kept)
-          else this.sessionMap.delete(key)
-        }
-      }
+      this.activeCount -= this.sessionTable.retain((session) => !(session.lastSeen < cutoff))
       for (const [key, client] of this.clientMap)
         if (client.session === null || client.session.lastSeen < cutoff) this.clientMap.delete(key)
     }

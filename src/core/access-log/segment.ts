@@ -52,10 +52,7 @@ export function exportSegment(a: AccessLogAnalyzer): SegmentResult {
   for (const key of additive) counters[key] = a[key]
   const tailFrom = a.lastSeen - a.evictAfterMs
   const tail: SegmentResult['tail'] = []
-  for (const chain of a.sessionMap.values()) {
-    for (let s: typeof chain | undefined = chain; s !== undefined; s = s.next)
-      if (!(s.lastSeen < tailFrom)) tail.push([s.joinKey, s.route, s.suffix, s.lastSeen, s.flips])
-  }
+  for (const s of a.sessionTable.values()) if (!(s.lastSeen < tailFrom)) tail.push([s.joinKey, s.route, s.suffix, s.lastSeen, s.flips])
   return {
     counters,
     firstSeen: a.firstSeen,
