@@ -64,7 +64,7 @@ export abstract class SessdocCommand extends Command {
     const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'text')
     const toTerminal = !flags.output && process.stdout.isTTY === true
     const color = flags.color && toTerminal && !process.env.NO_COLOR && format === 'text'
-    const text = render(report, format, {color, showSessionIds: flags['show-session-ids']})
+    const text = await render(report, format, {color, showSessionIds: flags['show-session-ids']})
     if (flags.output) await writeAtomically(flags.output, text)
     else await writeStdout(text)
     process.exitCode = this.signal.aborted && report.status === 'ok' ? ExitCode.unknown : exitCodeFor(report, flags['fail-on'] as FailOn)

@@ -30,10 +30,10 @@ function secretsIn(text: string): Set<string> {
   return found
 }
 
-function expectNoSecrets(result: SourceResult, secrets: Set<string>, label: string): void {
+async function expectNoSecrets(result: SourceResult, secrets: Set<string>, label: string): Promise<void> {
   const report = buildReport({results: [result]})
   for (const format of outputFormats) {
-    const out = render(report, format, {color: format === 'text'})
+    const out = await render(report, format, {color: format === 'text'})
     const leaked = [...secrets].filter((s) => out.includes(s))
     expect(leaked, `${label} as ${format}`).toEqual([])
   }
@@ -58,12 +58,12 @@ describe('no secret from the input reaches any output format', () => {
     const secrets = secretsIn(readFileSync(path, 'utf8'))
     if (!path.endsWith('common.log') && !path.endsWith('no-cookie.log')) expect(secrets.size).toBeGreaterThan(0)
     const cookieName = path.includes('spring-session') ? 'SESSION' : undefined
-    expectNoSecrets(await analyzeAccessLogs({paths: [path], window, redact, ...(cookieName ? {cookieName} : {})}), secrets, path)
+    await expectNoSecrets(await analyzeAccessLogs({paths: [path], window, redact, ...(cookieName ? {cookieName} : {})}), secrets, path)
   })
 
   it.each([...logs('tomcat-log'), fixtureDir('demo') + 'node2/catalina.out'])('app log %s', async (path) => {
     const secrets = secretsIn(readFileSync(path, 'utf8'))
-    expectNoSecrets(await analyzeTomcatLogs({paths: [path], window, redact}), secrets, path)
+    await expectNoSecrets(await analyzeTomcatLogs({paths: [path], window, redact}), secrets, path)
   })
 
   it('a hostile access log: credentials in headers, rejected lines and terminal escapes', async () => {
@@ -82,9 +82,9 @@ describe('no secret from the input reaches any output format', () => {
       logFormat: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{Cookie}i" "%{Authorization}i"',
     })
     const secrets = new Set([id, 'R3m3mb3rT0k3nV4lu3', 'eyJhbGciOiJIUzI1NiJ9', 'dXNlcjpodW50ZXIy', 'hunter2hunter2'])
-    expectNoSecrets(result, secrets, 'hostile.log')
+    await expectNoSecrets(result, secrets, 'hostile.log')
     for (const format of ['text', 'markdown', 'html'] as const) {
-      const out = render(buildReport({results: [result]}), format, {})
+      const out = await render(buildReport({results: [result]}), format, {})
       expect(out, format).not.toMatch(/\u001b\]|\u0007|\u001b\[2J/)
     }
   })

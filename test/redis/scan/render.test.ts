@@ -86,8 +86,8 @@ describe('redis scan section and findings (golden)', () => {
     expect(figures.expiryCheck).toMatchObject({keysWithoutExpiry: 40, sessionKeysWithoutTtl: 41, verdict: 'explained'})
   })
 
-  it.each(['text', 'markdown'] as const)('renders the scan section as %s', (format) => {
-    const output = render(report, format, {color: false})
+  it.each(['text', 'markdown'] as const)('renders the scan section as %s', async (format) => {
+    const output = await render(report, format, {color: false})
     expect(output).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/)
     expectGolden(`redis-scan/planted.${format}.md`, goldenRun(`sessdoc redis scan --format ${format}  (planted figures)`, output, null))
   })
