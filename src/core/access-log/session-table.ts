@@ -12,10 +12,11 @@ export interface Keyed {
  * `retain` (the analyzer's sweep), which rebuilds the table.
  */
 export class SessionTable<S extends Keyed> {
-  private keys = new Int32Array(1024)
-  private checks = new Int32Array(1024)
+  private keys: Int32Array = new Int32Array(1024)
+  private checks: Int32Array = new Int32Array(1024)
   private slots: Array<S | undefined> = new Array<S | undefined>(1024).fill(undefined)
   private mask = 1023
+  private spare: {keys: Int32Array; checks: Int32Array; slots: Array<S | undefined>} | null = null
   size = 0
 
   get(key: number, check: number): S | undefined {
@@ -48,17 +49,25 @@ export class SessionTable<S extends Keyed> {
 
   private rebuild(capacity: number, keep: (session: S) => boolean): void {
     const old = this.slots
-    this.keys = new Int32Array(capacity)
-    this.checks = new Int32Array(capacity)
-    this.slots = new Array<S | undefined>(capacity).fill(undefined)
+    const oldCapacity = old.length
+    // The sweep rebuilds the table every minute of log: the arrays of the same size are reused,
+    // so they are not garbage for the old generation (the slots of a large table are ~128 KB).
+    const spare = this.spare?.slots.length === capacity ? this.spare : null
+    const previous = {keys: this.keys, checks: this.checks, slots: old}
+    this.keys = spare?.keys ?? new Int32Array(capacity)
+    this.checks = spare?.checks ?? new Int32Array(capacity)
+    this.slots = spare?.slots ?? new Array<S | undefined>(capacity).fill(undefined)
     this.mask = capacity - 1
     this.size = 0
-    for (const session of old) {
+    for (let i = 0; i < oldCapacity; i++) {
+      const session = old[i]
       if (session !== undefined && keep(session)) {
         this.place(session)
         this.size++
       }
     }
+    old.fill(undefined)
+    this.spare = previous
   }
 
   private place(session: S): void {
