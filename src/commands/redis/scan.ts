@@ -39,6 +39,12 @@ export default class RedisScan extends SessdocCommand {
       max: 10_000,
     }),
     'max-rate': Flags.integer({description: 'Keys per second at most, over all nodes (0: no limit).', default: 0, min: 0}),
+    lanes: Flags.option({
+      options: ['auto', '1', '2', '4'] as const,
+      default: 'auto' as const,
+      description:
+        'Cursor lanes walked at once per node (auto: 2 from 100k keys, else 1). Each call stays as short; more lanes keep the server busy more of the time.',
+    })(),
     'sample-memory': Flags.string({description: 'Share of sessions sized with MEMORY USAGE, 0..1 (0 skips sizes).', default: '1'}),
     'fix-ttl': Flags.integer({description: 'Give sessions without TTL this TTL in seconds (a dry run unless --yes).', min: 1}),
     yes: Flags.boolean({description: 'With --fix-ttl: really set the TTLs.', default: false}),
@@ -71,6 +77,7 @@ export default class RedisScan extends SessdocCommand {
         namespace: flags.namespace,
         count: flags.count,
         maxRate: flags['max-rate'],
+        lanes: flags.lanes === 'auto' ? undefined : Number(flags.lanes),
         sampleMemory,
         fixTtl: flags['fix-ttl'] === undefined ? undefined : {seconds: flags['fix-ttl'], apply: flags.yes},
         showSessionIds: flags['show-session-ids'],

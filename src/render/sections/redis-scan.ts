@@ -49,7 +49,7 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
         ? [
             [
               'Method',
-              `SCAN COUNT ${scan.count}${scan.match ? ` MATCH ${scan.match}` : ''}, ${scan.probe} probe, ${n(scan.keysPerSecond)} keys/s, ${(scan.durationMs / 1000).toFixed(1)} s`,
+              `SCAN COUNT ${scan.count}${scan.match ? ` MATCH ${scan.match}` : ''}, ${scan.probe} probe${lanesNote(f.scanNodes)}, ${n(scan.keysPerSecond)} keys/s, ${(scan.durationMs / 1000).toFixed(1)} s`,
             ],
           ]
         : []),
@@ -168,4 +168,10 @@ export function redisScanMarkdown(section: SourceSection, _options: RenderOption
   for (const note of notes) lines.push(`- ${escapeMarkdown(note)}`)
   if (notes.length > 0) lines.push('')
   return lines
+}
+
+/** ", 2 cursor lanes" when a node was walked in more than one. */
+function lanesNote(nodes: ReadonlyArray<{lanes?: number}> | undefined): string {
+  const most = Math.max(1, ...(nodes ?? []).map((node) => node.lanes ?? 1))
+  return most > 1 ? `, ${most} cursor lanes` : ''
 }

@@ -43,6 +43,20 @@ describe('sessdoc redis scan (the binary)', () => {
     expect(stdout).not.toContain('"pw"')
   })
 
+  it('--lanes walks each node in that many cursor lanes, with the same counts; the text says so', async () => {
+    const text = await runCli(['redis', 'scan', '--redis', server.url, '--lanes', '4', '--format', 'text'], {env})
+    expect(text.stdout).toMatch(/lua probe, 4 cursor lanes/)
+    const json = await runCli(['redis', 'scan', '--redis', server.url, '--lanes', '2', '--json'], {env})
+    const redis = (JSON.parse(json.stdout) as Report).sources.redis as unknown as {
+      scanNodes: Array<{lanes: number}>
+      sessionsWithoutTtl: number
+    }
+    expect(redis.scanNodes.map((node) => node.lanes)).toEqual([2])
+    expect(redis.sessionsWithoutTtl).toBe(5)
+    const bad = await runCli(['redis', 'scan', '--redis', server.url, '--lanes', '3'], {env})
+    expect(bad.code).toBe(3)
+  })
+
   it('--fix-ttl without --yes is a dry run that changes nothing; text output says so', async () => {
     const {stdout, code} = await runCli(['redis', 'scan', '--redis', server.url, '--fix-ttl', '900', '--format', 'text'], {env})
     expect(code).toBe(1)

@@ -20,6 +20,7 @@ function plantedScan(): ReturnType<typeof buildFigures> & {findings: ReturnType<
     sessionsWithoutTtl: 0,
     complete: true,
     probe: 'lua',
+    lanes: 1,
     usedMemoryBytes: 50_000_000,
   }))
   state.nodes.push(...nodes)

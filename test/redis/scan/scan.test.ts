@@ -221,6 +221,7 @@ describe('scanRedis on every layout (planted truth)', () => {
       const {figures: f, partial} = await scanRedis(connection, {method, count: 200, lanes})
       expect(partial).toBe(false)
       expect(f.keysScanned).toBe(keys)
+      expect(f.scanNodes.map((node) => node.lanes)).toEqual([lanes])
       // A lane's last call may run past its share into the next (SCAN fills COUNT): those repeats are dropped.
       expect(f.scan.duplicates).toBeLessThanOrEqual((lanes - 1) * 200)
       expect(f.sessions).toBe(1000 + 100 * 5)

@@ -159,6 +159,7 @@ describe('ScanState', () => {
     sessionsWithoutTtl: 0,
     complete: false,
     probe: 'lua',
+    lanes: 1,
   })
   it('counts a key gone before PTTL as vanished, not as a session', () => {
     const state = new ScanState(makeClassifier(), 10, 1)

@@ -104,6 +104,7 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
     sessionsWithoutTtl: 0,
     complete: false,
     probe: 'pipeline',
+    lanes: 1 << Math.round(Math.log2(Math.max(1, options.lanes ?? 1))),
   }
   state.nodes.push(progress)
   let sha: string | undefined
@@ -127,7 +128,7 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
     void settled.finally(() => inFlight.delete(settled))
   }
   const step = sha ? scriptStep(client, sha, state, options) : scanStep(client, options)
-  const lanes = Math.max(1, options.lanes ?? 1)
+  const lanes = progress.lanes
   const laneBits = Math.round(Math.log2(lanes))
   let lanesFinished = 0
   const runLane = async (lane: number): Promise<void> => {

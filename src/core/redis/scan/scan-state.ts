@@ -57,6 +57,8 @@ export interface NodeProgress {
   error?: string
   /** How PTTL and MEMORY USAGE were read: a short Lua script per chunk, or plain pipelined commands. */
   probe: 'lua' | 'pipeline'
+  /** Cursor lanes this node was walked in. */
+  lanes: number
   usedMemoryBytes?: number
   keyspace?: {keys: number; expires: number}
 }
