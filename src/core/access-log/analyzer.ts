@@ -138,7 +138,6 @@ export class AccessLogAnalyzer {
   private readonly routeIndex = new Map<string, number>()
   /** Active sessions by the hashes of their ids. */
   readonly sessionTable = new SessionTable<Session>()
-  private activeCount = 0
   private readonly clientMap = new Map<number, Client>()
   private readonly ref: SessionRef = {text: '', start: 0, end: 0, from: 'cookie'}
   readonly evictAfterMs: number
@@ -158,7 +157,7 @@ export class AccessLogAnalyzer {
   }
 
   get activeSessions(): number {
-    return this.activeCount
+    return this.sessionTable.size
   }
 
   reject(line: string, file: string, lineNumber: number): void {
@@ -275,7 +274,6 @@ export class AccessLogAnalyzer {
       session.joinKey = key * 2_097_152 + (check >>> 11)
       session.key = key
       this.sessionTable.add(session)
-      this.activeCount++
       this.sessions++
       if (suffix === NO_ROUTE) this.sessionsWithoutRoute++
       if (bucket) bucket.newSessions++
@@ -283,7 +281,7 @@ export class AccessLogAnalyzer {
         if (Number.isNaN(this.headUntil)) this.headUntil = t + this.evictAfterMs
         if (t <= this.headUntil) this.head.push({key: session.joinKey, session, route: initial, suffix, time: t})
       }
-      if (this.activeCount > this.peakActiveSessions) this.peakActiveSessions = this.activeCount
+      if (this.sessionTable.size > this.peakActiveSessions) this.peakActiveSessions = this.sessionTable.size
       if (p.clientStart >= 0) this.newSessionForClient(line, p, session, t, bucket)
     } else if (suffix !== NO_ROUTE && session.suffix !== NO_ROUTE && suffix !== session.suffix) {
       this.failoversKept++
@@ -379,7 +377,7 @@ export class AccessLogAnalyzer {
   private sweep(now: number): void {
     const cutoff = now - this.evictAfterMs
     if (!Number.isNaN(this.nextSweep)) {
-      this.activeCount -= this.sessionTable.retain((session) => !(session.lastSeen < cutoff))
+      this.sessionTable.retain((session) => !(session.lastSeen < cutoff))
       for (const [key, client] of this.clientMap)
         if (client.session === null || client.session.lastSeen < cutoff) this.clientMap.delete(key)
     }
