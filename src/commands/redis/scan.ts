@@ -43,7 +43,7 @@ export default class RedisScan extends SessdocCommand {
       options: ['auto', '1', '2', '4'] as const,
       default: 'auto' as const,
       description:
-        'Cursor lanes walked at once per node (auto: 2 from 100k keys, else 1). Each call stays as short; more lanes keep the server busy more of the time.',
+        'Cursor lanes walked at once per node (auto: 2 from 100k keys, else 1; a Cluster node: 1, its nodes run in parallel). Each call stays as short; more lanes keep the server busy more of the time.',
     })(),
     'sample-memory': Flags.string({description: 'Share of sessions sized with MEMORY USAGE, 0..1 (0 skips sizes).', default: '1'}),
     'fix-ttl': Flags.integer({description: 'Give sessions without TTL this TTL in seconds (a dry run unless --yes).', min: 1}),

@@ -41,6 +41,18 @@ describe('scanRedis on a 3-primary cluster', () => {
     }
   })
 
+  it('walks each cluster node in one cursor lane, even when more are asked (7.4+ puts the slot in the cursor)', async () => {
+    const connection = await connect(cluster.nodes[0]!.url)
+    try {
+      const {figures, partial} = await scanRedis(connection, {count: 100, lanes: 2})
+      expect(partial).toBe(false)
+      expect(figures.scanNodes.map((n) => n.lanes)).toEqual([1, 1, 1])
+      expect(figures.keysScanned).toBe(truth.keys)
+    } finally {
+      await connection.close()
+    }
+  })
+
   it('sets TTLs on every node with --fix-ttl --yes', async () => {
     const connection = await connect(cluster.nodes[1]!.url)
     try {

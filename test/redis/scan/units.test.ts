@@ -4,7 +4,7 @@ import {javaBlob, javaInteger, javaLong} from '../../../fixtures/redis/load.mjs'
 import {SeenKeys, SizeSketch, TopN, TtlHistogram} from '../../../src/core/redis/scan/aggregates.js'
 import {redactKey} from '../../../src/core/redis/scan/figures.js'
 import {decodeStoredNumber} from '../../../src/core/redis/scan/java-values.js'
-import {laneOfCursor, laneStartCursor} from '../../../src/core/redis/scan/node-scan.js'
+import {laneOfCursor, laneStartCursor, scanNode} from '../../../src/core/redis/scan/node-scan.js'
 import {makeClassifier, matchPattern} from '../../../src/core/redis/scan/presets.js'
 import {type NodeProgress, ScanState} from '../../../src/core/redis/scan/scan-state.js'
 
@@ -223,5 +223,37 @@ describe('SCAN cursor lanes', () => {
     expect(laneOfCursor('2', 2)).toBe(1)
     expect(laneStartCursor(1, 2)).toBe('2')
     expect(laneOfCursor('12345', 0)).toBe(0)
+  })
+})
+
+describe('a lane whose step fails', () => {
+  it('stops the other lanes before the node is reported (partial, with the error)', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    let returned = false
+    let callsAfterReturn = 0
+    const tableBits = 10
+    const reverse = (v: number): number => {
+      let out = 0
+      for (let i = 0; i < tableBits; i++) out |= ((v >> i) & 1) << (tableBits - 1 - i)
+      return out
+    }
+    // SCAN over an empty table of 1024 buckets; lane 0's second step (cursor 512) fails.
+    const client = {
+      async call(command: string, cursor: string): Promise<unknown> {
+        if (command === 'ROLE') return ['master']
+        if (returned) callsAfterReturn++
+        await sleep(2)
+        if (cursor === String(reverse(1))) throw new Error('LOADING Redis is loading the dataset in memory')
+        return [String(reverse((reverse(Number(cursor)) + 1) & 1023)), []]
+      },
+    }
+    const state = new ScanState(makeClassifier({}), 10, 0)
+    const node = {address: 'fake:6379', role: 'primary' as const, client: client as never}
+    const progress = await scanNode(node, state, {count: 100, method: 'pipeline', rate: 0, lanes: 2, version: '7.0.15'})
+    returned = true
+    expect(progress.complete).toBe(false)
+    expect(progress.error).toMatch(/LOADING/)
+    await sleep(100)
+    expect(callsAfterReturn).toBe(0)
   })
 })

@@ -131,7 +131,12 @@ export async function scanNode(node: RedisNode, state: ScanState, options: NodeS
   const lanes = progress.lanes
   const laneBits = Math.round(Math.log2(lanes))
   let lanesFinished = 0
-  const runLane = async (lane: number): Promise<void> => {
+  // A lane whose step fails records the failure, so that the other lanes stop at their next step.
+  const runLane = (lane: number): Promise<void> =>
+    walkLane(lane).catch((error: Error) => {
+      failure ??= error
+    })
+  const walkLane = async (lane: number): Promise<void> => {
     let pending: Promise<Batch> | undefined = step(laneStartCursor(lane, laneBits), progress.keysScanned)
     while (pending) {
       const batch: Batch = await pending
