@@ -253,7 +253,7 @@ function compileParse(prefix: string, fields: readonly Field[], local: LocalTime
       body.push(
         'if (line.charCodeAt(pos) !== 91) return false',
         // `[10/Oct/2000:13:55:36 -0700]` is 28 characters; other shapes are searched.
-        "end = line.charCodeAt(pos + 27) === 93 ? pos + 28 : line.indexOf(']', pos) + 1",
+        "end = line.charCodeAt(pos + 27) === 93 && line.charCodeAt(pos + 21) === 32 ? pos + 28 : line.indexOf(']', pos) + 1",
         `if (end === 0 || ${withinLine(t)} || !line.startsWith(${q(t)}, end)) return false`,
       )
     } else if (i === fields.length - 1) {

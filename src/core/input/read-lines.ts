@@ -262,7 +262,7 @@ export class BlockSplitter {
       const joined = this.carry ? Buffer.concat([this.carry, rest]) : rest
       this.carry = null
       this.truncatedLines++
-      out.push(stripCr(joined.toString('utf8', 0, this.maxLineBytes)))
+      out.push(joined.toString('utf8', 0, this.maxLineBytes))
       this.skipping = true
       return
     }
@@ -273,7 +273,7 @@ export class BlockSplitter {
   private emitCapped(line: Buffer, out: string[]): void {
     if (line.length > this.maxLineBytes) {
       this.truncatedLines++
-      out.push(stripCr(line.toString('utf8', 0, this.maxLineBytes)))
+      out.push(line.toString('utf8', 0, this.maxLineBytes))
     } else {
       out.push(line.toString('utf8'))
     }
