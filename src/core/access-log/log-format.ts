@@ -332,16 +332,9 @@ export class FormatScanner implements LineParser {
   /** Straight-line code generated for this format (see compileParse): no loop over fields, no switch. */
   readonly parse: LineParser['parse']
 
+  /** The roles that need more than recording a range (the generated code writes the others itself). */
   private assign(role: Role, line: string, start: number, end: number, out: ParsedLine): void {
     switch (role) {
-      case Role.Skip:
-        return
-      case Role.Client:
-        if (out.clientStart < 0) {
-          out.clientStart = start
-          out.clientEnd = end
-        }
-        return
       case Role.ForwardedFor: {
         // The first address of X-Forwarded-For is the client; `-` means none was sent.
         if (end - start <= 1 && line.charCodeAt(start) === 45) return
@@ -350,12 +343,6 @@ export class FormatScanner implements LineParser {
         out.clientEnd = comma >= 0 ? comma : end
         return
       }
-      case Role.TimeBracketed:
-        out.timeMs = parseClfTime(line, start + 1, this.local)
-        return
-      case Role.TimeClf:
-        out.timeMs = parseClfTime(line, start, this.local)
-        return
       case Role.TimeIso:
         out.timeMs = parseIsoTime(line, start, end, this.local)
         return
@@ -364,30 +351,6 @@ export class FormatScanner implements LineParser {
         return
       case Role.TimeEpochMillis:
         out.timeMs = parseEpoch(line, start, end, 1)
-        return
-      case Role.Request:
-        out.requestStart = start
-        out.requestEnd = end
-        return
-      case Role.UserAgent:
-        out.userAgentStart = start
-        out.userAgentEnd = end
-        return
-      case Role.Cookie:
-        out.cookieStart = start
-        out.cookieEnd = end
-        return
-      case Role.CookieHeader:
-        out.cookieHeaderStart = start
-        out.cookieHeaderEnd = end
-        return
-      case Role.WorkerRoute:
-        out.workerStart = start
-        out.workerEnd = end
-        return
-      case Role.SessionRoute:
-        out.sessionRouteStart = start
-        out.sessionRouteEnd = end
         return
       case Role.Upstream: {
         // The last address served the request; more than one means nginx retried.
