@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
-import {analyzeAccessLogs, defaultParallelPlan} from '../core/access-log/index.js'
+import {analyzeAccessLogs, PARALLEL_MIN_BYTES} from '../core/access-log/index.js'
 import {parseList} from '../core/input/parse-list.js'
 import {buildReport} from '../core/report/report.js'
 import {SessdocCommand} from '../lib/base-command.js'
@@ -49,11 +49,7 @@ export default class AccessLog extends SessdocCommand {
       timeZone: flags.timezone,
       redact: {showSessionIds: flags['show-session-ids'], routeSeparator: flags['route-separator'] ?? '.'},
       parallel:
-        flags.threads === undefined
-          ? undefined
-          : flags.threads > 1
-            ? {minBytes: defaultParallelPlan().minBytes, threads: flags.threads}
-            : false,
+        flags.threads === undefined ? undefined : flags.threads > 1 ? {minBytes: PARALLEL_MIN_BYTES, threads: flags.threads} : false,
       signal: this.signal,
     })
     if (result.section.status === 'error' && flags['log-format'] && /log format/.test(result.section.reason ?? '')) {

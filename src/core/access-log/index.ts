@@ -18,7 +18,7 @@ import type {SessionIdRules} from './session-id.js'
 import type {AccessLogOptions, AccessLogSection} from './types.js'
 
 export {builtinFormats} from './formats.js'
-export {defaultParallelPlan} from './parallel.js'
+export {defaultParallelPlan, PARALLEL_MIN_BYTES} from './parallel.js'
 export type {AccessLogOptions, AccessLogSection, TimelineEntry} from './types.js'
 
 const debug = createDebug('sessdoc:access-log')

@@ -21,6 +21,9 @@ export interface SegmentJob {
   window: {since: number | null; until: number | null}
 }
 
+/** Below this many bytes in all, one thread does it all (a worker costs ~100 ms to start). */
+export const PARALLEL_MIN_BYTES = 48 * 1024 * 1024
+
 export interface ParallelPlan {
   threads: number
   /** Below this many bytes in all, one thread does it all (a worker costs ~50 ms to start). */
@@ -34,7 +37,7 @@ export interface ParallelPlan {
  * overrides.
  */
 export function defaultParallelPlan(cores = availableParallelism(), busy = busyCoresNow()): ParallelPlan {
-  return {threads: Math.max(1, Math.min(4, Math.round(cores - busy))), minBytes: 48 * 1024 * 1024}
+  return {threads: Math.max(1, Math.min(4, Math.round(cores - busy))), minBytes: PARALLEL_MIN_BYTES}
 }
 
 /**
