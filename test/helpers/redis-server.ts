@@ -37,7 +37,7 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts a real redis-server on a free loopback port, nothing kept on disk. Extra arguments are
+ * Starts a real redis-server on a free loopback port (its files in a temp dir). Extra arguments are
  * passed as they are (e.g. ['--requirepass', 's3cret', '--maxmemory', '10mb']).
  */
 export async function startRedis(extraArgs: string[] = [], options: {password?: string} = {}): Promise<TestRedis> {
@@ -48,8 +48,9 @@ export async function startRedis(extraArgs: string[] = [], options: {password?: 
     String(port),
     '--bind',
     '127.0.0.1',
+    // A snapshot schedule that never fires during a test, so a test Redis is not redis.no-persistence.
     '--save',
-    '',
+    '3600 1',
     '--appendonly',
     'no',
     '--dir',

@@ -255,6 +255,17 @@ export const findingCatalog = {
     causes: ['Disk full or not writable', 'fork() failing for lack of memory'],
     actions: ['Check the Redis log and disk space', 'Fix the RDB/AOF target, then BGSAVE'],
   },
+  'redis.no-persistence': {
+    source: 'redis',
+    title: 'Redis keeps sessions in memory only',
+    severity: 'warning',
+    why: 'With neither RDB snapshots nor AOF, a restart of Redis loses every session.',
+    causes: ['save "" and appendonly no (a cache configuration used for sessions)', 'Persistence turned off to avoid fork() pauses'],
+    actions: [
+      'CONFIG SET appendonly yes (appendfsync everysec), or CONFIG SET save "3600 1 300 100 60 10000"; then the same in redis.conf (or CONFIG REWRITE)',
+      'Or accept it knowingly: a planned restart of Redis then needs a failover to a replica first',
+    ],
+  },
   'redis.rejected-connections': {
     source: 'redis',
     title: 'Redis rejected connections',

@@ -123,6 +123,7 @@ function summaryRows(s: RedisStatsFigures): string[][] {
 }
 
 function persistenceText(p: RedisStatsFigures['persistence']): string {
+  if (p.unpersistedPrimaries?.length) return `none: no RDB save points, AOF off (${p.unpersistedPrimaries.join(', ')})`
   const when = p.rdbLastSaveTime ? ` (last good one ${p.rdbLastSaveTime})` : ''
   const rdb =
     p.rdbLastBgsaveStatus === 'err'

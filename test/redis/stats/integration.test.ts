@@ -208,7 +208,7 @@ describe('redis stats against real servers', () => {
   })
 
   it('a failing BGSAVE without save points is a warning: writes go on', async () => {
-    const server = await start()
+    const server = await start(['--save', ''])
     await rm(server.dir, {recursive: true, force: true})
     await withClient(server, async (c) => {
       await c.bgsave()
@@ -218,6 +218,17 @@ describe('redis stats against real servers', () => {
     const failing = finding(await runRedisStats(target(server.url)), 'redis.persistence-failing')
     expect(failing.severity).toBe('warning')
     expect(failing.detail).toMatch(/no save points are configured/)
+  })
+
+  it('neither save points nor AOF: redis.no-persistence, and the persistence row says none; AOF or a schedule clears it', async () => {
+    const [bare, aof, scheduled] = await Promise.all([start(['--save', '']), start(['--save', '', '--appendonly', 'yes']), start()])
+    const result = await runRedisStats(target(bare.url))
+    const noPersistence = finding(result, 'redis.no-persistence')
+    expect(noPersistence.severity).toBe('warning')
+    expect(noPersistence.evidence).toEqual({nodes: [`127.0.0.1:${bare.port}`]})
+    if (result.section.status === 'analyzed') expect(figures(result).persistence.unpersistedPrimaries).toEqual([`127.0.0.1:${bare.port}`])
+    for (const server of [aof, scheduled])
+      expect(ids(await runRedisStats(target(server.url)))).not.toContain('redis.no-persistence:warning')
   })
 
   it('a replica: healthy link, then broken when its primary stops', async () => {

@@ -271,6 +271,21 @@ export const persistenceFailing: RedisStatsCheck = (view) => {
   ]
 }
 
+/** Only CONFIG's `save` tells "no snapshot schedule": without CONFIG the check cannot tell, and says nothing. */
+export const noPersistence: RedisStatsCheck = (view) => {
+  const bare = view.nodes.filter((node) => node.role !== 'replica' && node.persistence.savePoints === '' && !node.persistence.aofEnabled)
+  if (bare.length === 0) return []
+  const withReplicas = bare.filter((node) => node.replication.connectedReplicas > 0)
+  const replicaNote =
+    withReplicas.length > 0 ? '\nIts replicas do not help: a primary that restarts empty is copied to them as it is, empty.' : ''
+  return [
+    makeFinding('redis.no-persistence', {
+      detail: `${listOf(bare.map((n) => n.address))}: no RDB save points (save "") and AOF off.\nA restart of Redis, planned or not, starts it empty: every session is gone and every user is logged out at once.${replicaNote}`,
+      evidence: {nodes: bare.map((n) => n.address)},
+    }),
+  ]
+}
+
 export const rejectedConnections: RedisStatsCheck = (view, t) => {
   const rejecting = view.nodes.filter((node) => node.clients.rejectedConnections > 0)
   const total = rejecting.reduce((sum, node) => sum + node.clients.rejectedConnections, 0)
@@ -328,6 +343,7 @@ export const redisStatsChecks: readonly RedisStatsCheck[] = [
   noRedundancy,
   replicationBroken,
   persistenceFailing,
+  noPersistence,
   rejectedConnections,
   clusterNodesDown,
 ]

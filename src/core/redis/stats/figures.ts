@@ -62,6 +62,8 @@ export interface RedisStatsFigures {
     rdbChangesSinceLastSave: number | null
     aofEnabled: boolean
     aofLastWriteStatus: string | null
+    /** Primaries with neither save points nor AOF (known only where CONFIG answered). */
+    unpersistedPrimaries?: string[]
   }
   sentinel?: SentinelView
   /** Cluster mode: the topology CLUSTER NODES shows, failed nodes by address. */
@@ -118,6 +120,7 @@ export function redisStatsFigures(view: RedisStatsView): RedisStatsFigures {
       aofLastWriteStatus: nodes.some((n) => n.persistence.aofLastWriteStatus === 'err')
         ? 'err'
         : distinct(nodes.map((n) => n.persistence.aofLastWriteStatus)),
+      ...unpersisted(nodes),
     },
     nodeStats: nodes.map(nodeRow),
   }
@@ -252,4 +255,9 @@ function round(n: number): number {
 
 function roundOrNull(n: number | null): number | null {
   return n === null ? null : round(n)
+}
+
+function unpersisted(nodes: readonly NodeStats[]): {unpersistedPrimaries?: string[]} {
+  const bare = nodes.filter((n) => n.role !== 'replica' && n.persistence.savePoints === '' && !n.persistence.aofEnabled)
+  return bare.length ? {unpersistedPrimaries: bare.map((n) => n.address)} : {}
 }

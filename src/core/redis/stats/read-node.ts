@@ -33,11 +33,12 @@ export async function readNode(address: string, client: Pick<Redis, 'call'>): Pr
   let configBlocked = config === null
   if (!configBlocked) {
     const pairs = configPairs(config)
-    if (stats.persistence.rdbLastBgsaveStatus === 'err') {
-      // Redis refuses writes (MISCONF) only with stop-writes-on-bgsave-error yes AND save points set.
-      for (const name of ['stop-writes-on-bgsave-error', 'save']) {
-        for (const [k, v] of configPairs(await optional(client, ['CONFIG', 'GET', name]))) pairs.set(k, v)
-      }
+    // Redis refuses writes (MISCONF) only with stop-writes-on-bgsave-error yes AND save points set;
+    // with AOF off, `save ""` means nothing is persisted at all (redis.no-persistence).
+    const failedSave = stats.persistence.rdbLastBgsaveStatus === 'err'
+    const names = [...(failedSave ? ['stop-writes-on-bgsave-error'] : []), ...(failedSave || !stats.persistence.aofEnabled ? ['save'] : [])]
+    for (const name of names) {
+      for (const [k, v] of configPairs(await optional(client, ['CONFIG', 'GET', name]))) pairs.set(k, v)
     }
     if (pairs.size === 0) configBlocked = true
     stats = withConfig(stats, pairs)
