@@ -5,7 +5,7 @@ import {parseList} from '../core/input/parse-list.js'
 import {buildReport} from '../core/report/report.js'
 import {SessdocCommand} from '../lib/base-command.js'
 import {UserError} from '../lib/errors.js'
-import {accessLogFlags, parseSessionTimeout, windowFlags} from '../lib/flags.js'
+import {accessLogFlags, parseSessionTimeout, wholeNumber, windowFlags} from '../lib/flags.js'
 
 export default class AccessLog extends SessdocCommand {
   static override summary = 'Find broken sticky sessions in load-balancer access logs.'
@@ -26,10 +26,11 @@ export default class AccessLog extends SessdocCommand {
       description: 'httpd config file to read LogFormat lines and BalancerMember route= values from.',
       helpGroup: 'ACCESS LOG',
     }),
-    threads: Flags.integer({
-      description: 'Threads for large plain files (default: the idle cores, at most 4; 1: one thread).',
+    threads: wholeNumber({
+      description: 'Threads for large plain files, 1 to 16 (default: the idle cores, at most 4; 1: one thread).',
       min: 1,
       max: 16,
+      hint: 'e.g. --threads 4, or --threads 1 for one thread',
     }),
   }
 

@@ -74,8 +74,15 @@ export abstract class SessdocCommand extends Command {
     if (error.oclif?.exit === 0 || (error as {code?: string}).code === 'EEXIT') throw error
     // A parse error is reported here; oclif would add a development-mode warning that it was never parsed.
     this.parsed = true
-    const usage = error instanceof UserError || isParseError(error)
-    const message = usage ? usageMessage(error.message) : `internal error: ${firstLine(error.message)}`
+    const flagError = flagParseError(error.message)
+    const usage = error instanceof UserError || flagError !== null || isParseError(error)
+    const message = flagError
+      ? error instanceof UserError
+        ? flagError.text
+        : `${flagError.flag}: ${flagError.text}`
+      : usage
+        ? usageMessage(error.message)
+        : `internal error: ${firstLine(error.message)}`
     const userHint = error instanceof UserError ? (error as UserError).hint : undefined
     const hint = userHint
       ? userHint
@@ -102,6 +109,12 @@ function isParseError(error: Error): boolean {
 function usageMessage(text: string): string {
   const [first = '', second = ''] = text.split('\n').map((l) => l.trim())
   return first.endsWith(':') && second ? `${first} ${second.replace(/\s{2,}/g, ' (')}${/\s{2,}/.test(second) ? ')' : ''}` : first
+}
+
+/** oclif rewrites the message of an error thrown by a flag's parser to "Parsing --flag \n\t<message>\nSee more help…". */
+function flagParseError(text: string): {flag: string; text: string} | null {
+  const match = /^Parsing (--[\w-]+)\s*\n\t([^\n]*)/.exec(text)
+  return match ? {flag: match[1]!, text: match[2]!.trim()} : null
 }
 
 function firstLine(text: string): string {

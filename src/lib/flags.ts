@@ -1,7 +1,23 @@
 import {Flags} from '@oclif/core'
-import {parseDuration} from '../core/input/time-window.js'
+import {parseSessionTimeout as parseTimeout} from '../core/access-log/session-timeout.js'
 import {outputFormats} from '../render/index.js'
 import {UserError} from './errors.js'
+
+/**
+ * An integer flag whose bad value is a usage error that names the range ("--count must be a
+ * whole number from 10 to 10000, got 'abc'"); oclif's own integer flag gives no range.
+ * `hint` says what to try instead.
+ */
+export const wholeNumber = Flags.custom<number, {min: number; max: number; hint: string}>({
+  parse: async (input, _context, flag) => parseWholeNumber(`--${flag.name}`, input, flag.min, flag.max, flag.hint),
+})
+
+export function parseWholeNumber(name: string, input: string, min: number, max: number, hint: string): number {
+  const value = /^[+-]?\d+$/.test(input.trim()) ? Number(input) : Number.NaN
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new UserError(`${name} must be a whole number from ${min} to ${max}, got '${input}'`, hint)
+  return value
+}
 
 /** Output and exit-code flags of every command (CONTRACT.md). */
 export const reportFlags = {
@@ -53,12 +69,20 @@ export const redisFlags = {
   sentinel: Flags.string({description: 'Sentinel addresses host:port[,host:port] (with --sentinel-master).', helpGroup: 'REDIS'}),
   'sentinel-master': Flags.string({description: 'Name of the master watched by the Sentinels.', helpGroup: 'REDIS'}),
   'tls-ca': Flags.string({description: 'CA certificate file (PEM) for rediss://.', helpGroup: 'REDIS'}),
-  'connect-timeout': Flags.integer({
-    description: 'Connect and command timeout in milliseconds (default 3000).',
+  'connect-timeout': wholeNumber({
+    description: 'Connect and command timeout in milliseconds, 100 to 600000 (default 3000).',
     min: 100,
+    max: 600_000,
+    hint: 'e.g. --connect-timeout 3000 (three seconds)',
     helpGroup: 'REDIS',
   }),
-  db: Flags.integer({description: 'Database number (overrides the URL path).', min: 0, helpGroup: 'REDIS'}),
+  db: wholeNumber({
+    description: 'Database number, 0 to 65535 (overrides the URL path).',
+    min: 0,
+    max: 65_535,
+    hint: 'e.g. --db 0 (the default database)',
+    helpGroup: 'REDIS',
+  }),
   replica: Flags.boolean({
     description: 'Read from a replica when one exists, so that an audit does not load the primary.',
     helpGroup: 'REDIS',
@@ -90,7 +114,7 @@ export const accessLogFlags = {
 /** `--session-timeout 30m` in milliseconds; a usage error when unreadable. */
 export function parseSessionTimeout(spec: string | undefined): number | undefined {
   if (spec === undefined) return undefined
-  const parsed = parseDuration(spec)
-  if (!parsed.ok) throw new UserError(`--session-timeout: ${parsed.error}`)
+  const parsed = parseTimeout(spec)
+  if (!parsed.ok) throw new UserError(`--session-timeout: ${parsed.error}`, 'e.g. --session-timeout 30m (the servlet default)')
   return parsed.value
 }

@@ -5,7 +5,10 @@ import {progressBar} from '../../core/redis/scan/progress.js'
 import {buildReport} from '../../core/report/report.js'
 import {SessdocCommand} from '../../lib/base-command.js'
 import {UserError} from '../../lib/errors.js'
-import {redisFlags} from '../../lib/flags.js'
+import {redisFlags, wholeNumber} from '../../lib/flags.js'
+
+/** 30 days: a TTL longer than any session timeout is no fix for sessions that never expire. */
+const MAX_FIX_TTL_SECONDS = 30 * 24 * 3600
 
 export default class RedisScan extends SessdocCommand {
   static override summary = 'Scan a Redis session store for sessions without TTL and large sessions (SCAN, never KEYS).'
@@ -32,13 +35,21 @@ export default class RedisScan extends SessdocCommand {
       description: 'SCAN MATCH glob whose keys are all sessions, e.g. "myapp:sess:*" (with --preset for its companion keys).',
     }),
     namespace: Flags.string({description: 'Spring Session namespace (default: any; spring:session is the usual one).'}),
-    count: Flags.integer({
-      description: 'SCAN COUNT per call: about 2 ms of server time per call at 1000 (the TTL+size script scans a quarter of it per call).',
+    count: wholeNumber({
+      description:
+        'SCAN COUNT per call, 10 to 10000: about 2 ms of server time per call at 1000 (the TTL+size script scans a quarter of it per call).',
       default: 1000,
       min: 10,
       max: 10_000,
+      hint: 'e.g. --count 1000 (the default)',
     }),
-    'max-rate': Flags.integer({description: 'Keys per second at most, over all nodes (0: no limit).', default: 0, min: 0}),
+    'max-rate': wholeNumber({
+      description: 'Keys per second at most, over all nodes, up to 10000000 (0: no limit).',
+      default: 0,
+      min: 0,
+      max: 10_000_000,
+      hint: 'e.g. --max-rate 20000, or 0 for no limit',
+    }),
     lanes: Flags.option({
       options: ['auto', '1', '2', '4'] as const,
       default: 'auto' as const,
@@ -46,7 +57,12 @@ export default class RedisScan extends SessdocCommand {
         'Cursor lanes walked at once per node (auto: 2 from 100k keys, else 1; a Cluster node: 1, its nodes run in parallel). Each call stays as short; more lanes keep the server busy more of the time.',
     })(),
     'sample-memory': Flags.string({description: 'Share of sessions sized with MEMORY USAGE, 0..1 (0 skips sizes).', default: '1'}),
-    'fix-ttl': Flags.integer({description: 'Give sessions without TTL this TTL in seconds (a dry run unless --yes).', min: 1}),
+    'fix-ttl': wholeNumber({
+      description: 'Give sessions without TTL this TTL in seconds, 1 to 2592000 (30 days); a dry run unless --yes.',
+      min: 1,
+      max: MAX_FIX_TTL_SECONDS,
+      hint: 'the session timeout in seconds, e.g. --fix-ttl 1800 (30 minutes); at most 30 days (2592000)',
+    }),
     yes: Flags.boolean({description: 'With --fix-ttl: really set the TTLs.', default: false}),
   }
 

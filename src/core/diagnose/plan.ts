@@ -1,5 +1,5 @@
+import {parseSessionTimeout} from '../access-log/session-timeout.js'
 import {parseList} from '../input/parse-list.js'
-import {parseDuration} from '../input/time-window.js'
 import {describeTarget, type RedisTargetFlags, redisTargetFromFlags} from '../redis/connection.js'
 import {defaultScanThresholds} from '../redis/scan/checks.js'
 import {presetNames, type RedisScanOptions} from '../redis/scan/index.js'
@@ -78,7 +78,7 @@ export function planDiagnose(
   const tomcat = tomcatPaths ?? (useDefaults ? defaultPick('tomcatLog', places.tomcatLog) : undefined)
 
   const timeout = flags['session-timeout'] ?? file.accessLog?.sessionTimeout
-  const parsedTimeout = timeout ? parseDuration(timeout) : undefined
+  const parsedTimeout = timeout ? parseSessionTimeout(timeout) : undefined
   if (parsedTimeout && !parsedTimeout.ok) return {ok: false, error: `session timeout: ${parsedTimeout.error}`}
   const sessionTimeoutMs = parsedTimeout?.value
   if (access) {
