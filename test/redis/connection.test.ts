@@ -165,6 +165,28 @@ describe('connectRedis against real servers', () => {
     expect(connectionFailureFinding(connection, target(plain.url)).id).toBe('redis.unreachable')
   })
 
+  it('a db the server lacks is bad-db, never db 0: with the count of databases, or why it is unknown', async () => {
+    const admin = secured.client({password: 'right'})
+    await admin.connect()
+    await admin.call('ACL', 'SETUSER', 'noconfig', 'on', '>ncpw', '~*', '+@read', '+ping', '+client', '+select', '+info')
+    admin.disconnect()
+    const outOfRange = await connectRedis(target(secured.url, {password: 'right', db: 16}))
+    expect(outOfRange).toMatchObject({ok: false, kind: 'bad-db'})
+    if (!outOfRange.ok) expect(outOfRange.message).toMatch(/db 16 is out of range: the server has 16 databases \(0-15\); give one/)
+    const blind = await connectRedis(target(`redis://noconfig@127.0.0.1:${secured.port}`, {password: 'ncpw', db: 99}))
+    expect(blind).toMatchObject({ok: false, kind: 'bad-db'})
+    if (!blind.ok) expect(blind.message).toMatch(/CONFIG GET databases is refused/)
+    const denied = await connectRedis(target(`redis://audit@127.0.0.1:${secured.port}`, {password: 'auditpw', db: 2}))
+    expect(denied).toMatchObject({ok: false, kind: 'bad-db'})
+    if (!denied.ok) expect(denied.message).toMatch(/cannot SELECT db 2 .*grant \+select/)
+    const fine = await connectRedis(target(secured.url, {password: 'right', db: 15}))
+    expect(fine).toMatchObject({ok: true, db: 15})
+    if (fine.ok) {
+      expect(await fine.nodes[0]!.client.call('CLIENT', 'INFO')).toMatch(/ db=15 /)
+      await fine.close()
+    }
+  })
+
   it('stops connecting when aborted', async () => {
     const controller = new AbortController()
     controller.abort()
@@ -194,6 +216,12 @@ describe('connectRedis against a cluster', () => {
     expect(sizes).toHaveLength(3)
     await connection.close()
     expect(connection.nodes.every((n) => n.client.status === 'end')).toBe(true)
+  })
+
+  it('a db other than 0 on a Cluster is bad-db (Cluster nodes refuse SELECT; they would be read as db 0)', async () => {
+    const connection = await connectRedis(target(cluster.nodes[0]!.url, {db: 1}))
+    expect(connection).toMatchObject({ok: false, kind: 'bad-db'})
+    if (!connection.ok) expect(connection.message).toMatch(/Redis Cluster, which has only db 0.*drop --db/)
   })
 })
 

@@ -134,7 +134,6 @@ async function analyzeRedis(redis: NonNullable<DiagnoseRequest['redis']>, reques
     if (!redis.scan || stats.section.status !== 'analyzed' || signal?.aborted) return stats
     const scan = await scanRedis(connection, {
       ...redis.scanOptions,
-      db: redis.target.db,
       showSessionIds: request.redact.showSessionIds,
       thresholds: {...defaultScanThresholds, ...pick(request.thresholds, defaultScanThresholds)},
       ...(signal ? {signal} : {}),

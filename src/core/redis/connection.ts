@@ -168,12 +168,15 @@ export interface RedisConnectionOk {
   nodeErrors: Array<{address: string; message: string}>
   /** Non-fatal notes (replica asked for but none found, …). */
   warnings: string[]
+  /** The database every node's client has SELECTed (0 on a Cluster). */
+  db: number
   close(): Promise<void>
 }
 
 export interface RedisConnectionFailure {
   ok: false
-  kind: 'unreachable' | 'auth-failed' | 'tls'
+  /** bad-db: the database asked for cannot be used (out of range, SELECT denied, a Cluster): a usage error, not a finding. */
+  kind: 'unreachable' | 'auth-failed' | 'tls' | 'bad-db'
   /** Says what to do next; never holds a password. */
   message: string
 }
@@ -243,9 +246,15 @@ async function discover(target: RedisTarget, opened: Redis[], signal: AbortSigna
   const info = await infoOf(seed, 'server', 'cluster', 'replication')
   const version = info.get('redis_version') ?? 'unknown'
   const clusterEnabled = target.cluster === true || info.get('cluster_enabled') === '1'
+  const db = target.db ?? 0
 
   if (clusterEnabled && mode === 'standalone') {
     mode = 'cluster'
+    if (db !== 0)
+      throw new ConnectFailure(
+        'bad-db',
+        `${describeTarget(target)} is a Redis Cluster, which has only db 0, and db ${db} was asked for; drop --db (or the /${db} at the end of --redis)`,
+      )
     const clusterNodes = parseClusterNodes(String(await seed.call('CLUSTER', 'NODES')), seedEndpoint)
     const chosen = chooseClusterNodes(clusterNodes, target.replica === true, warnings)
     const seedAddress = `${seedEndpoint.host}:${seedEndpoint.port}`
@@ -273,7 +282,7 @@ async function discover(target: RedisTarget, opened: Redis[], signal: AbortSigna
         `no node of the cluster at ${describeTarget(target)} answered: ${first?.message ?? 'CLUSTER NODES listed no primary'}`,
       )
     }
-    return {ok: true, mode, nodes: reachable, version, clusterNodes, nodeErrors, warnings, close}
+    return {ok: true, mode, nodes: reachable, version, clusterNodes, nodeErrors, warnings, db, close}
   }
 
   let node: RedisNode = {
@@ -298,7 +307,8 @@ async function discover(target: RedisTarget, opened: Redis[], signal: AbortSigna
       }
     }
   }
-  const ok: RedisConnectionOk = {ok: true, mode, nodes: [node], version, nodeErrors, warnings, close}
+  await selectDb(node, db)
+  const ok: RedisConnectionOk = {ok: true, mode, nodes: [node], version, nodeErrors, warnings, db, close}
   if (sentinel) ok.sentinel = sentinel
   return ok
 }
@@ -322,7 +332,8 @@ function baseOptions(target: RedisTarget, url: URL, tls: boolean): RedisOptions 
   }
   if (url.username) options.username = decodeURIComponent(url.username)
   if (target.password) options.password = target.password
-  if (target.db !== undefined) options.db = target.db
+  // No `db` option: ioredis sends that SELECT on its own and only emits its failure as an 'error'
+  // event, so the client would go on in db 0. selectDb awaits it instead.
   if (tls) {
     // SNI takes host names only: an IP address there is ignored and Node warns (DEP0123).
     const sni = isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : {servername: url.hostname}
@@ -376,6 +387,43 @@ async function openClient(options: RedisOptions, target: RedisTarget, signal: Ab
   }
   client.call('CLIENT', 'SETNAME', 'sessdoc').catch(() => {})
   return client
+}
+
+/**
+ * SELECT, awaited: a database the server does not have (or that the ACL denies) is a bad-db
+ * failure, never a silent db 0 (where --fix-ttl would write).
+ */
+async function selectDb(node: RedisNode, db: number): Promise<void> {
+  if (db === 0) return
+  try {
+    await node.client.select(db)
+  } catch (error) {
+    const reply = firstLine((error as Error).message)
+    if (!/out of range|invalid DB index/i.test(reply))
+      throw new ConnectFailure(
+        'bad-db',
+        `${node.address}: cannot SELECT db ${db} (${reply}); grant +select to the ACL user, or use the db it may read with --db`,
+      )
+    const databases = await databaseCount(node.client)
+    const has =
+      databases === null
+        ? 'the server has fewer databases (CONFIG GET databases is refused; the default is 16, 0-15)'
+        : `the server has ${databases} databases (0-${databases - 1})`
+    throw new ConnectFailure(
+      'bad-db',
+      `${node.address}: db ${db} is out of range: ${has}; give one of them with --db N or redis://host:port/N`,
+    )
+  }
+}
+
+async function databaseCount(client: Redis): Promise<number | null> {
+  try {
+    const reply = (await client.call('CONFIG', 'GET', 'databases')) as string[]
+    const count = Number(reply[1])
+    return Number.isInteger(count) && count > 0 ? count : null
+  } catch {
+    return null
+  }
 }
 
 const authPattern =
@@ -539,7 +587,7 @@ async function askSentinels(
   const name = target.sentinelMaster ?? ''
   const failures: string[] = []
   // Sentinels usually have no password (or their own): try without the data password first.
-  const {password: _password, username: _username, db: _db, ...sentinelOptions} = base
+  const {password: _password, username: _username, ...sentinelOptions} = base
   for (const address of target.sentinels ?? []) {
     let client: Redis | undefined
     try {

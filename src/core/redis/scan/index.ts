@@ -32,7 +32,6 @@ export interface RedisScanOptions {
   onProgress?: (progress: {scanned: number; total: number}) => void
   /** How PTTL / MEMORY USAGE are read: a Lua script per chunk (auto falls back to pipelines when scripts are refused). */
   method?: 'auto' | 'lua' | 'pipeline'
-  db?: number
   thresholds?: ScanThresholds
   /** Cursor lanes per node (a power of two); default: two from 100k keys on a node, else one. */
   lanes?: number
@@ -92,12 +91,12 @@ export async function scanRedis(connection: RedisConnectionOk, options: RedisSca
       }),
     ),
   )
-  await Promise.all(nodes.map((node, i) => readNodeTotals(node.client, progress[i]!, options.db ?? 0)))
+  await Promise.all(nodes.map((node, i) => readNodeTotals(node.client, progress[i]!, connection.db)))
   const durationMs = performance.now() - started
 
   const figures = buildFigures({
     state,
-    db: options.db ?? 0,
+    db: connection.db,
     count,
     match,
     memorySampleRate: sampleRate,
@@ -141,11 +140,12 @@ export async function runRedisScan(target: RedisTarget, options: RedisScanOption
     return {
       key: 'redis',
       section: {status: 'error', reason: connection.message},
-      findings: [connectionFailureFinding(connection, target)],
+      // A db that cannot be used is the user's mistake: the report is UNKNOWN (exit 3), not about the server.
+      findings: connection.kind === 'bad-db' ? [] : [connectionFailureFinding(connection, target)],
     }
   }
   try {
-    const result = await scanRedis(connection, {db: target.db, ...options})
+    const result = await scanRedis(connection, options)
     const section: RedisScanSection = {status: 'analyzed', ...result.figures}
     if (result.partial || options.signal?.aborted) section.partial = true
     const errors = [...result.errors, ...connection.warnings.map((w) => ({input: describeTarget(target), message: w}))]

@@ -103,6 +103,8 @@ export function redisConnectionFailureResult(
   failure: {kind: RedisConnectionFailure['kind']; message: string},
   target: RedisTarget,
 ): SourceResult {
+  // A db that cannot be used is the user's mistake: the section says so, the report is UNKNOWN (exit 3).
+  if (failure.kind === 'bad-db') return {key: 'redis', section: {status: 'error', reason: failure.message}, findings: []}
   const finding = /MISCONF/.test(failure.message) ? misconfFinding(failure.message) : connectionFailureFinding(failure, target)
   return {key: 'redis', section: {status: 'error', reason: failure.message}, findings: [finding]}
 }
