@@ -69,3 +69,36 @@ describe('a database the server does not have', () => {
     expect(report.sources.redis).toMatchObject({status: 'analyzed', keysScanned: 0})
   })
 })
+
+describe('key names that carry terminal escapes', () => {
+  let server: TestRedis
+  const hostileKeys = [
+    'spring:session:sessions:\u001b]0;pwned\u0007',
+    '\u001b[2J\u001b[H:sessions:4b1d2c3e-0000-4000-8000-000000000001',
+    'spring:session:sessions:abc\nFAKE LINE',
+  ]
+  beforeAll(async () => {
+    server = await startRedis(['--requirepass', password], {password})
+    const client = server.client()
+    await client.connect()
+    for (const key of hostileKeys) await client.hset(key, 'creationTime', '1', 'maxInactiveInterval', '1800', 'lastAccessedTime', '1')
+    client.disconnect()
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it.each([
+    ['text', []],
+    ['text, --show-session-ids', ['--show-session-ids']],
+    ['text, --fix-ttl dry run', ['--show-session-ids', '--fix-ttl', '60']],
+    ['markdown', ['--show-session-ids', '--fix-ttl', '60', '--format', 'markdown']],
+    ['text, --fix-ttl --yes', ['--show-session-ids', '--fix-ttl', '60', '--yes']],
+  ])('%s: no control character reaches the terminal, no key forges a line', async (_label, extra) => {
+    const run = await runCli(['redis', 'scan', '--redis', server.url, ...extra], {env})
+    expect(run.stdout).toMatch(/Session keys without a TTL|got a TTL/)
+    expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    expect(run.stdout).not.toMatch(/^FAKE LINE/m)
+    expect(run.stdout + run.stderr).toContain('\\x1b')
+  })
+})

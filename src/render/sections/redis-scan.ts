@@ -1,6 +1,6 @@
 import type {LayoutFigures, RedisScanFigures} from '../../core/redis/scan/figures.js'
 import type {SourceSection} from '../../core/report/types.js'
-import {escapeMarkdown} from '../escape.js'
+import {escapeMarkdown, sanitizeTerminal} from '../escape.js'
 import type {RenderOptions} from '../options.js'
 import {markdownTable, type TextContext, textTable} from './section-renderer.js'
 
@@ -18,6 +18,9 @@ export function bytes(value: number | null | undefined): string {
   return `${value} B`
 }
 const percent = (share: number | null | undefined): string => (share === null || share === undefined ? '–' : `${(share * 100).toFixed(1)}%`)
+/** Key names are chosen by whoever writes to Redis: no control character, not even a newline, goes out raw. */
+const keyText = (key: string): string => sanitizeTerminal(key).replace(/[\t\n]/g, (c) => `\\x0${c.charCodeAt(0).toString(16)}`)
+const keyList = (keys: readonly string[]): string => keys.map(keyText).join(', ')
 const seconds = (s: number | null): string =>
   s === null ? '–' : s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`
 
@@ -83,7 +86,7 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
     if (companionRows.length > 0)
       tables.push({title: 'Companion keys', head: ['Layout', 'Kind', 'Keys', 'Without TTL'], rows: companionRows})
     for (const [name, l] of layouts) {
-      if (l.noTtlSamples.length > 0) notes.push(`${name}: sessions without TTL, e.g. ${l.noTtlSamples.slice(0, 5).join(', ')}`)
+      if (l.noTtlSamples.length > 0) notes.push(`${name}: sessions without TTL, e.g. ${keyList(l.noTtlSamples.slice(0, 5))}`)
       if (l.timeout.noTtlNeverExpiring > 0)
         notes.push(
           `${name}: ${n(l.timeout.noTtlNeverExpiring)} sessions without TTL store maxInactiveInterval < 0 (never expire by configuration)`,
@@ -99,7 +102,7 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
     })
   }
   if (f.largestSessions && f.largestSessions.length > 0) {
-    tables.push({title: 'Largest sessions', head: ['Key', 'Bytes'], rows: f.largestSessions.map((s) => [s.key, bytes(s.bytes)])})
+    tables.push({title: 'Largest sessions', head: ['Key', 'Bytes'], rows: f.largestSessions.map((s) => [keyText(s.key), bytes(s.bytes)])})
   }
   const e = f.expiryCheck
   if (e?.keysWithoutExpiry) {
@@ -123,7 +126,7 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
     )
     if (fix.keys.length > 0)
       notes.push(
-        `${fix.dryRun ? 'Would change' : 'Changed'}: ${fix.keys.slice(0, 20).join(', ')}${fix.keys.length > 20 || fix.keysTruncated ? ', … (all in the JSON report)' : ''}`,
+        `${fix.dryRun ? 'Would change' : 'Changed'}: ${keyList(fix.keys.slice(0, 20))}${fix.keys.length > 20 || fix.keysTruncated ? ', … (all in the JSON report)' : ''}`,
       )
   }
   if (f.scanNodes && f.scanNodes.length > 1) {
@@ -152,7 +155,7 @@ export function redisScanText(section: SourceSection, context: TextContext): str
     if (t.title) lines.push(context.chalk.bold(t.title))
     lines.push(textTable(t.head, t.rows, context))
   }
-  for (const note of notes) lines.push(`  ${note}`)
+  for (const note of notes) lines.push(`  ${sanitizeTerminal(note)}`)
   return lines
 }
 

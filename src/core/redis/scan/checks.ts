@@ -1,6 +1,7 @@
 import {makeFinding} from '../../report/report.js'
 import type {Finding, Severity} from '../../report/types.js'
 import {type RedisScanFigures, round} from './figures.js'
+import {printableKey} from './key-text.js'
 
 export interface ScanThresholds {
   /** redis.no-ttl is critical from this share of sessions without TTL … */
@@ -83,7 +84,7 @@ export const noTtlCheck: ScanCheck = (figures, t) => {
       parts.push(`${count(ph.withoutTtl)} "null" placeholder keys without TTL (written before the first save and never expired)`)
       causes.push('tomcat-redis-session-manager leaves "null" placeholders without TTL when a request fails before the session is saved')
     }
-    if (layout.noTtlSamples.length > 0) parts.push(`samples: ${layout.noTtlSamples.slice(0, 3).join(', ')}`)
+    if (layout.noTtlSamples.length > 0) parts.push(`samples: ${layout.noTtlSamples.slice(0, 3).map(printableKey).join(', ')}`)
     lines.push(parts.join('; '))
   }
   const expiry = expirySentence(figures)
@@ -139,7 +140,7 @@ export const largeSessionsCheck: ScanCheck = (figures, t) => {
         (figures.largestSessions.length > 0
           ? `\nLargest: ${figures.largestSessions
               .slice(0, 3)
-              .map((l) => `${l.key} ${kb(l.bytes)}`)
+              .map((l) => `${printableKey(l.key)} ${kb(l.bytes)}`)
               .join(', ')}.`
           : ''),
       evidence: {...totals, largeBytesShare: round(largeBytesShare), sizeBytes: s, largestSessions: figures.largestSessions},
