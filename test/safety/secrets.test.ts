@@ -88,4 +88,46 @@ describe('no secret from the input reaches any output format', () => {
       expect(out, format).not.toMatch(/\u001b\]|\u0007|\u001b\[2J/)
     }
   })
+
+  describe('ids where they are easy to miss', () => {
+    const id = '5A1B2C3D4E5F60718293A4B5C6D7E8F9'
+    const uuid = 'ff7f3412-8a0b-4c1d-9e2f-0123456789ab'
+    const springCookie = Buffer.from(`${uuid}.node1`).toString('base64')
+    const bareSpring = Buffer.from(uuid).toString('base64')
+    const ok = (cookie: string): string => `10.0.0.1 - - [28/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 10 "-" "curl/8" "${cookie}"`
+
+    it('a Spring SESSION cookie in a rejected line, whole or cut by the sample, is redacted', async () => {
+      const cut = `${'x'.repeat(300 - 20)} "${springCookie}"`
+      const path = join(dir, 'spring-rejected.log')
+      await writeFile(
+        path,
+        [ok(springCookie), `not a request "${springCookie}" SESSION=${springCookie}`, cut, ok(springCookie)].join('\n') + '\n',
+      )
+      const result = await analyzeAccessLogs({paths: [path], window, redact, cookieName: 'SESSION'})
+      expect(result.section.rejected).toBe(2)
+      const fragment = springCookie.slice(0, 16)
+      await expectNoSecrets(result, new Set([springCookie, uuid, fragment, uuid.slice(0, 13)]), 'spring-rejected.log')
+    })
+
+    it('an id cut by the 300-character sample (12 to 15 hex digits left) is redacted', async () => {
+      const path = join(dir, 'cut-id.log')
+      const lines = [12, 13, 15].map((n) => `${'x'.repeat(300 - n - 2)} "${id}"`)
+      await writeFile(path, lines.join('\n') + '\n')
+      const result = await analyzeAccessLogs({paths: [path], window, redact})
+      expect(result.section.rejectedSamples).toHaveLength(3)
+      await expectNoSecrets(result, new Set([id.slice(0, 12)]), 'cut-id.log')
+    })
+
+    it('an id glued to a word, and a bare Base64 SESSION value, in an app-log message are redacted', async () => {
+      const path = join(dir, 'catalina.out')
+      const lines = [
+        `28-Nov-2026 10:00:01.000 SEVERE [http-nio-8080-exec-1] org.example.Cart.load Session ${id}_v2 could not be deserialized`,
+        `28-Nov-2026 10:00:02.000 SEVERE [http-nio-8080-exec-2] org.example.Cart.load Session x${id} could not be deserialized`,
+        `28-Nov-2026 10:00:03.000 SEVERE [http-nio-8080-exec-3] org.springframework.session.web.http.SessionRepositoryFilter Invalid session ${bareSpring} for cookie SESSION=${springCookie}`,
+      ]
+      await writeFile(path, lines.join('\n') + '\n')
+      const result = await analyzeTomcatLogs({paths: [path], window, redact})
+      await expectNoSecrets(result, new Set([id, bareSpring, springCookie, uuid]), 'catalina.out')
+    })
+  })
 })
