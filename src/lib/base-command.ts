@@ -1,6 +1,3 @@
-import {randomBytes} from 'node:crypto'
-import {once} from 'node:events'
-import {chmod, rename, stat, unlink, writeFile} from 'node:fs/promises'
 import {Command, type Interfaces} from '@oclif/core'
 import createDebug from 'debug'
 import {parseTimeWindow, type TimeWindow} from '../core/input/time-window.js'
@@ -8,8 +5,9 @@ import {checkTimeZone} from '../core/input/time-zone.js'
 import {ExitCode, exitCodeFor, type FailOn} from '../core/report/exit-code.js'
 import type {Report} from '../core/report/types.js'
 import {type OutputFormat, render} from '../render/index.js'
-import {UserError} from './errors.js'
+import {StdoutError, UserError} from './errors.js'
 import {reportFlags} from './flags.js'
+import {guardStdout, writeReportFile, writeStdout} from './output.js'
 
 const debug = createDebug('sessdoc:command')
 
@@ -34,6 +32,7 @@ export abstract class SessdocCommand extends Command {
   }
 
   override async init(): Promise<void> {
+    guardStdout()
     await super.init()
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
@@ -65,7 +64,7 @@ export abstract class SessdocCommand extends Command {
     const toTerminal = !flags.output && process.stdout.isTTY === true
     const color = flags.color && toTerminal && !process.env.NO_COLOR && format === 'text'
     const text = await render(report, format, {color, showSessionIds: flags['show-session-ids']})
-    if (flags.output) await writeAtomically(flags.output, text)
+    if (flags.output) await writeReportFile(flags.output, text)
     else await writeStdout(text)
     process.exitCode = this.signal.aborted && report.status === 'ok' ? ExitCode.unknown : exitCodeFor(report, flags['fail-on'] as FailOn)
   }
@@ -92,7 +91,8 @@ export abstract class SessdocCommand extends Command {
     debug('%s', error.stack)
     if (process.env.DEBUG && !usage) process.stderr.write(`${error.stack}\n`)
     process.exitCode = ExitCode.unknown
-    if (this.jsonEnabled()) {
+    // Standard output is what failed: the error goes to stderr even under --json.
+    if (this.jsonEnabled() && !(error instanceof StdoutError)) {
       this.logJson({error: {message, hint, exitCode: ExitCode.unknown}})
     } else {
       process.stderr.write(`Error: ${message}\nHint: ${hint}\n`)
@@ -119,27 +119,4 @@ function flagParseError(text: string): {flag: string; text: string} | null {
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!.trim()
-}
-
-/** Waits for the pipe to drain, not for a write callback (test doubles of stdout never call it). */
-async function writeStdout(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await once(process.stdout, 'drain')
-}
-
-/** Temp file in the same directory, then rename: a cron job never leaves half a report. */
-export async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`
-  try {
-    // A replaced file keeps its mode (node_exporter must still read its .prom file); a new one gets the umask's.
-    const mode = await stat(path).then(
-      (info) => info.mode & 0o777,
-      () => undefined,
-    )
-    await writeFile(temp, text)
-    if (mode !== undefined) await chmod(temp, mode)
-    await rename(temp, path)
-  } catch (error) {
-    await unlink(temp).catch(() => {})
-    throw new UserError(`cannot write ${path}: ${(error as Error).message}`, 'check that the directory exists and is writable')
-  }
 }

@@ -11,3 +11,14 @@ export class UserError extends Error {
     super(message)
   }
 }
+
+/** Standard output failed (`> /dev/full`): said on stderr, since stdout cannot take it. */
+export class StdoutError extends UserError {
+  override name = 'StdoutError'
+  constructor(readonly failure: NodeJS.ErrnoException) {
+    super(
+      `cannot write the report to standard output: ${failure.code === 'ENOSPC' ? 'no space left on device' : failure.message} (${failure.code ?? 'error'})`,
+      'free some space, or write the report to a file with --output FILE',
+    )
+  }
+}

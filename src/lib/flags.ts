@@ -28,7 +28,8 @@ export const reportFlags = {
   })(),
   output: Flags.string({
     char: 'o',
-    description: 'Write the report to FILE (atomically: a temp file, then renamed) instead of standard output.',
+    description:
+      'Write the report to FILE instead of standard output: atomically (a temp file, then renamed), keeping its owner and mode; a symlink, device or FIFO is written through.',
     helpGroup: 'OUTPUT',
   }),
   'fail-on': Flags.option({
