@@ -102,3 +102,51 @@ describe('key names that carry terminal escapes', () => {
     expect(run.stdout + run.stderr).toContain('\\x1b')
   })
 })
+
+describe('DEBUG=* is as redacted as the report', () => {
+  let server: TestRedis
+  const auditPassword = 'aUd1t-s3cr3t'
+  const ids = [
+    '5f0c1e9a-0b7d-4c52-9a51-0d9c3b1f2e44',
+    'Qx7dK2mZpL9vR4sT1uW8yA3bC6eF0gHj',
+    'k3j4h5g6f7d8s9a0qwertyuiop',
+    '0A1B2C3D4E5F60718293A4B5C6D7E8F9',
+  ]
+  beforeAll(async () => {
+    server = await startRedis(['--requirepass', password], {password})
+    const client = server.client()
+    await client.connect()
+    // An ACL user without scripts, so that the pipelined PTTL / MEMORY USAGE path (key names as arguments) runs too.
+    await client.call('ACL', 'SETUSER', 'audit', 'on', `>${auditPassword}`, '~*', '&*', '+@all', '-eval', '-evalsha', '-script')
+    const fields = ['creationTime', '1', 'maxInactiveInterval', '1800', 'lastAccessedTime', '1']
+    await client.hset(`spring:session:sessions:${ids[0]}`, ...fields)
+    await client.set(`spring:session:sessions:expires:${ids[0]}`, '')
+    await client.set(`sess:${ids[1]}`, '{"cookie":{}}')
+    await client.set(`PHPREDIS_SESSION:${ids[2]}`, 'a|b:1;')
+    await client.set(`${ids[3]}.node1`, 'x')
+    client.disconnect()
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  const host = () => `127.0.0.1:${server.port}`
+  it.each([
+    [
+      'scan, password in the environment, no scripts, --fix-ttl --yes',
+      () => ['redis', 'scan', '--redis', `redis://audit@${host()}`, '--fix-ttl', '60', '--yes'],
+      {SESSDOC_REDIS_PASSWORD: auditPassword},
+    ],
+    ['scan, password in the URL (Lua path)', () => ['redis', 'scan', '--redis', `redis://default:${password}@${host()}`], {}],
+    ['scan --password', () => ['redis', 'scan', '--redis', `redis://${host()}`, '--password', password], {}],
+    ['stats, password in REDISCLI_AUTH', () => ['redis', 'stats', '--redis', `redis://${host()}`], {REDISCLI_AUTH: password}],
+    ['diagnose, password in the URL', () => ['diagnose', '--redis', `redis://audit:${auditPassword}@${host()}`], {}],
+  ])('%s: no password and no raw session id in stderr', async (_label, args, extraEnv) => {
+    const run = await runCli(args(), {env: {DEBUG: '*', SESSDOC_REDIS_PASSWORD: '', REDISCLI_AUTH: '', ...extraEnv}})
+    expect(run.stderr).toMatch(/ioredis:redis write command/)
+    expect(run.stderr).toMatch(/oclif:main process.argv/)
+    expect(run.stderr).toMatch(/-> auth\(/)
+    for (const secret of [password, auditPassword, ...ids]) expect(run.stderr).not.toContain(secret)
+    for (const id of ids) expect(run.stdout).not.toContain(id)
+  })
+})
