@@ -1,5 +1,6 @@
-import {createReadStream} from 'node:fs'
+import {constants, createReadStream, open as openFd} from 'node:fs'
 import {stat} from 'node:fs/promises'
+import {Socket} from 'node:net'
 import {pipeline, Readable} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 import {STDIN} from './stdin.js'
@@ -103,16 +104,20 @@ export async function* readTextBlocks(
   const result: FileReadResult = {input, lines: 0, bytes: 0, truncatedLines: 0, gzip: false}
   const {signal} = options
   let stream: Readable | undefined
-  const stdin = input === STDIN ? (options.stdin ?? process.stdin) : undefined
+  // The file or pipe before gzip detection: destroyed on abort even while it waits for its first bytes.
+  let source: Readable | undefined = input === STDIN ? (options.stdin ?? process.stdin) : undefined
   const onAbort = (): void => {
-    stdin?.destroy()
+    source?.destroy()
     stream?.destroy()
   }
   signal?.addEventListener('abort', onAbort, {once: true})
   const splitter = new BlockSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, options.decodeBytes)
   try {
     try {
-      const opened = await openInput(input, options)
+      const opened = await openInput(input, options, (opened) => {
+        source = opened
+        if (signal?.aborted) opened.destroy()
+      })
       stream = opened.stream
       result.gzip = opened.gzip
     } catch (error) {
@@ -133,21 +138,48 @@ export async function* readTextBlocks(
     else result.error = describeReadError(input, error, result.lines)
   } finally {
     signal?.removeEventListener('abort', onAbort)
-    if (input !== STDIN) stream?.destroy()
+    if (input !== STDIN) {
+      stream?.destroy()
+      source?.destroy()
+    }
   }
   if (signal?.aborted) result.interrupted = true
   result.truncatedLines = splitter.truncatedLines
   return result
 }
 
-async function openInput(input: string, options: ReadLinesOptions): Promise<{stream: Readable; gzip: boolean}> {
+async function openInput(
+  input: string,
+  options: ReadLinesOptions,
+  onSource: (source: Readable) => void,
+): Promise<{stream: Readable; gzip: boolean}> {
   if (input === STDIN) return openStream(options.stdin ?? process.stdin)
   const info = await stat(input)
   if (info.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'})
+  if (info.isFIFO()) {
+    const pipe = await openFifo(input)
+    onSource(pipe)
+    return openStream(pipe)
+  }
   const file = createReadStream(input, {highWaterMark: options.chunkBytes ?? 1024 * 1024, start: options.start, end: options.end})
   // Surface open errors (EACCES) here rather than mid-read.
+  onSource(file)
   await new Promise<void>((resolve, reject) => file.once('open', () => resolve()).once('error', reject))
   return openStream(file)
+}
+
+/**
+ * A named pipe, opened without blocking: a plain open() waits in a thread-pool thread until a
+ * writer comes, which no abort can end (and the process cannot exit). Read as a socket, the pipe
+ * waits for its writer in the event loop, and destroying it (Ctrl-C) ends the wait.
+ */
+function openFifo(path: string): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    openFd(path, constants.O_RDONLY | constants.O_NONBLOCK, (error, fd) => {
+      if (error) reject(error)
+      else resolve(new Socket({fd, readable: true, writable: false}))
+    })
+  })
 }
 
 /** Passes the bytes through gunzip when they start with the gzip magic, whatever the name. */
