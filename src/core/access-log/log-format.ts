@@ -46,7 +46,6 @@ export interface CompileOptions {
   timeZone?: string
 }
 
-const apacheDirective = /%([<>]?)(?:!?\d{3}(?:,\d{3})*)?([<>]?)(?:\{([^}]*)\})?([a-zA-Z%])/g
 const nginxVariable = /\$(?:\{([a-zA-Z_][a-zA-Z0-9_]*)\}|([a-zA-Z_][a-zA-Z0-9_]*))/g
 
 function apacheRole(letter: string, arg: string | undefined, cookieName: string | undefined): Role {
@@ -126,40 +125,96 @@ interface Piece {
   cookie?: string
 }
 
+/** One `%…` directive of an Apache LogFormat: where it is, its `{argument}` and its letter. */
+export interface ApacheDirective {
+  start: number
+  end: number
+  arg: string | undefined
+  letter: string
+}
+
+const isLetter = (c: string | undefined): boolean => c !== undefined && /^[a-zA-Z%]$/.test(c)
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9'
+const threeDigits = (text: string, at: number): boolean => isDigit(text[at]) && isDigit(text[at + 1]) && isDigit(text[at + 2])
+
+/**
+ * The directives of an Apache LogFormat, `%[<>][!]NNN[,NNN…][<>][{arg}]L`, in one pass: a `%`
+ * that starts no directive is text. A hand-written scanner because a regular expression looks
+ * for the `}` again after every `%{` (quadratic on a run of `%{`); here the next `}` is found
+ * once and reused until the scan passes it.
+ */
+export function apacheDirectives(format: string): ApacheDirective[] {
+  const out: ApacheDirective[] = []
+  let closeFrom = 0
+  let close = -2
+  const nextClose = (from: number): number => {
+    if (close === -1 || (close >= from && closeFrom <= from)) return close
+    closeFrom = from
+    close = format.indexOf('}', from)
+    return close
+  }
+  for (let at = format.indexOf('%'); at >= 0; ) {
+    let i = at + 1
+    if (format[i] === '<' || format[i] === '>') i++
+    const digits = format[i] === '!' ? i + 1 : i
+    if (threeDigits(format, digits)) {
+      i = digits + 3
+      while (format[i] === ',' && threeDigits(format, i + 1)) i += 4
+    }
+    if (format[i] === '<' || format[i] === '>') i++
+    let arg: string | undefined
+    if (format[i] === '{') {
+      const end = nextClose(i + 1)
+      if (end >= 0 && isLetter(format[end + 1])) {
+        arg = format.slice(i + 1, end)
+        i = end + 1
+      }
+    }
+    if (isLetter(format[i])) {
+      out.push({start: at, end: i + 1, arg, letter: format[i]!})
+      at = format.indexOf('%', i + 1)
+    } else at = format.indexOf('%', at + 1)
+  }
+  return out
+}
+
 function splitFormat(format: string, kind: 'apache' | 'nginx', options: CompileOptions): Piece[] {
-  const pattern = kind === 'apache' ? apacheDirective : nginxVariable
   const pieces: Piece[] = []
   let last = 0
   let cookieName = options.cookieName
-  pattern.lastIndex = 0
-  for (let m = pattern.exec(format); m; m = pattern.exec(format)) {
-    pieces.push({literal: format.slice(last, m.index)})
-    last = m.index + m[0].length
-    if (kind === 'apache') {
-      const letter = m[4]!
-      if (letter === '%') {
+  if (kind === 'apache') {
+    for (const d of apacheDirectives(format)) {
+      pieces.push({literal: format.slice(last, d.start)})
+      last = d.end
+      if (d.letter === '%') {
         pieces[pieces.length - 1]!.literal += '%'
         continue
       }
-      const role = apacheRole(letter, m[3], cookieName)
-      if (role === Role.Cookie) cookieName ??= m[3]
+      const role = apacheRole(d.letter, d.arg, cookieName)
+      if (role === Role.Cookie) cookieName ??= d.arg
       pieces.push({
         literal: '',
         role,
-        short: m[3] === undefined && shortApache.has(letter),
-        cookie: role === Role.Cookie ? m[3] : undefined,
-      })
-    } else {
-      const variable = m[1] ?? m[2]!
-      const role = nginxRole(variable, cookieName)
-      if (role === Role.Cookie) cookieName ??= variable.slice('cookie_'.length)
-      pieces.push({
-        literal: '',
-        role,
-        short: shortNginx.has(variable.toLowerCase()),
-        cookie: role === Role.Cookie ? variable.slice('cookie_'.length) : undefined,
+        short: d.arg === undefined && shortApache.has(d.letter),
+        cookie: role === Role.Cookie ? d.arg : undefined,
       })
     }
+    pieces.push({literal: format.slice(last)})
+    return pieces
+  }
+  nginxVariable.lastIndex = 0
+  for (let m = nginxVariable.exec(format); m; m = nginxVariable.exec(format)) {
+    pieces.push({literal: format.slice(last, m.index)})
+    last = m.index + m[0].length
+    const variable = m[1] ?? m[2]!
+    const role = nginxRole(variable, cookieName)
+    if (role === Role.Cookie) cookieName ??= variable.slice('cookie_'.length)
+    pieces.push({
+      literal: '',
+      role,
+      short: shortNginx.has(variable.toLowerCase()),
+      cookie: role === Role.Cookie ? variable.slice('cookie_'.length) : undefined,
+    })
   }
   pieces.push({literal: format.slice(last)})
   return pieces
@@ -179,7 +234,7 @@ export function compileFormat(format: string, kind: 'apache' | 'nginx', options:
       literals[literals.length - 1] += piece.literal
     } else {
       if (roles.length > 0 && literals[literals.length - 1] === '') {
-        throw new FormatError(`two fields with nothing between them in '${format}': a log line cannot be split there`)
+        throw new FormatError(`two fields with nothing between them in '${brief(format)}': a log line cannot be split there`)
       }
       roles.push(piece.role)
       shorts.push(piece.short === true)
@@ -187,7 +242,7 @@ export function compileFormat(format: string, kind: 'apache' | 'nginx', options:
       if (piece.cookie && cookie === null) cookie = piece.cookie
     }
   }
-  if (roles.length === 0) throw new FormatError(`no field in the log format '${format}'`)
+  if (roles.length === 0) throw new FormatError(`no field in the log format '${brief(format)}'`)
   const fields: Field[] = roles.map((role, i) => {
     const before = literals[i]!
     const terminator = literals[i + 1]!
@@ -208,6 +263,11 @@ export function compileFormat(format: string, kind: 'apache' | 'nginx', options:
       sessionRoute: has(Role.SessionRoute),
     },
   }
+}
+
+/** A format as shown in an error: cut, so that a hostile 100k format does not fill the terminal. */
+function brief(format: string): string {
+  return format.length > 200 ? `${format.slice(0, 200)}…` : format
 }
 
 /** Index of `terminator` at or after `from` and before `limit` that is not escaped by a backslash, or -1. */

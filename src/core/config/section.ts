@@ -1,3 +1,4 @@
+import {apacheDirectives} from '../access-log/log-format.js'
 import type {InputError, SectionStatus} from '../report/types.js'
 import {type ConfigModel, describeStoreEvidence, isUnresolved} from './model.js'
 import type {BalancerKind, ConfigKind, ParsedFile, SessionStore, StickyMode} from './types.js'
@@ -78,8 +79,9 @@ export function configSection(model: ConfigModel, files: ParsedFile[], errors: I
 
 /** Whether a LogFormat writes the session cookie (or the whole Cookie header), so that flips can be seen. */
 export function showsSessionCookie(format: string, cookieNames: Set<string>): boolean {
-  if (/%\{cookie\}i/i.test(format)) return true
-  const logged = [...format.matchAll(/%\{([^}]+)\}C/g)].map((m) => m[1]!)
+  const directives = apacheDirectives(format)
+  if (directives.some((d) => d.letter.toLowerCase() === 'i' && d.arg?.toLowerCase() === 'cookie')) return true
+  const logged = directives.filter((d) => d.letter === 'C' && d.arg).map((d) => d.arg!)
   if (cookieNames.size === 0) return logged.length > 0
   return logged.some((name) => cookieNames.has(name))
 }
