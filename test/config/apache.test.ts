@@ -87,7 +87,7 @@ describe('httpd tokens', () => {
   })
 
   it('joins backslash continuations and keeps the first line number; skips comments', () => {
-    const directives = apacheDirectives('# comment\n<Proxy balancer://x>\n  BalancerMember \\\n    http://a route=r1\n</Proxy>\n')
+    const {directives} = apacheDirectives('# comment\n<Proxy balancer://x>\n  BalancerMember \\\n    http://a route=r1\n</Proxy>\n')
     expect(directives.map((d) => [d.name, d.args, d.line, d.section])).toEqual([
       ['Proxy', ['balancer://x'], 2, 'open'],
       ['BalancerMember', ['http://a', 'route=r1'], 3, undefined],
@@ -99,7 +99,7 @@ describe('httpd tokens', () => {
     fc.assert(
       fc.property(fc.string({unit: fc.constantFrom('<', '>', '/', '"', "'", '\\', '\n', '#', ' ', 'P', 'x', '=', '|')}), (text) => {
         const lines = text.split(/\r?\n/).length
-        for (const d of apacheDirectives(text)) {
+        for (const d of apacheDirectives(text).directives) {
           expect(d.line).toBeGreaterThanOrEqual(1)
           expect(d.line).toBeLessThanOrEqual(lines)
         }

@@ -1,3 +1,5 @@
+import {configLines, maxLineLength} from './limits.js'
+
 /** One httpd directive: its words (quotes removed) and where it starts. */
 export interface Directive {
   name: string
@@ -11,23 +13,44 @@ export interface Directive {
 /**
  * Splits an httpd config into directives: `#` comment lines, backslash line continuations, and
  * words as httpd's ap_getword_conf reads them (a word that starts with a quote runs to the
- * matching quote; a backslash escapes that quote inside it).
+ * matching quote; a backslash escapes that quote inside it). A line, continued or not, is cut
+ * at 64 KB; `cut` holds the numbers of the lines cut.
  */
-export function apacheDirectives(text: string): Directive[] {
-  const lines = text.split(/\r?\n/)
-  const out: Directive[] = []
+export function apacheDirectives(text: string): {directives: Directive[]; cut: number[]} {
+  const {lines, cut: cutLines} = configLines(text)
+  const cutAt = new Set(cutLines)
+  const cut: number[] = []
+  const directives: Directive[] = []
   for (let i = 0; i < lines.length; i++) {
     const startLine = i + 1
-    let logical = lines[i]!
-    while (/\\\s*$/.test(logical) && i + 1 < lines.length) {
-      logical = logical.replace(/\\\s*$/, ' ') + lines[++i]!
+    let wasCut = cutAt.has(startLine)
+    const parts: string[] = []
+    let length = 0
+    for (let line = lines[i]!; ; line = lines[++i]!) {
+      const backslash = continuationAt(line)
+      const more = backslash >= 0 && i + 1 < lines.length
+      const piece = more ? `${line.slice(0, backslash)} ` : line
+      if (length + piece.length > maxLineLength) wasCut = true
+      const kept = piece.slice(0, Math.max(0, maxLineLength - length))
+      parts.push(kept)
+      length += kept.length
+      if (!more) break
+      if (cutAt.has(i + 2)) wasCut = true
     }
-    const trimmed = logical.trim()
+    if (wasCut) cut.push(startLine)
+    const trimmed = parts.join('').trim()
     if (!trimmed || trimmed.startsWith('#')) continue
     const directive = parseDirective(trimmed, startLine)
-    if (directive) out.push(directive)
+    if (directive) directives.push(directive)
   }
-  return out
+  return {directives, cut}
+}
+
+/** Where the backslash of a continued line is (only white space may follow it), or -1. */
+function continuationAt(line: string): number {
+  let i = line.length - 1
+  while (i >= 0 && /\s/.test(line[i]!)) i--
+  return i >= 0 && line.charCodeAt(i) === 92 ? i : -1
 }
 
 function parseDirective(line: string, lineNo: number): Directive | undefined {

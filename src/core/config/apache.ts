@@ -2,6 +2,7 @@ import {basename, dirname, isAbsolute, join, resolve} from 'node:path'
 import type {InputError} from '../report/types.js'
 import {apacheDirectives, type Directive, keyValues} from './apache-tokens.js'
 import {displayPath, filesForPattern, readText} from './files.js'
+import {cutLinesError, maxNestingDepth, tooDeepError} from './limits.js'
 import {parseWorkersProperties} from './mod-jk.js'
 import {type Balancer, type BalancerFacts, emptyBalancerFacts, type ParsedFile, parseError, type ReadOutcome, type Where} from './types.js'
 
@@ -77,7 +78,9 @@ async function readFileInto(ctx: Context, file: string, chain: string[], include
     ctx.seen.add(file)
     ctx.files.push({file: shown, kind: 'httpd'})
   }
-  await interpret(ctx, apacheDirectives(read.text), shown, [...chain, file])
+  const {directives, cut} = apacheDirectives(read.text)
+  ctx.errors.push(...cutLinesError(shown, cut))
+  await interpret(ctx, directives, shown, [...chain, file])
 }
 
 interface Section {
@@ -96,6 +99,10 @@ async function interpret(ctx: Context, directives: Directive[], file: string, ch
     const args = d.args.map((a) => substitute(a, ctx.defines))
     const name = d.name.toLowerCase()
     if (d.section === 'open') {
+      if (sections.length >= maxNestingDepth) {
+        ctx.errors.push(tooDeepError(file, d.line, 'sections'))
+        return
+      }
       sections.push({name, written: d.name, arg: args[0] ?? '', line: d.line})
       if ((name === 'proxy' || name === 'proxymatch') && isBalancerUrl(args[0])) balancerFor(ctx, args[0]!, where)
       continue

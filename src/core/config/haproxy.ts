@@ -1,5 +1,6 @@
 import type {InputError} from '../report/types.js'
 import {splitWords} from './apache-tokens.js'
+import {configLines, cutLinesError} from './limits.js'
 import {type Balancer, parseError, type Sticky} from './types.js'
 
 const sectionKeywords = new Set([
@@ -26,11 +27,12 @@ const sectionKeywords = new Set([
  */
 export function parseHaproxy(text: string, file: string): {balancers: Balancer[]; errors: InputError[]} {
   const balancers: Balancer[] = []
-  const errors: InputError[] = []
+  const {lines, cut} = configLines(text)
+  const errors: InputError[] = cutLinesError(file, cut)
   let current: Balancer | undefined
   let defaultBalance: string | undefined
   let inDefaults = false
-  text.split(/\r?\n/).forEach((raw, index) => {
+  lines.forEach((raw, index) => {
     const line = index + 1
     const content = raw.replace(/(^|\s)#.*$/, '').trim()
     if (!content) return

@@ -1,4 +1,5 @@
 import type {InputError} from '../report/types.js'
+import {configLines, cutLinesError} from './limits.js'
 import {type Balancer, type Located, parseError} from './types.js'
 
 /** Properties whose repeated lines add to the list instead of replacing it. */
@@ -11,8 +12,8 @@ const listProperties = new Set(['worker.list', 'balance_workers', 'balanced_work
  */
 export function parseWorkersProperties(text: string, file: string): {balancers: Balancer[]; errors: InputError[]} {
   const props = new Map<string, Located>()
-  const errors: InputError[] = []
-  const lines = text.split(/\r?\n/)
+  const {lines, cut} = configLines(text)
+  const errors: InputError[] = cutLinesError(file, cut)
   lines.forEach((raw, index) => {
     const line = raw.trim()
     if (!line || line.startsWith('#')) return

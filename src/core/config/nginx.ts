@@ -1,6 +1,7 @@
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import type {InputError} from '../report/types.js'
 import {displayPath, filesForPattern, readText} from './files.js'
+import {configLines, cutLinesError, maxNestingDepth, tooDeepError} from './limits.js'
 import {
   type Balancer,
   type BalancerFacts,
@@ -19,9 +20,14 @@ interface NginxDirective {
   block?: NginxDirective[]
 }
 
-/** Tokenizes nginx syntax into nested directives; a brace or quote left open is a problem with its line. */
-export function parseNginx(text: string, file: string): {directives: NginxDirective[]; errors: InputError[]} {
-  const errors: InputError[] = []
+/**
+ * Tokenizes nginx syntax into nested directives; a brace or quote left open is a problem with its
+ * line. Lines are cut at 64 KB; blocks nested deeper than maxNestingDepth end the reading.
+ */
+export function parseNginx(source: string, file: string): {directives: NginxDirective[]; errors: InputError[]} {
+  const {lines, cut} = configLines(source)
+  const text = cut.length > 0 ? lines.join('\n') : source
+  const errors: InputError[] = cutLinesError(file, cut)
   const root: NginxDirective[] = []
   const stack: Array<{list: NginxDirective[]; line: number}> = [{list: root, line: 0}]
   let words: string[] = []
@@ -52,6 +58,10 @@ export function parseNginx(text: string, file: string): {directives: NginxDirect
       flush(false)
       i++
     } else if (c === '{') {
+      if (stack.length > maxNestingDepth) {
+        errors.push(tooDeepError(file, line, 'blocks'))
+        return {directives: root, errors}
+      }
       const directive = flush(true)!
       directive.block = []
       stack.push({list: directive.block, line})

@@ -1,5 +1,6 @@
-import {isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments} from 'yaml'
+import {type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments} from 'yaml'
 import type {InputError} from '../report/types.js'
+import {configLines, cutLinesError, maxLineLength, maxNestingDepth, tooDeepError} from './limits.js'
 import {type AppFacts, type ConfigKind, type Located, parseError} from './types.js'
 
 /** A Spring property as read: the key as written, its relaxed-binding form, the value and where. */
@@ -17,30 +18,39 @@ export function canonicalKey(key: string): string {
 }
 
 /** Flattens every document of an application.yml into dotted properties with their lines. */
-export function yamlProperties(text: string, file: string): {properties: SpringProperty[]; errors: InputError[]} {
+export function yamlProperties(source: string, file: string): {properties: SpringProperty[]; errors: InputError[]} {
+  const {lines, cut} = configLines(source)
+  const text = cut.length > 0 ? lines.join('\n') : source
   const lineCounter = new LineCounter()
   const properties: SpringProperty[] = []
-  const errors: InputError[] = []
-  const docs = parseAllDocuments(text, {lineCounter, prettyErrors: false, uniqueKeys: false})
-  const list = Array.isArray(docs) ? docs : []
-  for (const doc of list) {
-    for (const error of doc.errors) {
-      const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line
-      errors.push(parseError(file, line, `malformed YAML: ${error.message.split('\n')[0]}`))
+  const errors: InputError[] = cutLinesError(file, cut)
+  const list = parseYaml(text, lineCounter)
+  if (!list)
+    return {
+      properties,
+      errors: [...errors, parseError(file, 1, 'the yaml library could not read this file', 'check it with a YAML linter')],
     }
+  let tooDeep = false
+  for (const doc of list) {
     const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1)
-    const visit = (node: unknown, prefix: string, keyLine: number): void => {
+    const visit = (node: unknown, prefix: string, keyLine: number, depth: number): void => {
+      if (tooDeep) return
+      if (depth > maxNestingDepth) {
+        errors.push(tooDeepError(file, keyLine, 'YAML mappings and lists'))
+        tooDeep = true
+        return
+      }
       if (isMap(node)) {
         for (const pair of node.items) {
           const keyNode = pair.key as Node | null
           const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode ?? '')
-          visit(pair.value, prefix ? `${prefix}.${key}` : key, lineOf(keyNode))
+          visit(pair.value, prefix ? `${prefix}.${key}` : key, lineOf(keyNode), depth + 1)
         }
       } else if (isSeq(node)) {
         const scalars: string[] = []
         node.items.forEach((item, index) => {
           if (isScalar(item)) scalars.push(String(item.value))
-          visit(item, `${prefix}[${index}]`, lineOf(item as Node))
+          visit(item, `${prefix}[${index}]`, lineOf(item as Node), depth + 1)
         })
         if (scalars.length === node.items.length) properties.push(property(prefix, scalars.join(','), file, keyLine))
       } else if (isScalar(node)) {
@@ -49,33 +59,95 @@ export function yamlProperties(text: string, file: string): {properties: SpringP
         if (prefix) properties.push(property(prefix, '', file, keyLine))
       }
     }
-    visit(doc.contents, '', 1)
+    visit(doc.contents, '', 1, 0)
+    for (const error of doc.errors) {
+      const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line
+      // The yaml library reports its own stack overflow on deep nesting as a parse error.
+      if (!/call stack/i.test(error.message)) errors.push(parseError(file, line, `malformed YAML: ${error.message.split('\n')[0]}`))
+      else if (!tooDeep) {
+        errors.push(tooDeepError(file, line, 'YAML mappings and lists'))
+        tooDeep = true
+      }
+    }
   }
   return {properties, errors}
 }
 
-/** Reads a Java .properties file: `key=value`, `key: value`, `key value`, comments, continuations, escapes. */
+function parseYaml(text: string, lineCounter: LineCounter): Document.Parsed[] | undefined {
+  try {
+    const docs = parseAllDocuments(text, {lineCounter, prettyErrors: false, uniqueKeys: false})
+    return Array.isArray(docs) ? docs : []
+  } catch {
+    // It reports malformed YAML as errors; a throw is its own failure, and must not stop the other files.
+    return undefined
+  }
+}
+
+/**
+ * Reads a Java .properties file: `key=value`, `key: value`, `key value`, comments, continuations,
+ * escapes. A logical line (continuations joined) is cut at 64 KB.
+ */
 export function propertiesFile(text: string, file: string): {properties: SpringProperty[]; errors: InputError[]} {
   const properties: SpringProperty[] = []
+  const {lines, cut: cutLines} = configLines(text)
+  const cutAt = new Set(cutLines)
+  const cut: number[] = []
   const errors: InputError[] = []
-  const lines = text.split(/\r?\n/)
   for (let i = 0; i < lines.length; i++) {
     const startLine = i + 1
-    let logical = lines[i]!.replace(/^\s+/, '')
-    if (!logical || logical.startsWith('#') || logical.startsWith('!')) continue
-    while (endsWithContinuation(logical) && i + 1 < lines.length) logical = logical.slice(0, -1) + lines[++i]!.replace(/^\s+/, '')
-    const match = /^((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*(.*)$/.exec(logical) ?? /^((?:\\.|[^=:\s\\])+)$/.exec(logical)
-    if (!match?.[1]) {
+    const first = lines[i]!.replace(/^\s+/, '')
+    if (!first || first.startsWith('#') || first.startsWith('!')) continue
+    let wasCut = cutAt.has(startLine)
+    const parts: string[] = []
+    let length = 0
+    for (let line = first; ; line = lines[++i]!.replace(/^\s+/, '')) {
+      const more = endsWithContinuation(line) && i + 1 < lines.length
+      const piece = more ? line.slice(0, -1) : line
+      if (length + piece.length > maxLineLength) wasCut = true
+      const kept = piece.slice(0, Math.max(0, maxLineLength - length))
+      parts.push(kept)
+      length += kept.length
+      if (!more) break
+      if (cutAt.has(i + 2)) wasCut = true
+    }
+    if (wasCut) cut.push(startLine)
+    const logical = parts.join('')
+    const split = splitProperty(logical)
+    if (!split) {
       errors.push(parseError(file, startLine, `not a property line: ${logical.slice(0, 80)}`))
       continue
     }
-    properties.push(property(unescapeJava(match[1]), unescapeJava(match[2] ?? ''), file, startLine))
+    properties.push(property(unescapeJava(split.key), unescapeJava(split.value), file, startLine))
   }
-  return {properties, errors}
+  return {properties, errors: [...cutLinesError(file, cut), ...errors]}
 }
 
+/**
+ * The key (up to the first unescaped `=`, `:` or white space) and the value (after white space and
+ * at most one `=` or `:`). Undefined for an empty key or a key that ends in a lone backslash.
+ */
+function splitProperty(line: string): {key: string; value: string} | undefined {
+  let end = 0
+  while (end < line.length) {
+    const c = line[end]!
+    if (c === '\\') {
+      if (end + 1 >= line.length) return undefined
+      end += 2
+    } else if (c === '=' || c === ':' || /\s/.test(c)) break
+    else end++
+  }
+  if (end === 0) return undefined
+  let start = end
+  while (start < line.length && /\s/.test(line[start]!)) start++
+  if (line[start] === '=' || line[start] === ':') start++
+  while (start < line.length && /\s/.test(line[start]!)) start++
+  return {key: line.slice(0, end), value: line.slice(start)}
+}
+
+/** An odd number of trailing backslashes continues the line (counted from the end: linear in the run). */
 function endsWithContinuation(line: string): boolean {
-  const trailing = /\\+$/.exec(line)?.[0].length ?? 0
+  let trailing = 0
+  for (let i = line.length - 1; i >= 0 && line.charCodeAt(i) === 92; i--) trailing++
   return trailing % 2 === 1
 }
 

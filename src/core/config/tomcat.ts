@@ -1,4 +1,5 @@
 import type {InputError} from '../report/types.js'
+import {tooDeepError} from './limits.js'
 import {type AppFacts, type ConfigKind, type ManagerKind, parseError, type Where} from './types.js'
 import {childByName, parseXml, walk, type XmlElement} from './xml-scanner.js'
 
@@ -14,7 +15,9 @@ export interface TomcatRead {
  */
 export function readTomcatXml(text: string, file: string, facts: AppFacts): TomcatRead {
   const doc = parseXml(text)
-  const errors = doc.problems.map((p) => parseError(file, p.line, `malformed XML: ${p.message}`))
+  const errors = doc.problems.map((p) =>
+    p.tooDeep ? tooDeepError(file, p.line, 'elements') : parseError(file, p.line, `malformed XML: ${p.message}`),
+  )
   const root = doc.root
   if (!root) return {kind: 'xml', errors}
   const kind: ConfigKind =

@@ -4,6 +4,7 @@
  * server.xml, context.xml and web.xml need, keeps the line of every element, and turns malformed
  * markup into errors with a line number while keeping what it could read.
  */
+import {maxNestingDepth} from './limits.js'
 
 export interface XmlElement {
   name: string
@@ -18,6 +19,8 @@ export interface XmlElement {
 export interface XmlProblem {
   line: number
   message: string
+  /** Nesting past maxNestingDepth: reading stopped there. */
+  tooDeep?: boolean
 }
 
 export interface XmlDocument {
@@ -37,6 +40,8 @@ class Scanner {
   private readonly stack: XmlElement[] = []
   private readonly problems: XmlProblem[] = []
   private root?: XmlElement
+  /** Set when the nesting went past maxNestingDepth and reading stopped. */
+  private tooDeep = false
 
   constructor(private readonly src: string) {
     for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) === 10) this.lineStarts.push(i + 1)
@@ -57,7 +62,7 @@ class Scanner {
       else if (src.startsWith('</', lt)) this.closeTag()
       else this.openTag()
     }
-    for (const open of this.stack.reverse()) this.problem(open.line, `<${open.name}> is never closed`)
+    if (!this.tooDeep) for (const open of this.stack.reverse()) this.problem(open.line, `<${open.name}> is never closed`)
     if (!this.root) this.problem(1, 'no XML element found')
     return {root: this.root, problems: this.problems}
   }
@@ -191,6 +196,13 @@ class Scanner {
         this.pos = gt < 0 ? this.src.length : gt + 1
         break
       }
+    }
+    if (!selfClosing && this.stack.length >= maxNestingDepth) {
+      this.tooDeep = true
+      // Pushed even past the cap of 20 problems: it explains why the rest is missing.
+      this.problems.push({line, message: `elements nested deeper than ${maxNestingDepth} levels`, tooDeep: true})
+      this.pos = this.src.length
+      return
     }
     const parent = this.stack[this.stack.length - 1]
     if (parent) parent.children.push(element)
