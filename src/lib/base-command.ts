@@ -3,7 +3,9 @@ import createDebug from 'debug'
 import {parseTimeWindow, type TimeWindow} from '../core/input/time-window.js'
 import {checkTimeZone} from '../core/input/time-zone.js'
 import {ExitCode, exitCodeFor, type FailOn} from '../core/report/exit-code.js'
+import {markInterrupted, unknownReasons} from '../core/report/report.js'
 import type {Report} from '../core/report/types.js'
+import {sanitizeTerminal} from '../render/escape.js'
 import {type OutputFormat, render} from '../render/index.js'
 import {StdoutError, UserError} from './errors.js'
 import {reportFlags} from './flags.js'
@@ -59,14 +61,17 @@ export abstract class SessdocCommand extends Command {
   /** Renders the report once, writes it, and sets the exit code. */
   protected async emit(report: Report, flags: BaseFlags): Promise<void> {
     this.report = report
-    if (this.signal.aborted) report.partial = true
+    if (this.signal.aborted) markInterrupted(report)
     const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'text')
     const toTerminal = !flags.output && process.stdout.isTTY === true
     const color = flags.color && toTerminal && !process.env.NO_COLOR && format === 'text'
     const text = await render(report, format, {color, showSessionIds: flags['show-session-ids']})
     if (flags.output) await writeReportFile(flags.output, text)
     else await writeStdout(text)
-    process.exitCode = this.signal.aborted && report.status === 'ok' ? ExitCode.unknown : exitCodeFor(report, flags['fail-on'] as FailOn)
+    // An UNKNOWN verdict says why on stderr too (cron mails it), unless the text report on the terminal just did.
+    if (!(toTerminal && format === 'text'))
+      for (const reason of unknownReasons(report)) process.stderr.write(`sessdoc: UNKNOWN: ${sanitizeTerminal(reason)}\n`)
+    process.exitCode = exitCodeFor(report, flags['fail-on'] as FailOn)
   }
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {

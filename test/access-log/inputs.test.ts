@@ -46,18 +46,18 @@ describe('inputs', () => {
     expect(s.flipsByRoutePair).toEqual({'node1 → node2': 2, 'node2 → node1': 1})
   })
 
-  it('a log no known format fits: critical unparsed-lines that asks for --log-format', async () => {
+  it('a log no known format fits: nothing analyzable (an error section that asks for --log-format)', async () => {
     writeFileSync(join(dir, 'app.log'), '2026-11-28 10:00:01 INFO started\n2026-11-28 10:00:02 WARN slow\n')
     const result = await analyzeAccessLogs({...base, paths: [join(dir, 'app.log')]})
-    expect(result.section).toMatchObject({formatSource: 'none', detectedFormat: null, parsed: 0, rejected: 2})
-    expect(result.findings.map((f) => [f.id, f.severity])).toEqual([['access.unparsed-lines', 'critical']])
-    expect(result.findings[0]!.detail).toMatch(/fit no known format .* Give the format with --log-format/)
+    expect(result.section).toMatchObject({status: 'error', formatSource: 'none', detectedFormat: null, parsed: 0, rejected: 2})
+    expect(result.section.reason).toMatch(/no line fits a known access-log format .* give its format with --log-format/)
+    expect(result.findings).toEqual([])
   })
 
-  it('an empty file: analyzed, nothing found', async () => {
+  it('an empty file: nothing analyzable, said as the reason', async () => {
     writeFileSync(join(dir, 'empty.log'), '')
     const result = await analyzeAccessLogs({...base, paths: [join(dir, 'empty.log')]})
-    expect(result.section).toMatchObject({status: 'analyzed', lines: 0, firstSeen: null, timeline: []})
+    expect(result.section).toMatchObject({status: 'error', reason: expect.stringMatching(/empty/), lines: 0, timeline: []})
     expect(result.findings).toEqual([])
   })
 

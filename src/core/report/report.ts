@@ -1,6 +1,6 @@
 import {toolVersion} from '../version.js'
 import {type FindingId, findingCatalog} from './catalog.js'
-import type {Finding, Report, Severity, SourceResult, SourceSection, Status} from './types.js'
+import type {Finding, Report, Severity, SourceKey, SourceResult, SourceSection, Status} from './types.js'
 
 export interface FindingInput {
   detail: string
@@ -77,6 +77,28 @@ export function buildReport({results, extraFindings = [], window, now = reportTi
 function reportTime(): Date {
   const epoch = Number(process.env.SOURCE_DATE_EPOCH)
   return process.env.SOURCE_DATE_EPOCH && Number.isFinite(epoch) ? new Date(epoch * 1000) : new Date()
+}
+
+/**
+ * A run cut short (Ctrl-C) that found nothing cannot say OK: it is UNKNOWN, as its exit code is.
+ * What it did find still stands (a critical finding in half a log is critical).
+ */
+export function markInterrupted(report: Report): void {
+  report.partial = true
+  if (report.status === 'ok') report.status = 'unknown'
+}
+
+const sourceNames: Record<SourceKey, string> = {accessLog: 'access log', tomcatLog: 'app log', redis: 'Redis', config: 'config'}
+
+/** Why a report is UNKNOWN, one line each: the sources that could not be analyzed, an interruption. */
+export function unknownReasons(report: Report): string[] {
+  if (report.status !== 'unknown') return []
+  const reasons: string[] = []
+  for (const [key, section] of Object.entries(report.sources) as Array<[SourceKey, SourceSection | undefined]>) {
+    if (section && section.status !== 'analyzed') reasons.push(`${sourceNames[key]}: ${section.reason ?? section.status}`)
+  }
+  if (report.partial) reasons.push('interrupted before the end: nothing was found in what was read, which does not make it OK')
+  return reasons
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {

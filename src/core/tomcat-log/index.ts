@@ -135,7 +135,25 @@ export async function analyzeTomcatLogs(options: TomcatLogOptions): Promise<Sour
   if (windowNote) errors.push(windowNote)
   if (errors.length > 0) section.errors = errors
   if (options.signal?.aborted) section.partial = true
-  return {key: 'tomcatLog', section, findings: tomcatFindings({signatures, lifecycle})}
+  const findings = tomcatFindings({signatures, lifecycle})
+  const nothing = findings.length === 0 ? nothingAnalyzable(section, windowNote?.message, options.signal?.aborted === true) : null
+  // Figures stay beside the reason: they show what was read.
+  if (nothing) return {key: 'tomcatLog', section: {...section, status: 'error', reason: nothing}, findings: []}
+  return {key: 'tomcatLog', section, findings}
+}
+
+/** Why nothing in the logs read could be judged (then the verdict is UNKNOWN, never OK), or null. */
+function nothingAnalyzable(section: TomcatLogSection, windowNote: string | undefined, aborted: boolean): string | null {
+  if (section.lines === 0)
+    return aborted
+      ? 'interrupted before any line was read'
+      : 'the log is empty: no line to analyze; check the path (was it rotated away?) and that the application writes there'
+  if (section.fileDetails.every((f) => f.format === null))
+    return (
+      section.errors?.find((e) => e.message.includes('no line looks like'))?.message ??
+      'no line looks like an application log line (see docs/tomcat-log.md)'
+    )
+  return windowNote ?? null
 }
 
 function dominant(formats: Partial<Record<FormatName, number>>): FormatName | null {
