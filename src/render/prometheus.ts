@@ -1,7 +1,8 @@
-import {findingCatalog, findingIds} from '../core/report/catalog.js'
-import type {Report, SourceKey, Status} from '../core/report/types.js'
+import {type FindingId, findingCatalog, findingIds} from '../core/report/catalog.js'
+import type {Finding, Report, Severity, SourceKey, Status} from '../core/report/types.js'
 
 const statusValue: Record<Status, number> = {ok: 0, warning: 1, critical: 2, unknown: 3}
+const severityValue: Record<Severity, number> = {info: 1, warning: 2, critical: 3}
 const sourceLabel: Record<SourceKey, string> = {accessLog: 'access-log', tomcatLog: 'tomcat-log', redis: 'redis', config: 'config'}
 
 /** Metrics in the Prometheus text format, for node_exporter's textfile collector. */
@@ -15,27 +16,20 @@ export function renderPrometheus(report: Report): string {
   }
   metric('sessdoc_status', 'Report status: 0 ok, 1 warning, 2 critical, 3 unknown.', [[{}, statusValue[report.status]]])
   metric('sessdoc_report_timestamp_seconds', 'When the report was made.', [[{}, Math.floor(Date.parse(report.generatedAt) / 1000)]])
-  const counts = new Map<string, number>()
-  for (const f of report.findings) counts.set(`${f.id}\u0000${f.severity}`, (counts.get(`${f.id}\u0000${f.severity}`) ?? 0) + 1)
-  // Every known id is exported (0 when absent), so an alert on a finding also sees it clear.
-  // A finding id reads 0 only where its source was analyzed, so "checked, fine" differs from "not checked".
-  const analyzedSources = new Set(
-    (Object.keys(report.sources) as SourceKey[]).filter((key) => report.sources[key]?.status === 'analyzed').map((key) => sourceLabel[key]),
-  )
-  const reported = findingIds.filter(
-    (id) =>
-      findingCatalog[id].source === 'correlation' ||
-      analyzedSources.has(findingCatalog[id].source) ||
-      report.findings.some((f) => f.id === id),
-  )
+  // Only what was checked is exported: 0 means "checked, fine", an absent series "not checked".
+  // The id is the whole identity of a series, so it stays the same series when its severity changes.
+  const checked = checkedIds(report)
+  const found = new Map<FindingId, Finding[]>()
+  for (const f of report.findings) found.set(f.id, [...(found.get(f.id) ?? []), f])
   metric(
     'sessdoc_findings',
-    'Findings by id and severity.',
-    reported.flatMap((id) => {
-      const seen = [...counts.keys()].filter((k) => k.startsWith(`${id}\u0000`))
-      if (seen.length === 0) return [[{id, severity: findingCatalog[id].severity}, 0]] as Array<[Record<string, string>, number]>
-      return seen.map((k) => [{id, severity: k.split('\u0000')[1]!}, counts.get(k)!] as [Record<string, string>, number])
-    }),
+    'Findings raised, by finding id; 0 when the id was checked and nothing was found.',
+    checked.map((id) => [{id}, found.get(id)?.length ?? 0]),
+  )
+  metric(
+    'sessdoc_finding_severity',
+    'Worst severity of the findings of an id: 0 none, 1 info, 2 warning, 3 critical.',
+    checked.map((id) => [{id}, Math.max(0, ...(found.get(id) ?? []).map((f) => severityValue[f.severity]))]),
   )
   metric(
     'sessdoc_source_up',
@@ -68,6 +62,21 @@ export function renderPrometheus(report: Report): string {
   metric('sessdoc_redis_evicted_keys', 'Redis evicted_keys since start.', [[{}, num(redis?.evictedKeys)]])
   metric('sessdoc_redis_hit_rate', 'Keyspace hits / (hits + misses).', [[{}, num(redis?.hitRate)]])
   return lines.join('\n') + '\n'
+}
+
+/**
+ * The finding ids checked: those an analyzed section lists in `checked` (every id of its source when
+ * it lists none), the correlations when diagnose ran them, and any id found.
+ */
+function checkedIds(report: Report): FindingId[] {
+  const checked = new Set<FindingId>(report.findings.map((f) => f.id))
+  for (const key of Object.keys(report.sources) as SourceKey[]) {
+    const section = report.sources[key]
+    if (section?.status !== 'analyzed') continue
+    for (const id of section.checked ?? findingIds.filter((id) => findingCatalog[id].source === sourceLabel[key])) checked.add(id)
+  }
+  if (report.diagnosis) for (const id of findingIds.filter((id) => findingCatalog[id].source === 'correlation')) checked.add(id)
+  return findingIds.filter((id) => checked.has(id))
 }
 
 function formatLabels(labels: Record<string, string>): string {

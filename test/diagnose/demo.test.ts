@@ -100,9 +100,10 @@ describe('diagnose on the demo incident (all sources tell one story)', () => {
     const text = await readFile(out, 'utf8')
     expect(text).toMatch(/^sessdoc_status 2$/m)
     expect(text).toMatch(new RegExp(`^sessdoc_access_route_flips ${truth.routeFlips}$`, 'm'))
-    expect(text).toMatch(/^sessdoc_findings\{id="correlation.flips-after-restart",severity="critical"\} 1$/m)
+    expect(text).toMatch(/^sessdoc_findings\{id="correlation.flips-after-restart"\} 1$/m)
+    expect(text).toMatch(/^sessdoc_finding_severity\{id="correlation.flips-after-restart"\} 3$/m)
     // Checked and fine reads 0; not checked (no Redis given) is absent.
-    expect(text).toMatch(/^sessdoc_findings\{id="access.unknown-route",severity="warning"\} 0$/m)
+    expect(text).toMatch(/^sessdoc_findings\{id="access.unknown-route"\} 0$/m)
     expect(text).not.toMatch(/id="redis\.no-ttl"/)
   })
 })

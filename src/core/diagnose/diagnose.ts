@@ -7,7 +7,7 @@ import {checkConfig, knownRoutesFromApacheConf} from '../config/index.js'
 import type {TimeWindow} from '../input/time-window.js'
 import type {RedactOptions} from '../redact.js'
 import {connectRedis, describeTarget, type RedisTarget} from '../redis/connection.js'
-import {defaultScanThresholds, type ScanThresholds} from '../redis/scan/checks.js'
+import {defaultScanThresholds, type ScanThresholds, scanFindingIds} from '../redis/scan/checks.js'
 import {type RedisScanOptions, scanRedis} from '../redis/scan/index.js'
 import {
   collectRedisStats,
@@ -139,7 +139,8 @@ async function analyzeRedis(redis: NonNullable<DiagnoseRequest['redis']>, reques
       ...(signal ? {signal} : {}),
     })
     const errors = [...(stats.section.errors ?? []), ...scan.errors]
-    const section: SourceResult['section'] = {...stats.section, ...scan.figures, status: 'analyzed'}
+    const checked = [...new Set([...(stats.section.checked ?? []), ...scanFindingIds])]
+    const section: SourceResult['section'] = {...stats.section, ...scan.figures, status: 'analyzed', checked}
     if (stats.section.partial || scan.partial) section.partial = true
     if (errors.length > 0) section.errors = errors
     return {key: 'redis', section, findings: [...stats.findings, ...scan.findings]}

@@ -25,6 +25,11 @@ export interface SectionStatus {
   partial?: boolean
   /** Non-fatal problems met while analyzing (a missing file among several, a node that did not answer). */
   errors?: InputError[]
+  /**
+   * The finding ids this source checked for, when it ran only some of its checks (`redis scan` runs
+   * no stats check). Absent: every finding id of the source was checked.
+   */
+  checked?: FindingId[]
 }
 
 export type SourceSection = SectionStatus & Record<string, unknown>

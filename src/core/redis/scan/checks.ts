@@ -1,3 +1,4 @@
+import type {FindingId} from '../../report/catalog.js'
 import {makeFinding} from '../../report/report.js'
 import type {Finding, Severity} from '../../report/types.js'
 import {type RedisScanFigures, round} from './figures.js'
@@ -173,6 +174,9 @@ export const shortTtlCheck: ScanCheck = (figures, t) => {
 }
 
 export const scanChecks: ScanCheck[] = [noTtlCheck, largeSessionsCheck, shortTtlCheck]
+
+/** The finding ids the scan checks raise (a check added above adds its id here): what a scan checked. */
+export const scanFindingIds: readonly FindingId[] = ['redis.no-ttl', 'redis.large-sessions', 'redis.short-ttl']
 
 export function runScanChecks(figures: RedisScanFigures, thresholds: ScanThresholds = defaultScanThresholds): Finding[] {
   return scanChecks.flatMap((check) => check(figures, thresholds))

@@ -1,6 +1,6 @@
 import type {Finding, InputError, SourceResult, SourceSection} from '../../report/types.js'
 import {connectionFailureFinding, connectRedis, describeTarget, type RedisConnectionOk, type RedisTarget} from '../connection.js'
-import {defaultScanThresholds, runScanChecks, type ScanThresholds} from './checks.js'
+import {defaultScanThresholds, runScanChecks, type ScanThresholds, scanFindingIds} from './checks.js'
 import {buildFigures, type RedisScanFigures} from './figures.js'
 import {type FixTtl, scanNode} from './node-scan.js'
 import {makeClassifier, matchPattern, type PresetName} from './presets.js'
@@ -146,7 +146,11 @@ export async function runRedisScan(target: RedisTarget, options: RedisScanOption
   }
   try {
     const result = await scanRedis(connection, options)
-    const section: RedisScanSection = {status: 'analyzed', ...result.figures}
+    const section: RedisScanSection = {
+      status: 'analyzed',
+      ...result.figures,
+      checked: ['redis.unreachable', 'redis.auth-failed', ...scanFindingIds],
+    }
     if (result.partial || options.signal?.aborted) section.partial = true
     const errors = [...result.errors, ...connection.warnings.map((w) => ({input: describeTarget(target), message: w}))]
     if (errors.length > 0) section.errors = errors

@@ -1,3 +1,4 @@
+import {findingCatalog, findingIds} from '../../report/catalog.js'
 import {makeFinding} from '../../report/report.js'
 import type {Finding, InputError, SourceResult} from '../../report/types.js'
 import {
@@ -7,6 +8,7 @@ import {
   type RedisConnectionOk,
   type RedisTarget,
 } from '../connection.js'
+import {scanFindingIds} from '../scan/checks.js'
 import {runRedisStatsChecks} from './checks.js'
 import {type RedisStatsFigures, redisStatsFigures} from './figures.js'
 import type {NodeStats} from './node-stats.js'
@@ -83,13 +85,16 @@ export async function runRedisStats(target: RedisTarget, options: RedisStatsOpti
   }
 }
 
+/** Every Redis finding but the scan's: the stats checks, and the connection and MISCONF findings of connecting. */
+const statsFindingIds = findingIds.filter((id) => findingCatalog[id].source === 'redis' && !scanFindingIds.includes(id))
+
 /** The `redis` section of a collection: analyzed with the figures, or error when no node could be read. */
 export function redisStatsResult({figures, findings, partial, errors}: RedisStatsCollection): SourceResult {
   if (figures.nodes === 0) {
     const reason = errors.map((e) => e.message).join('; ') || 'no node answered INFO'
     return {key: 'redis', section: {status: 'error', reason}, findings}
   }
-  const section: SourceResult['section'] = {status: 'analyzed', ...figures}
+  const section: SourceResult['section'] = {status: 'analyzed', ...figures, checked: statsFindingIds}
   if (partial) section.partial = true
   if (errors.length > 0) section.errors = errors
   return {key: 'redis', section, findings}
