@@ -11,6 +11,7 @@ import {READ_OPTIONS} from './chunk.js'
 import {candidateParsers, detectFormat, type FormatOptions, resolveFormat} from './formats.js'
 import {groupStreams} from './inputs.js'
 import {FormatError} from './log-format.js'
+import {nothingAnalyzable} from './nothing-analyzable.js'
 import {defaultParallelPlan, planSegments, runSegments, type SegmentJob, type SegmentOutcome} from './parallel.js'
 import {type LineParser, ParsedLine, parseLine} from './parsed-line.js'
 import {joinSegments} from './segment.js'
@@ -275,6 +276,9 @@ export async function analyzeAccessLogs(options: AccessLogOptions): Promise<Sour
     return {...errorResult(reason), section: {...errorResult(reason).section, errors: run.errors}}
   }
   const section = buildSection(run, options)
+  const nothing = nothingAnalyzable(section, options)
+  // Figures stay beside the reason: they show what was read.
+  if (nothing) return {key: 'accessLog', section: {...section, status: 'error', reason: nothing}, findings: []}
   const primary = run.formats[0]
   const context: CheckContext = {
     formatKind: primary?.parser.kind ?? null,
