@@ -1,0 +1,144 @@
+/** Process plumbing of the real-server lab: free loopback ports, temp dirs, detached servers stopped by pid. */
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {closeSync, mkdtempSync, openSync, rmSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+export const LOOPBACK = '127.0.0.1'
+
+/** The commands the lab needs (Debian: apache2 haproxy nginx-light tomcat10 openjdk-17-jdk-headless). */
+export const LAB_COMMANDS = ['/usr/sbin/apache2', '/usr/sbin/haproxy', '/usr/sbin/nginx', 'java', 'javac'] as const
+export const CATALINA_HOME = '/usr/share/tomcat10'
+
+/** Null when every lab command is present, else what is missing (one line for the skip notice). */
+export function missingLabCommands(): string | null {
+  const missing: string[] = LAB_COMMANDS.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0)
+  if (spawnSync('test', ['-f', `${CATALINA_HOME}/bin/bootstrap.jar`]).status !== 0) missing.push(`${CATALINA_HOME}/bin/bootstrap.jar`)
+  return missing.length === 0 ? null : missing.join(', ')
+}
+
+/** A port free on the loopback now (the OS picks it; a small race with other processes is accepted). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, LOOPBACK, () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+const tempDirs: string[] = []
+
+export function labTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `sessdoc-lab-${prefix}-`))
+  tempDirs.push(dir)
+  return dir
+}
+
+export function removeLabTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, {recursive: true, force: true})
+}
+
+/** A server process started by the lab: its own process group, output to files. */
+export class LabProcess {
+  private exited = false
+  readonly exit: Promise<number | null>
+
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly stdoutFile: string,
+  ) {
+    this.exit = new Promise((resolve) => {
+      child.on('exit', (code) => {
+        this.exited = true
+        resolve(code)
+      })
+    })
+    running.add(this)
+  }
+
+  get pid(): number {
+    return this.child.pid!
+  }
+
+  get alive(): boolean {
+    return !this.exited
+  }
+
+  /** Sends `signal` to the process group, waits up to `graceMs`, then SIGKILLs the group. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+    if (!this.exited) {
+      killGroup(this.pid, signal)
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref())
+      if ((await Promise.race([this.exit, timer])) === 'timeout') {
+        killGroup(this.pid, 'SIGKILL')
+        await this.exit
+      }
+    }
+    // Whatever the leader left behind in its group (nginx/apache workers) goes too.
+    killGroup(this.pid, 'SIGKILL')
+    running.delete(this)
+  }
+}
+
+const running = new Set<LabProcess>()
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // the group is gone
+  }
+}
+
+/** Stops every lab process still running (afterAll). */
+export async function stopAllLabProcesses(): Promise<void> {
+  await Promise.all([...running].map((p) => p.stop('SIGTERM', 10_000)))
+}
+
+// A test worker that dies must not leave a JVM behind.
+process.once('exit', () => {
+  for (const p of running) killGroup(p.pid, 'SIGKILL')
+})
+
+/** Spawns `command` detached (its own process group) with stdout (and stderr, unless `errFile`) appended to `outFile`. */
+export function spawnServer(
+  name: string,
+  command: string,
+  args: string[],
+  outFile: string,
+  options: {env?: NodeJS.ProcessEnv; errFile?: string} = {},
+): LabProcess {
+  const fd = openSync(outFile, 'a')
+  const errFd = options.errFile ? openSync(options.errFile, 'a') : fd
+  const child = spawn(command, args, {detached: true, stdio: ['ignore', fd, errFd], env: {...process.env, ...options.env}})
+  closeSync(fd)
+  if (errFd !== fd) closeSync(errFd)
+  return new LabProcess(name, child, outFile)
+}
+
+/** Polls until `url` answers (any HTTP status) or the process dies or time runs out. */
+export async function waitForHttp(url: string, proc: LabProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (!proc.alive) throw new Error(`${proc.name} exited before answering ${url} (see ${proc.stdoutFile})`)
+    try {
+      const res = await fetch(url, {signal: AbortSignal.timeout(2000)})
+      await res.arrayBuffer()
+      return
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${proc.name} did not answer ${url} within ${timeoutMs} ms (see ${proc.stdoutFile})`)
+      await sleep(100)
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
