@@ -1,8 +1,9 @@
 import {execFileSync, spawn} from 'node:child_process'
-import {mkdtemp, readdir, readlink, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, readlink, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {analyzeAccessLogs} from '../../src/core/access-log/index.js'
 import {binPath} from '../helpers/run-cli.js'
 
 let dir: string
@@ -86,4 +87,50 @@ describe('a named pipe (FIFO) that no one writes to', () => {
     expect(report.sources.accessLog.lines).toBe(3)
     expect(report.sources.accessLog.partial).toBeUndefined()
   }, 20_000)
+})
+
+describe('thousands of small files', () => {
+  it('5,000 logs of one front end each: few open at once, no listener warning, every line counted', async () => {
+    const many = join(dir, 'many')
+    await mkdir(many)
+    const start = Date.UTC(2026, 10, 28, 10)
+    for (let i = 0; i < 5000; i++) {
+      // Successive minutes, as logs shipped in small pieces are; a session moves between two of them.
+      const stamp = new Date(start + i * 60_000).toISOString()
+      const clf = `${stamp.slice(8, 10)}/Nov/2026:${stamp.slice(11, 19)} +0000`
+      const cookie = `${(i % 7).toString(16).padStart(32, 'A')}.n${i % 2}`
+      const line = `10.0.0.${i % 250} - - [${clf}] "GET /p HTTP/1.1" 200 10 "-" "curl/8" "${cookie}"\n`
+      await writeFile(join(many, `pod-${i}.log`), line.repeat(3))
+    }
+    const controller = new AbortController()
+    let listeners = 0
+    let mostListeners = 0
+    const add = controller.signal.addEventListener.bind(controller.signal)
+    const remove = controller.signal.removeEventListener.bind(controller.signal)
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      mostListeners = Math.max(mostListeners, ++listeners)
+      add(...args)
+    }) as typeof add
+    controller.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listeners--
+      remove(...args)
+    }) as typeof remove
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => void warnings.push(w.name)
+    process.on('warning', onWarning)
+    const began = Date.now()
+    const result = await analyzeAccessLogs({
+      paths: [join(many, '*.log')],
+      window: {since: null, until: null},
+      redact: {},
+      signal: controller.signal,
+    })
+    process.off('warning', onWarning)
+    expect(Date.now() - began).toBeLessThan(30_000)
+    expect(result.section).toMatchObject({status: 'analyzed', files: 5000, lines: 15_000, parsed: 15_000, rejected: 0})
+    expect(result.section.errors).toBeUndefined()
+    // One reader per stream open at a time, not one per file.
+    expect(mostListeners).toBeLessThanOrEqual(64)
+    expect(warnings).toEqual([])
+  }, 60_000)
 })

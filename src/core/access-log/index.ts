@@ -11,9 +11,10 @@ import {READ_OPTIONS} from './chunk.js'
 import {candidateParsers, detectFormat, type FormatOptions, resolveFormat} from './formats.js'
 import {groupStreams} from './inputs.js'
 import {FormatError} from './log-format.js'
+import {analyzeMerged} from './merge.js'
 import {nothingAnalyzable} from './nothing-analyzable.js'
 import {defaultParallelPlan, planSegments, runSegments, type SegmentJob, type SegmentOutcome} from './parallel.js'
-import {type LineParser, ParsedLine, parseLine} from './parsed-line.js'
+import type {LineParser} from './parsed-line.js'
 import {joinSegments} from './segment.js'
 import type {SessionIdRules} from './session-id.js'
 import type {AccessLogOptions, AccessLogSection} from './types.js'
@@ -42,6 +43,8 @@ class Run {
   filesRead = 0
   private readonly formatOptions: FormatOptions
   private readonly fixedParser: LineParser | null
+  /** Compiled once: detection runs for every stream, and there may be thousands. */
+  private candidates: LineParser[] | null = null
 
   readonly analyzerOptions: AnalyzerOptions
 
@@ -76,7 +79,7 @@ class Run {
   /** Chooses the stream's format: the flag's, or the best fit for its first lines. */
   formatFor(lines: readonly string[]): StreamFormat {
     const baseRules = {cookieName: this.cookieName, base64: this.cookieName.toUpperCase() === 'SESSION'}
-    const detection = this.fixedParser ? null : detectFormat(lines, candidateParsers(this.formatOptions), baseRules)
+    const detection = this.fixedParser ? null : detectFormat(lines, (this.candidates ??= candidateParsers(this.formatOptions)), baseRules)
     const parser = this.fixedParser ?? detection!.parser
     const cookieName = this.options.cookieName ?? parser.capabilities.sessionCookie ?? 'JSESSIONID'
     const format: StreamFormat = {
@@ -164,95 +167,6 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
     })
   }
   return true
-}
-
-/** One stream's position while several are merged in time order. */
-class Cursor {
-  readonly parsed = new ParsedLine()
-  format: StreamFormat | null = null
-  private lines: string[] = []
-  private index = 0
-  private firstLineNumber = 1
-  private fileIndex = -1
-  private batches: AsyncGenerator<{lines: string[]; firstLineNumber: number}, FileReadResult> | null = null
-  done = false
-  /** The current line, parsed; valid while !done. */
-  line = ''
-
-  constructor(
-    private readonly run: Run,
-    private readonly files: string[],
-    private readonly options: AccessLogOptions,
-  ) {}
-
-  get file(): string {
-    return this.files[this.fileIndex] ?? ''
-  }
-
-  /** Moves to the next line that parses (rejecting the others on the way). */
-  async advance(): Promise<void> {
-    const analyzer = this.run.analyzer
-    for (;;) {
-      while (this.index < this.lines.length) {
-        const i = this.index++
-        const line = this.lines[i]!
-        analyzer.lines++
-        if (line.length === 0) continue
-        if (parseLine(this.format!.parser, line, this.parsed)) {
-          this.line = line
-          return
-        }
-        analyzer.reject(line, this.file, this.firstLineNumber + i)
-      }
-      if (!(await this.nextBatch())) {
-        this.done = true
-        return
-      }
-    }
-  }
-
-  private async nextBatch(): Promise<boolean> {
-    for (;;) {
-      if (this.options.signal?.aborted) return false
-      if (this.batches === null) {
-        if (++this.fileIndex >= this.files.length) return false
-        this.batches = readLineBatches(this.files[this.fileIndex]!, {
-          signal: this.options.signal,
-          stdin: this.options.stdin,
-          ...READ_OPTIONS,
-        })
-      }
-      const next = await this.batches.next()
-      if (next.done) {
-        this.run.noteFile(next.value)
-        this.batches = null
-        continue
-      }
-      this.lines = next.value.lines
-      this.index = 0
-      this.firstLineNumber = next.value.firstLineNumber
-      this.format ??= this.run.formatFor(this.lines)
-      return true
-    }
-  }
-}
-
-/** Several front ends: their requests are interleaved by time, so a session moving between them is followed. */
-async function analyzeMerged(run: Run, streams: string[][], options: AccessLogOptions): Promise<void> {
-  const cursors = streams.map((files) => new Cursor(run, files, options))
-  for (const cursor of cursors) await cursor.advance()
-  for (;;) {
-    let next: Cursor | null = null
-    for (const cursor of cursors) {
-      if (cursor.done) continue
-      const t = cursor.parsed.timeMs
-      if (next === null || Number.isNaN(t) || t < next.parsed.timeMs) next = cursor
-      if (Number.isNaN(t)) break
-    }
-    if (next === null) return
-    run.analyzer.add(next.line, next.parsed, next.format!.parser, next.format!.rules)
-    await next.advance()
-  }
 }
 
 /** The access-log source: reads the logs, follows sessions across routes, and raises the access.* findings. */

@@ -72,21 +72,26 @@ export async function* readLineBatches(input: string, options: ReadLinesOptions 
   const blocks = readTextBlocks(input, options)
   let lines = 0
   let cut = 0
-  for (;;) {
-    const next = await blocks.next(lines)
-    if (next.done) return {...next.value, lines, truncatedLines: next.value.truncatedLines + cut}
-    const batch: string[] = []
-    for (const block of next.value) {
-      for (const line of block.split('\n')) {
-        const stripped = stripCr(line)
-        // A JS string's length is at most its UTF-8 byte length, so this only cuts lines that are too long.
-        if (stripped.length > maxLine) cut++
-        batch.push(stripped.length > maxLine ? stripped.slice(0, maxLine) : stripped)
+  try {
+    for (;;) {
+      const next = await blocks.next(lines)
+      if (next.done) return {...next.value, lines, truncatedLines: next.value.truncatedLines + cut}
+      const batch: string[] = []
+      for (const block of next.value) {
+        for (const line of block.split('\n')) {
+          const stripped = stripCr(line)
+          // A JS string's length is at most its UTF-8 byte length, so this only cuts lines that are too long.
+          if (stripped.length > maxLine) cut++
+          batch.push(stripped.length > maxLine ? stripped.slice(0, maxLine) : stripped)
+        }
       }
+      if (batch.length === 0) continue
+      yield {lines: batch, firstLineNumber: lines + 1}
+      lines += batch.length
     }
-    if (batch.length === 0) continue
-    yield {lines: batch, firstLineNumber: lines + 1}
-    lines += batch.length
+  } finally {
+    // A caller that stops early (return()) must close the file and drop the abort listener too.
+    await blocks.return(undefined as never)
   }
 }
 
