@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {analyzeAccessLogs} from '../../src/core/access-log/index.js'
+import {analyzeTomcatLogs} from '../../src/core/tomcat-log/index.js'
 import {binPath} from '../helpers/run-cli.js'
 
 let dir: string
@@ -133,4 +134,95 @@ describe('thousands of small files', () => {
     expect(mostListeners).toBeLessThanOrEqual(64)
     expect(warnings).toEqual([])
   }, 60_000)
+})
+
+describe('impossible and outlying times', () => {
+  const request = (time: string, id = 'A'): string =>
+    `10.0.0.1 - - [${time} +0000] "GET /p HTTP/1.1" 200 10 "-" "curl/8" "${id.repeat(32)}.n1"`
+  const normal = Array.from({length: 20}, (_, i) => request(`28/Nov/2026:10:${String(i).padStart(2, '0')}:00`))
+  const noWindow = {since: null, until: null}
+
+  it('a date that does not exist rejects the line instead of rolling over into the next month or day', async () => {
+    const path = join(dir, 'impossible.log')
+    await writeFile(
+      path,
+      [...normal, request('31/Feb/2026:10:00:00'), request('28/Nov/2026:25:61:61'), request('29/Feb/2026:10:00:00')].join('\n'),
+    )
+    const result = await analyzeAccessLogs({paths: [path], window: noWindow, redact: {}})
+    expect(result.section).toMatchObject({parsed: 20, rejected: 3, lastSeen: '2026-11-28T10:19:00.000Z'})
+  })
+
+  it('an ISO time that does not exist (nginx $time_iso8601) is rejected too', async () => {
+    const path = join(dir, 'iso.log')
+    const line = (time: string): string => `10.0.0.1 [${time}] "GET /p HTTP/1.1" 200`
+    await writeFile(
+      path,
+      [line('2026-11-28T10:00:00+00:00'), line('2026-02-31T10:00:00+00:00'), line('2026-11-28T24:00:00+00:00')].join('\n'),
+    )
+    const result = await analyzeAccessLogs({
+      paths: [path],
+      window: noWindow,
+      redact: {},
+      logFormat: '$remote_addr [$time_iso8601] "$request" $status',
+    })
+    expect(result.section).toMatchObject({parsed: 1, rejected: 2})
+  })
+
+  it('a line dated 1970 or 9999 stays out of the timeline and the window, and is said', async () => {
+    const path = join(dir, 'outliers.log')
+    await writeFile(
+      path,
+      [request('01/Jan/1970:00:00:00'), ...normal.slice(0, 10), request('31/Dec/9999:23:59:59'), ...normal.slice(10)].join('\n'),
+    )
+    const all = await analyzeAccessLogs({paths: [path], window: noWindow, redact: {}})
+    expect(all.section).toMatchObject({
+      parsed: 22,
+      timesOutOfRange: 2,
+      firstSeen: '2026-11-28T10:00:00.000Z',
+      lastSeen: '2026-11-28T10:19:00.000Z',
+      bucketSeconds: 60,
+    })
+    expect(all.section.timeline.length).toBeLessThanOrEqual(20)
+    expect(all.section.errors?.map((e) => e.message).join()).toMatch(/2 requests had a time far from the rest/)
+    // `--since 2h`: every line is days old; the one dated 9999 must not count as inside.
+    const recent = await analyzeAccessLogs({paths: [path], window: {since: new Date(Date.now() - 2 * 3_600_000), until: null}, redact: {}})
+    expect(recent.section).toMatchObject({parsed: 22, outsideWindow: 22})
+  })
+
+  it('a log that really resumes weeks later keeps its new times after a few lines', async () => {
+    const path = join(dir, 'resumed.log')
+    const later = Array.from({length: 20}, (_, i) => request(`28/Jan/2027:10:${String(i).padStart(2, '0')}:00`, 'B'))
+    await writeFile(path, [...normal, ...later].join('\n'))
+    const result = await analyzeAccessLogs({paths: [path], window: noWindow, redact: {}})
+    expect(result.section.lastSeen).toBe('2027-01-28T10:19:00.000Z')
+    expect(result.section.timesOutOfRange).toBeLessThan(8)
+  })
+
+  it('Tomcat: 25:99:99 and 31 February are unknown times, not the next day; 1970 stays out', async () => {
+    const path = join(dir, 'catalina.out')
+    const severe = (time: string): string =>
+      `${time} SEVERE [http-nio-8080-exec-1] org.apache.catalina.session.StandardManager.load Exception loading sessions from persistent storage\njava.io.NotSerializableException: com.example.Cart`
+    const lines = [
+      ...Array.from({length: 5}, (_, i) => severe(`28-Nov-2026 10:0${i}:00.000`)),
+      severe('28-Nov-2026 25:99:99.000'),
+      severe('31-Feb-2026 10:00:00.000'),
+      severe('01-Jan-1970 00:00:00.000'),
+    ]
+    await writeFile(path, lines.join('\n') + '\n')
+    const result = await analyzeTomcatLogs({paths: [path], window: noWindow, redact: {}, timezone: 'UTC'})
+    expect(result.section).toMatchObject({
+      events: 8,
+      timesOutOfRange: 3,
+      firstSeen: '2026-11-28T10:00:00.000Z',
+      lastSeen: '2026-11-28T10:04:00.000Z',
+    })
+    expect(result.section.perHour).toEqual([{hour: '2026-11-28T10:00:00.000Z', count: 5}])
+    const recent = await analyzeTomcatLogs({
+      paths: [path],
+      window: {since: new Date(Date.now() - 2 * 3_600_000), until: null},
+      redact: {},
+      timezone: 'UTC',
+    })
+    expect(recent.section.signatures).toEqual([])
+  })
 })

@@ -1,3 +1,4 @@
+import {PlausibleTimes} from '../input/time-range.js'
 import {inWindow, type TimeWindow} from '../input/time-window.js'
 import {type RedactOptions, redactSessionId, scrubText} from '../redact.js'
 import type {LineParser, ParsedLine} from './parsed-line.js'
@@ -104,6 +105,8 @@ export class AccessLogAnalyzer {
   parsed = 0
   rejected = 0
   outsideWindow = 0
+  /** Requests whose time was far from the rest of the log (see PlausibleTimes). */
+  timesOutOfRange = 0
   requests = 0
   requestsWithSession = 0
   sessions = 0
@@ -140,6 +143,7 @@ export class AccessLogAnalyzer {
   readonly sessionTable = new SessionTable<Session>()
   private readonly clientMap = new Map<number, Client>()
   private readonly ref: SessionRef = {text: '', start: 0, end: 0, from: 'cookie'}
+  private readonly times = new PlausibleTimes()
   readonly evictAfterMs: number
   private nextSweep = Number.NaN
   private currentTime = Number.NaN
@@ -210,9 +214,18 @@ export class AccessLogAnalyzer {
   /** One parsed request. `rules` and `parser` belong to the stream the line came from. */
   add(line: string, p: ParsedLine, parser: LineParser, rules: SessionIdRules): void {
     this.parsed++
-    let t = p.timeMs
-    if (Number.isNaN(t)) t = this.currentTime
-    else this.currentTime = t
+    let t = this.times.check(p.timeMs)
+    if (Number.isNaN(t)) {
+      if (!Number.isNaN(p.timeMs)) {
+        // A time far from the rest (1970 among today's lines) is unknown: outside any window, else at its neighbour's time.
+        this.timesOutOfRange++
+        if (this.windowed) {
+          this.outsideWindow++
+          return
+        }
+      }
+      t = this.currentTime
+    } else this.currentTime = t
     if (this.windowed && !inWindow(this.options.window, t)) {
       this.outsideWindow++
       return

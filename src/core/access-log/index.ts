@@ -1,6 +1,7 @@
 import createDebug from 'debug'
 import {expandInputs} from '../input/expand-inputs.js'
 import {type FileReadResult, readLineBatches, readTextBlocks} from '../input/read-lines.js'
+import {outOfRangeNote} from '../input/time-range.js'
 import {emptyWindowNote} from '../input/time-window.js'
 import type {InputError, SourceResult} from '../report/types.js'
 import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
@@ -272,6 +273,11 @@ function buildSection(run: Run, options: AccessLogOptions): AccessLogSection {
   if (workerKind !== null) section.cookieRoutes = cookieRoutes
   if (a.haproxyCookieStates.size > 0) section.haproxyCookieStates = Object.fromEntries(a.haproxyCookieStates)
   if (options.signal?.aborted) section.partial = true
+  const timesNote = outOfRangeNote(a.timesOutOfRange, 'requests')
+  if (timesNote) {
+    section.timesOutOfRange = a.timesOutOfRange
+    run.errors.push(timesNote)
+  }
   const windowNote = emptyWindowNote(options.window, a.parsed, a.outsideWindow, 'parsed requests')
   if (windowNote) run.errors.push(windowNote)
   if (run.errors.length > 0) section.errors = run.errors

@@ -282,6 +282,8 @@ function findUnescaped(line: string, terminator: string, from: number, limit: nu
   return at < limit ? at : -1
 }
 
+const timeRoles = new Set<Role>([Role.TimeIso, Role.TimeEpochSeconds, Role.TimeEpochMillis])
+
 type Assign = (role: Role, line: string, start: number, end: number, out: ParsedLine) => void
 
 /** Property writes for the roles that only record a range; the others go through `assign`. */
@@ -346,10 +348,16 @@ function compileParse(prefix: string, fields: readonly Field[], local: LocalTime
     }
     const target = rangeTargets[field.role]
     if (target) body.push(`out.${target[0]} = start`, `out.${target[1]} = end`)
-    else if (field.role === Role.TimeBracketed) body.push('out.timeMs = parseClfTime(line, start + 1, local)')
-    else if (field.role === Role.TimeClf) body.push('out.timeMs = parseClfTime(line, start, local)')
+    // A time that is no date (31/Feb, 25:61) rejects the line: counted, with a sample.
+    else if (field.role === Role.TimeBracketed)
+      body.push('out.timeMs = parseClfTime(line, start + 1, local)', 'if (out.timeMs !== out.timeMs) return false')
+    else if (field.role === Role.TimeClf)
+      body.push('out.timeMs = parseClfTime(line, start, local)', 'if (out.timeMs !== out.timeMs) return false')
     else if (field.role === Role.Client) body.push('if (out.clientStart < 0) { out.clientStart = start; out.clientEnd = end }')
-    else if (field.role !== Role.Skip) body.push(`assign(${field.role}, line, start, end, out)`)
+    else if (field.role !== Role.Skip) {
+      body.push(`assign(${field.role}, line, start, end, out)`)
+      if (timeRoles.has(field.role)) body.push('if (out.timeMs !== out.timeMs) return false')
+    }
     body.push(`pos = end + ${t.length}`)
   })
   body.push('return true')

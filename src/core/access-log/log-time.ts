@@ -1,4 +1,5 @@
 import {detachString} from '../input/read-lines.js'
+import {daysInMonth, validDateTime} from '../input/time-range.js'
 import {wallToUtc} from '../input/time-zone.js'
 
 /** Time stamps of access logs, read from the line in place (no substring, no Date per line). */
@@ -86,7 +87,8 @@ export function parseClfTime(line: string, at: number, local: LocalTimeToUtc): n
     month = dayCache.month
   } else {
     const found = monthByKey.get(monthKey)
-    if (found === undefined) return Number.NaN
+    // 31/Feb is no date (Date.UTC would roll it into March): checked once per day, as the cache holds valid days only.
+    if (found === undefined || day > daysInMonth(year, found)) return Number.NaN
     month = found
     days = daysFromCivil(year, month, day)
     dayCache.day = day
@@ -134,8 +136,10 @@ const lastStamp = {text: '', ms: 0}
 /** `2026-11-28T10:00:00+01:00` (nginx $time_iso8601) and other ISO times. */
 export function parseIsoTime(line: string, start: number, end: number, local: LocalTimeToUtc): number {
   const text = line.slice(start, end)
-  if (/(Z|[+-]\d\d:?\d\d)$/.test(text)) return Date.parse(text)
   const m = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,3}))?/.exec(text)
+  // Date.parse takes 2026-02-31 for 3 March and 24:00 for midnight: the fields are checked first.
+  if (m && !validDateTime(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))) return Number.NaN
+  if (/(Z|[+-]\d\d:?\d\d)$/.test(text)) return Date.parse(text)
   if (!m) return Number.NaN
   return local(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number((m[7] ?? '0').padEnd(3, '0')))
 }

@@ -8,6 +8,7 @@ const additive = [
   'parsed',
   'rejected',
   'outsideWindow',
+  'timesOutOfRange',
   'requests',
   'requestsWithSession',
   'sessions',

@@ -58,6 +58,8 @@ export interface AccessLogSection extends SectionStatus {
   parsed: number
   rejected: number
   outsideWindow: number
+  /** Requests whose time was far from the rest of the log (1970, 9999), when any: counted, kept out of the timeline and window. */
+  timesOutOfRange?: number
   detectedFormat: string | null
   /** `none`: no known format fits the log (give --log-format). */
   formatSource: 'flag' | 'detected' | 'none' | null

@@ -1,4 +1,5 @@
 import {detachString} from '../input/read-lines.js'
+import {PlausibleTimes} from '../input/time-range.js'
 import {inWindow, type TimeWindow} from '../input/time-window.js'
 import {type RedactOptions, scrubText} from '../redact.js'
 import {frameStart} from './chain.js'
@@ -69,9 +70,20 @@ export class TomcatLogAggregator implements EventSink {
   dated = 0
   outsideWindow = 0
 
-  accept(timeMs: number | null): boolean {
-    if (timeMs !== null) this.dated++
-    const inside = inWindow(this.window, timeMs)
+  /** Events whose time was impossible (25:99:99) or far from the rest (1970, 9999): taken as unknown. */
+  timesOutOfRange = 0
+  private readonly times = new PlausibleTimes()
+
+  plausible(timeMs: number): number | null {
+    const t = this.times.check(timeMs)
+    if (!Number.isNaN(t)) return t
+    this.timesOutOfRange++
+    return null
+  }
+
+  accept(timeMs: number | null, outOfRange = false): boolean {
+    if (timeMs !== null || outOfRange) this.dated++
+    const inside = !(outOfRange && this.windowed) && inWindow(this.window, timeMs)
     if (!inside) this.outsideWindow++
     return inside
   }

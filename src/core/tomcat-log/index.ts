@@ -1,6 +1,7 @@
 import type {Readable} from 'node:stream'
 import {expandInputs} from '../input/expand-inputs.js'
 import {readLines} from '../input/read-lines.js'
+import {outOfRangeNote} from '../input/time-range.js'
 import type {TimeWindow} from '../input/time-window.js'
 import {emptyWindowNote} from '../input/time-window.js'
 import {checkTimeZone, machineTimeZone, wallToUtc} from '../input/time-zone.js'
@@ -58,6 +59,8 @@ export interface TomcatLogSection extends SectionStatus {
   timezone: string
   fileDetails: TomcatLogFile[]
   truncatedLines: number
+  /** Events whose time was impossible or far from the rest (1970, 9999), when any: counted, kept out of the timeline and window. */
+  timesOutOfRange?: number
 }
 
 const MAX_SIGNATURES_SHOWN = 50
@@ -130,6 +133,11 @@ export async function analyzeTomcatLogs(options: TomcatLogOptions): Promise<Sour
     timezone: zone,
     fileDetails: files,
     truncatedLines: truncated,
+  }
+  const timesNote = outOfRangeNote(aggregator.timesOutOfRange, 'log events')
+  if (timesNote) {
+    section.timesOutOfRange = aggregator.timesOutOfRange
+    errors.push(timesNote)
   }
   const windowNote = emptyWindowNote(options.window, aggregator.dated, aggregator.outsideWindow, 'dated log events')
   if (windowNote) errors.push(windowNote)

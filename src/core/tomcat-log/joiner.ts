@@ -1,3 +1,4 @@
+import {validDateTime} from '../input/time-range.js'
 import type {WallToUtc} from '../input/time-zone.js'
 import {frameStart, isTraceLine, parseExceptionLine} from './chain.js'
 import {formatNames, HeaderParser, JSON_FORMAT_ID, parseLevelLine} from './header.js'
@@ -17,8 +18,10 @@ export interface EventSink {
   /** A WARN/ERROR event, or any event that carries a stack trace. */
   problem(event: LogEvent): void
   lifecycle(kind: LifecycleKind, timeMs: number | null, detail: string, file: string): void
-  /** Whether an event at this time (null: unknown) is inside the window. */
-  accept(timeMs: number | null): boolean
+  /** The time, or null when it is no time (NaN) or far from the rest of the logs (counted). */
+  plausible?(timeMs: number): number | null
+  /** Whether an event at this time (null: unknown) is inside the window; one whose time was out of range is not. */
+  accept(timeMs: number | null, outOfRange?: boolean): boolean
   /** False when every event is accepted: then times are computed only for events that need one. */
   readonly windowed: boolean
 }
@@ -313,15 +316,25 @@ export class EventJoiner {
         const key = d.year * 10000 + d.month * 100 + d.day
         if (key !== this.dayKey) {
           this.dayKey = key
-          this.dayMs = Date.UTC(d.year, d.month, d.day)
+          // 31 February is no date (Date.UTC would roll it over into March).
+          this.dayMs = validDateTime(d.year, d.month, d.day) ? Date.UTC(d.year, d.month, d.day) : Number.NaN
         }
-        const wall = this.dayMs + d.hour * 3_600_000 + d.minute * 60_000 + d.second * 1000 + d.millis
+        // Neither is 25:99:99: the time is then unknown (and counted), not the next day's.
+        const wall = validDateTime(2000, 0, 1, d.hour, d.minute, d.second)
+          ? this.dayMs + d.hour * 3_600_000 + d.minute * 60_000 + d.second * 1000 + d.millis
+          : Number.NaN
         timeMs = Number.isNaN(d.zoneMinutes) ? this.toUtc(wall) : wall - d.zoneMinutes * 60_000
       }
       if (ev.message === null) message = ev.header.slice(d.msgStart)
       if (!logger) logger = d.logger(ev.header)
     }
-    if (!this.sink.accept(timeMs)) {
+    let outOfRange = false
+    if (timeMs !== null) {
+      const plausible = this.sink.plausible ? this.sink.plausible(timeMs) : Number.isNaN(timeMs) ? null : timeMs
+      outOfRange = plausible === null
+      timeMs = plausible
+    }
+    if (!this.sink.accept(timeMs, outOfRange)) {
       this.stats.events--
       this.release(ev)
       return
