@@ -85,6 +85,11 @@ describe('sessdoc access-log (the command)', () => {
     expectGolden('access-log/apache-cookie.text.md', goldenRun(shown(`sessdoc access-log ${args.join(' ')}`), shown(stdout), code))
   })
 
+  it('json output: golden', async () => {
+    const {stdout} = await run([fixture('apache-cookie.log'), '--workers', 'node1,node2', '--json'])
+    expectGolden('access-log/apache-cookie.json', shown(stdout).replace(/"generatedAt": "[^"]+"/, '"generatedAt": "<time>"'))
+  })
+
   it('markdown output: golden', async () => {
     const args = [fixture('apache-cookie.log'), '--workers', 'node1,node2', '--format', 'markdown']
     const {stdout, code} = await run(args)

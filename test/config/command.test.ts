@@ -80,6 +80,8 @@ describe('sessdoc config-check (the command)', () => {
     const args = treeArgs(tree)
     const text = await run([...args, '--format', 'text'])
     expectGolden(`config/${tree}.txt`, goldenRun(`sessdoc config-check ${args.join(' ')}`, text.stdout, text.code))
+    const json = await run([...args, '--json'])
+    expectGolden(`config/${tree}.json`, json.stdout.replace(/"generatedAt": "[^"]+"/, '"generatedAt": "<time>"'))
     const markdown = await run([...args, '--format', 'markdown'])
     expectGolden(
       `config/${tree}.md`,

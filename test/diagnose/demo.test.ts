@@ -86,6 +86,8 @@ describe('diagnose on the demo incident (all sources tell one story)', () => {
     expectGolden('diagnose/demo.txt.md', goldenRun(`sessdoc diagnose ${demo.join(' ')}`, text.stdout, text.code))
     const md = await runCli(['diagnose', ...demo, '--format', 'markdown'], {env})
     expectGolden('diagnose/demo.md', md.stdout)
+    const json = await runCli(['diagnose', ...demo, '--json'], {env})
+    expectGolden('diagnose/demo.json', json.stdout)
   })
 
   it('honours --fail-on', async () => {

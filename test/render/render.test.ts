@@ -23,6 +23,7 @@ describe('renderers', () => {
     const md = renderMarkdown(report)
     expect(md.startsWith('# sessdoc: CRITICAL\n')).toBe(true)
     expectGolden('render/sample.md', md)
+    expectGolden('render/sample.json', renderJson(report))
   })
 
   it('json: the contract shape, valid against the schema', () => {

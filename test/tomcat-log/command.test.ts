@@ -43,6 +43,12 @@ describe('sessdoc tomcat-log (the command)', () => {
     expectGolden('tomcat-log/fixtures.text.md', goldenRun(`sessdoc tomcat-log ${args.join(' ')}`, stdout, code))
   })
 
+  it('json output: golden', async () => {
+    const args = [fixture('juli-oneline.log'), fixture('spring-boot.log'), '--timezone', 'UTC', '--json']
+    const {stdout} = await run(args)
+    expectGolden('tomcat-log/fixtures.json', stdout.replace(/"generatedAt": "[^"]+"/, '"generatedAt": "<time>"'))
+  })
+
   it('markdown output: golden', async () => {
     const args = [fixture('juli-oneline.log'), fixture('spring-boot.log'), '--timezone', 'UTC', '--format', 'markdown']
     const {stdout, code} = await run(args)

@@ -87,6 +87,10 @@ describe('redis scan section and findings (golden)', () => {
     expect(figures.expiryCheck).toMatchObject({keysWithoutExpiry: 40, sessionKeysWithoutTtl: 41, verdict: 'explained'})
   })
 
+  it('renders the scan section as JSON (golden)', async () => {
+    expectGolden('redis-scan/planted.json', await render(report, 'json', {}))
+  })
+
   it.each(['text', 'markdown'] as const)('renders the scan section as %s', async (format) => {
     const output = await render(report, format, {color: false})
     expect(output).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/)

@@ -49,6 +49,7 @@ describe('the Redis stats section in text, Markdown and JSON', () => {
     expect(text).toContain('10.0.2.3:7000')
     expectGolden('redis-stats/cluster.txt', text)
     expectGolden('redis-stats/cluster.md', renderMarkdown(r))
+    expectGolden('redis-stats/cluster.json', renderJson(r))
   })
 
   it('a lone Redis 6 primary with six problems (golden)', () => {
@@ -58,6 +59,7 @@ describe('the Redis stats section in text, Markdown and JSON', () => {
     expect(text).not.toContain('Nodes\n') // one node: no per-node table
     expectGolden('redis-stats/lone-primary.txt', text)
     expectGolden('redis-stats/lone-primary.md', renderMarkdown(r))
+    expectGolden('redis-stats/lone-primary.json', renderJson(r))
   })
 
   it('a replica whose link is down, and Redis 8 key sizes (golden)', () => {
