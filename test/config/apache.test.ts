@@ -86,6 +86,40 @@ describe('httpd tokens', () => {
     expect(splitWords(line).words).toEqual(words)
   })
 
+  it.each([
+    // corpus 03: the closing quote of "/manager" is missing, so httpd reads the path with a space and the URL with a quote.
+    [
+      'ProxyPass "/manager "balancer://tomcat/manager" stickysession=JSESSIONID',
+      true,
+      ['ProxyPass', '/manager ', 'balancer://tomcat/manager"', 'stickysession=JSESSIONID'],
+    ],
+    ['Header set X-A a"b', true, ['Header', 'set', 'X-A', 'a"b']],
+    [
+      'ProxyPass "/" "balancer://tomcat/" stickysession=JSESSIONID',
+      false,
+      ['ProxyPass', '/', 'balancer://tomcat/', 'stickysession=JSESSIONID'],
+    ],
+    ['LogFormat "%h \\"%r\\"" common', false, ['LogFormat', '%h "%r"', 'common']],
+    [
+      'Header always set Content-Security-Policy "default-src \'self\'"',
+      false,
+      ['Header', 'always', 'set', 'Content-Security-Policy', "default-src 'self'"],
+    ],
+  ])('%s: a stray quote is %s', (line, stray, words) => {
+    expect(splitWords(line)).toEqual({words, unterminated: false, strayQuote: stray})
+  })
+
+  it('a stray quote is a problem of its directive, with the words httpd reads', () => {
+    const {directives} = apacheDirectives('ServerName a\nProxyPass "/m "balancer://t/m" x=1\n')
+    expect(directives.map((d) => [d.line, d.problem])).toEqual([
+      [1, undefined],
+      [
+        2,
+        'a quote is out of place (one missing?): httpd reads "ProxyPass" "/m " "balancer://t/m\\"" "x=1" from ProxyPass "/m "balancer://t/m" x=1',
+      ],
+    ])
+  })
+
   it('joins backslash continuations and keeps the first line number; skips comments', () => {
     const {directives} = apacheDirectives('# comment\n<Proxy balancer://x>\n  BalancerMember \\\n    http://a route=r1\n</Proxy>\n')
     expect(directives.map((d) => [d.name, d.args, d.line, d.section])).toEqual([

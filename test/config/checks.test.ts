@@ -4,6 +4,7 @@ import {
   jvmRouteMismatch,
   noFailoverPath,
   noSticky,
+  replicatesAsynchronously,
   sessionFixation,
   sessionTimeout,
   stickyCookieMismatch,
@@ -146,8 +147,31 @@ describe('config.no-sticky', () => {
     expect(noSticky(model({balancers: [loose], store, implicit})).map((f) => f.severity)).toEqual([severity])
   })
 
+  it.each([
+    [[{...w(5, 'server.xml'), channelSendOptions: '8'}], /asynchronously \(channelSendOptions="8" at server\.xml:5\)/],
+    [[w(5, 'server.xml')], /asynchronously \(no channelSendOptions at server\.xml:5 \(default 8\)\)/],
+    [[{...w(5, 'server.xml'), channelSendOptions: '6'}], /one change behind/],
+  ])('replicated sessions without stickiness: a warning that says how the cluster sends (%j)', (clusters, detail) => {
+    const findings = noSticky(model({balancers: [loose], store: 'replication', app: {clusters}}))
+    expect(findings.map((f) => f.severity)).toEqual(['warning'])
+    expect(findings[0]!.detail).toMatch(detail)
+  })
+
+  it.each([
+    [undefined, true],
+    ['8', true],
+    ['10', true],
+    ['6', false],
+    ['4', false],
+    ['async', true],
+    ['sync,ack', false],
+  ])('channelSendOptions %s is asynchronous: %s', (channelSendOptions, asynchronous) => {
+    expect(replicatesAsynchronously({...w(1), ...(channelSendOptions ? {channelSendOptions} : {})})).toBe(asynchronous)
+  })
+
   it('no finding with a shared store, one member, or client-ip stickiness', () => {
     expect(noSticky(model({balancers: [loose], store: 'redis'}))).toEqual([])
+    expect(noSticky(model({balancers: [loose], store: 'shared'}))).toEqual([])
     expect(noSticky(model({balancers: [balancer({sticky: undefined, members: [{target: 'a', ...w(2)}]})], store: 'node-local'}))).toEqual(
       [],
     )

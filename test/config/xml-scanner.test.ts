@@ -57,6 +57,27 @@ describe('XML scanner', () => {
     expect(parseXml(text).problems).toEqual(problems)
   })
 
+  it.each([
+    // The real case (corpus 02): a commented-out <Cluster> closed with "--!>"; reading resumes after it.
+    ['<a>\n<!--\n<Cluster/>\n --!>\n<b/></a>', 4, '"--!>" does not end it', ['b']],
+    // "--" in the text of a comment: the comment still runs to "-->".
+    ['<a><!-- one -- two --><b/></a>', 1, 'write it as "- -" or end the comment with "-->"', ['b']],
+    ['<a><!-- ends badly ---><b/></a>', 1, 'write it as "- -" or end the comment with "-->"', ['b']],
+  ])('"--" inside a comment %j is a problem at line %i', (text, line, hint, children) => {
+    const doc = parseXml(text)
+    expect(doc.problems).toEqual([
+      {
+        line,
+        message: `"--" inside a comment (opened at line ${text.startsWith('<a>\n') ? 2 : 1}): ${hint}; Tomcat refuses to start with this file`,
+      },
+    ])
+    expect(doc.root!.children.map((c) => c.name)).toEqual(children)
+  })
+
+  it('well-formed comments are no problem: <!---->, <!-- - -->, two in a row', () => {
+    expect(parseXml('<a><!----><!-- - --><!-- x --><b/></a>').problems).toEqual([])
+  })
+
   it('decodes the XML entities and character references, leaves unknown ones', () => {
     expect(decodeEntities('&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&nbsp;&#xFFFFFFF;')).toBe('<>&"\'AB&nbsp;&#xFFFFFFF;')
   })

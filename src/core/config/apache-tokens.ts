@@ -68,17 +68,28 @@ function parseDirective(line: string, lineNo: number): Directive | undefined {
     if (!body.endsWith('>')) problem = `section start ${line} has no closing ">"`
     body = body.replace(/>\s*$/, '')
   }
-  const {words, unterminated} = splitWords(body)
-  if (unterminated) problem = `a quoted value is never closed: ${line.length > 80 ? `${line.slice(0, 80)}…` : line}`
+  const {words, unterminated, strayQuote} = splitWords(body)
+  if (unterminated) problem = `a quoted value is never closed: ${cutForMessage(line)}`
+  else if (strayQuote)
+    problem = `a quote is out of place (one missing?): httpd reads ${words.map((w) => JSON.stringify(w)).join(' ')} from ${cutForMessage(line)}`
   const [name, ...args] = words
   if (!name) return undefined
   return {name, args, line: lineNo, section, problem}
 }
 
-export function splitWords(text: string): {words: string[]; unterminated: boolean} {
+function cutForMessage(line: string): string {
+  return line.length > 80 ? `${line.slice(0, 80)}…` : line
+}
+
+/**
+ * `strayQuote`: a closing quote with text right after it, or a quote inside an unquoted word
+ * (`"/manager "balancer://x"`): httpd splits such a line where its author did not mean to.
+ */
+export function splitWords(text: string): {words: string[]; unterminated: boolean; strayQuote: boolean} {
   const words: string[] = []
   let i = 0
   let unterminated = false
+  let strayQuote = false
   while (i < text.length) {
     while (i < text.length && /\s/.test(text[i]!)) i++
     if (i >= text.length) break
@@ -103,14 +114,17 @@ export function splitWords(text: string): {words: string[]; unterminated: boolea
         i++
       }
       if (!closed) unterminated = true
+      else if (i < text.length && !/\s/.test(text[i]!)) strayQuote = true
       words.push(word)
       continue
     }
     const start = i
     while (i < text.length && !/\s/.test(text[i]!)) i++
-    words.push(text.slice(start, i))
+    const word = text.slice(start, i)
+    if (word.includes('"')) strayQuote = true
+    words.push(word)
   }
-  return {words, unterminated}
+  return {words, unterminated, strayQuote}
 }
 
 /** `key=value` arguments of BalancerMember, ProxySet and ProxyPass (keys lower-cased). */

@@ -22,13 +22,20 @@ interface Context {
   /** Cookie names that `Header … Set-Cookie "NAME=…%{BALANCER_WORKER_ROUTE}e"` sets. */
   routeCookies: Set<string>
   seen: Set<string>
+  /** workers.properties files given as inputs themselves (resolved): a JkWorkersFile needs no copy of them. */
+  workersGiven: readonly string[]
+}
+
+export interface ApacheReadOptions {
+  /** workers.properties files given beside this config (read on their own, so JkWorkersFile is not read again). */
+  workersGiven?: readonly string[]
 }
 
 /**
  * Reads an httpd config and every file it includes (Include / IncludeOptional, relative to
  * ServerRoot, wildcards and directories), plus workers.properties named by JkWorkersFile.
  */
-export async function readApacheConf(path: string): Promise<ReadOutcome<BalancerFacts>> {
+export async function readApacheConf(path: string, options: ApacheReadOptions = {}): Promise<ReadOutcome<BalancerFacts>> {
   const main = resolve(path)
   const mainDir = dirname(main)
   const ctx: Context = {
@@ -41,6 +48,7 @@ export async function readApacheConf(path: string): Promise<ReadOutcome<Balancer
     balancers: new Map(),
     routeCookies: new Set(),
     seen: new Set(),
+    workersGiven: (options.workersGiven ?? []).map((f) => resolve(f)),
   }
   await readFileInto(ctx, main, [], undefined)
   for (const balancer of ctx.balancers.values()) {
@@ -273,6 +281,8 @@ async function include(ctx: Context, pattern: string, optional: boolean, where: 
 }
 
 async function jkWorkers(ctx: Context, pattern: string, where: Where): Promise<void> {
+  // The user gave the workers.properties: it is read as an input, whether or not it lies where the config says.
+  if (ctx.workersGiven.length > 0) return
   for (const candidate of includeCandidates(ctx, pattern)) {
     const read = await readText(candidate)
     if (!read.ok) continue

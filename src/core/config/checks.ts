@@ -1,7 +1,7 @@
 import {makeFinding} from '../report/report.js'
 import type {Finding} from '../report/types.js'
 import {appSideRead, type ConfigModel, describeStoreEvidence, isUnresolved} from './model.js'
-import {at, type Balancer, type Where} from './types.js'
+import {at, type Balancer, type TomcatCluster, type Where} from './types.js'
 
 export type ConfigCheck = (model: ConfigModel) => Finding[]
 
@@ -123,11 +123,51 @@ export const stickyCookieMismatch: ConfigCheck = (model) => {
   return findings
 }
 
+/**
+ * Whether a Tomcat cluster sends its session changes without waiting for the other nodes: the
+ * ASYNCHRONOUS bit (8) of channelSendOptions, or its name; absent is Tomcat's default, 8.
+ */
+export function replicatesAsynchronously(cluster: TomcatCluster): boolean {
+  const options = cluster.channelSendOptions
+  if (options === undefined) return true
+  if (/^\d+$/.test(options)) return (Number(options) & 8) !== 0
+  return /async/i.test(options)
+}
+
+/** Replicated sessions without stickiness: each request may reach a node whose copy is behind. */
+function replicationNoSticky(model: ConfigModel, b: Balancer): Finding {
+  const asynchronous = model.app.clusters.filter(replicatesAsynchronously)
+  const sendOptions = asynchronous
+    .map((c) =>
+      c.channelSendOptions ? `channelSendOptions="${c.channelSendOptions}" at ${at(c)}` : `no channelSendOptions at ${at(c)} (default 8)`,
+    )
+    .join(', ')
+  return makeFinding('config.no-sticky', {
+    severity: 'warning',
+    detail:
+      `${describeBalancer(b)} spreads requests over ${b.members.length} members with no stickiness, while sessions are replicated between the nodes (${describeStoreEvidence(model.storeEvidence)}).` +
+      (asynchronous.length > 0
+        ? ` The cluster replicates asynchronously (${sendOptions}): a request that reaches another node before the change arrives sees the session as it was, or not at all.`
+        : ' Every request may land on a node whose copy is one change behind, and each change costs a round trip to the others.') +
+      " Tomcat's cluster guide asks for a sticky balancer in front of session replication.",
+    evidence: {
+      balancer: b.name,
+      members: b.members.length,
+      sessionStore: model.store,
+      locations: [at(b.stickyOff ?? b), ...asynchronous.map(at)],
+    },
+  })
+}
+
 export const noSticky: ConfigCheck = (model) => {
-  if (sharedStores.has(model.store)) return []
+  if (model.store === 'redis' || model.store === 'shared') return []
   const findings: Finding[] = []
   for (const b of model.balancer.balancers) {
     if (b.sticky || b.members.length < 2) continue
+    if (model.store === 'replication') {
+      findings.push(replicationNoSticky(model, b))
+      continue
+    }
     const known = model.store === 'node-local'
     const where = b.stickyOff ?? b
     findings.push(

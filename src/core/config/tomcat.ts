@@ -55,7 +55,7 @@ export function readTomcatXml(text: string, file: string, facts: AppFacts): Tomc
       }
       case 'Cluster':
         sawManager = true
-        facts.clusters.push(at(element))
+        facts.clusters.push({...at(element), ...(attrs.channelSendOptions ? {channelSendOptions: attrs.channelSendOptions.trim()} : {})})
         if (!element.children.some((c) => c.local === 'Manager')) {
           facts.storeHints.push({store: 'replication', evidence: '<Cluster> (DeltaManager by default)', ...at(element)})
         }

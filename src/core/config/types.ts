@@ -62,6 +62,11 @@ export interface TomcatManager extends Where {
   kind: ManagerKind
 }
 
+export interface TomcatCluster extends Where {
+  /** `channelSendOptions` as written; absent means Tomcat's default, 8 (asynchronous). */
+  channelSendOptions?: string
+}
+
 /** Everything read from the balancer side (httpd, mod_jk, nginx, HAProxy). */
 export interface BalancerFacts {
   balancers: Balancer[]
@@ -76,7 +81,7 @@ export interface AppFacts {
   /** `<Engine>` elements without jvmRoute (one per server.xml). */
   enginesWithoutRoute: Where[]
   managers: TomcatManager[]
-  clusters: Where[]
+  clusters: TomcatCluster[]
   jvmRouteBinderValves: Where[]
   cookieNames: Located[]
   httpOnly: Located<boolean>[]

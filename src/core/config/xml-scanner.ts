@@ -55,7 +55,7 @@ class Scanner {
       if (end > this.pos) this.addText(decodeEntities(src.slice(this.pos, end)))
       if (lt < 0) break
       this.pos = lt
-      if (src.startsWith('<!--', lt)) this.skipPast('-->', 'comment')
+      if (src.startsWith('<!--', lt)) this.comment()
       else if (src.startsWith('<![CDATA[', lt)) this.cdata()
       else if (src.startsWith('<?', lt)) this.skipPast('?>', 'processing instruction')
       else if (src.startsWith('<!', lt)) this.declaration()
@@ -96,6 +96,28 @@ class Scanner {
       return
     }
     this.pos = end + terminator.length
+  }
+
+  /**
+   * `<!-- … -->`. A `--` inside a comment makes the file fatal to Tomcat's parser ("The string
+   * "--" is not permitted within comments"), so it is a problem at its line; reading goes on after
+   * `--!>` (what such an author meant as the end) or else after the next `-->`.
+   */
+  private comment(): void {
+    const openLine = this.lineAt(this.pos)
+    const dashes = this.src.indexOf('--', this.pos + 4)
+    if (dashes >= 0 && this.src[dashes + 2] !== '>') {
+      const hint = this.src.startsWith('--!>', dashes) ? '"--!>" does not end it' : 'write it as "- -" or end the comment with "-->"'
+      this.problem(
+        this.lineAt(dashes),
+        `"--" inside a comment (opened at line ${openLine}): ${hint}; Tomcat refuses to start with this file`,
+      )
+      if (this.src.startsWith('--!>', dashes)) {
+        this.pos = dashes + 4
+        return
+      }
+    }
+    this.skipPast('-->', 'comment')
   }
 
   private cdata(): void {
