@@ -46,8 +46,9 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<SourceRe
   const tomcatConf = await expandDirectories(options.tomcatConf ?? [], 'tomcat', errors)
   const appConfig = await expandDirectories(options.appConfig ?? [], 'app', errors)
 
+  const workersGiven = await workersPropertiesAmong(apacheConf)
   for (const path of apacheConf) {
-    const outcome = await readBalancerConfig(path)
+    const outcome = await readBalancerConfig(path, workersGiven)
     mergeBalancer(balancer, outcome.facts)
     files.push(...outcome.files)
     errors.push(...outcome.errors)
@@ -177,12 +178,22 @@ export function detectBalancerKind(path: string, text: string): BalancerConfigKi
   return 'httpd'
 }
 
-async function readBalancerConfig(path: string): Promise<ReadOutcome<BalancerFacts>> {
+/** The inputs that are mod_jk workers.properties files. */
+async function workersPropertiesAmong(paths: readonly string[]): Promise<string[]> {
+  const found: string[] = []
+  for (const path of paths) {
+    const read = await readText(path)
+    if (read.ok && detectBalancerKind(path, read.text) === 'workers.properties') found.push(path)
+  }
+  return found
+}
+
+async function readBalancerConfig(path: string, workersGiven: readonly string[] = []): Promise<ReadOutcome<BalancerFacts>> {
   const read = await readText(path)
   const shown = displayPath(path)
   if (!read.ok) return {facts: emptyBalancerFacts(), files: [], errors: [{input: shown, message: read.message}]}
   const kind = detectBalancerKind(path, read.text)
-  if (kind === 'httpd') return readApacheConf(path)
+  if (kind === 'httpd') return readApacheConf(path, {workersGiven})
   if (kind === 'nginx') return readNginxConf(path)
   const parsed = kind === 'haproxy' ? parseHaproxy(read.text, shown) : parseWorkersProperties(read.text, shown)
   return {facts: {balancers: parsed.balancers, logFormats: []}, files: [{file: shown, kind}], errors: parsed.errors}
@@ -202,8 +213,9 @@ export interface KnownRoutes {
 export async function knownRoutesFromApacheConf(paths: readonly string[]): Promise<KnownRoutes> {
   const facts = emptyBalancerFacts()
   const errors: InputError[] = []
+  const workersGiven = await workersPropertiesAmong(paths)
   for (const path of paths) {
-    const outcome = await readBalancerConfig(path)
+    const outcome = await readBalancerConfig(path, workersGiven)
     mergeBalancer(facts, outcome.facts)
     errors.push(...outcome.errors)
   }
