@@ -35,10 +35,10 @@ describe('memory is bounded by active sessions, not by the log', () => {
       const line = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} - - [${stamp}] "GET / HTTP/1.1" 200 5 "-" "UA" "${id}.node${i % 3}"`
       if (parseLine(parser, line, parsed)) analyzer.add(line, parsed, parser, rules)
     }
-    expect(analyzer.sessions).toBe(sessions)
+    expect(analyzer.counts.sessions).toBe(sessions)
     // 30 min timeout + margin = 37.5 min, plus one sweep interval: about 47 min of sessions at most.
     const perMinute = 60_000 / stepMs
-    expect(analyzer.peakActiveSessions).toBeLessThan(50 * perMinute)
+    expect(analyzer.counts.peakActiveSessions).toBeLessThan(50 * perMinute)
     expect(analyzer.activeSessions).toBeLessThan(50 * perMinute)
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024)
   }, 60_000)

@@ -111,8 +111,8 @@ describe('every line either parses or is counted as rejected, and nothing throws
           if (parseLine(parser, line, parsed)) analyzer.add(line, parsed, parser, rules)
           else analyzer.reject(line, 'x.log', i + 1)
         }
-        expect(analyzer.parsed + analyzer.rejected).toBe(lines.length)
-        expect(analyzer.requestsWithSession).toBeLessThanOrEqual(analyzer.parsed)
+        expect(analyzer.counts.parsed + analyzer.counts.rejected).toBe(lines.length)
+        expect(analyzer.counts.requestsWithSession).toBeLessThanOrEqual(analyzer.counts.parsed)
       }),
       {numRuns: 300},
     )

@@ -22,7 +22,7 @@ function analyzePart(lines: string[], trackHead: boolean): AccessLogAnalyzer {
   const parser = resolveFormat('combined-cookie', {})
   const analyzer = new AccessLogAnalyzer({...options, trackHead})
   const parsed = new ParsedLine()
-  analyzer.lines += lines.length
+  analyzer.countLines(lines.length)
   for (const [i, line] of lines.entries()) {
     if (parseLine(parser, line, parsed)) analyzer.add(line, parsed, parser, rules)
     else analyzer.reject(line, 'x.log', i + 1)
@@ -43,19 +43,19 @@ describe('a file cut into parts (worker threads) gives the figures of one pass',
     )
     joinSegments(joined, segments)
     const figures = (a: AccessLogAnalyzer) => ({
-      lines: a.lines,
-      parsed: a.parsed,
-      requestsWithSession: a.requestsWithSession,
-      sessions: a.sessions,
-      routeFlips: a.routeFlips,
-      sessionsWithFlips: a.sessionsWithFlips,
-      failoversKept: a.failoversKept,
-      firstSeen: a.firstSeen,
-      lastSeen: a.lastSeen,
+      lines: a.counts.lines,
+      parsed: a.counts.parsed,
+      requestsWithSession: a.counts.requestsWithSession,
+      sessions: a.counts.sessions,
+      routeFlips: a.counts.routeFlips,
+      sessionsWithFlips: a.counts.sessionsWithFlips,
+      failoversKept: a.counts.failoversKept,
+      firstSeen: a.counts.firstSeen,
+      lastSeen: a.counts.lastSeen,
       flipPairs: Object.fromEntries(
-        [...a.flipPairs].map(([k, n]) => [`${a.routeNames[Math.floor(k / 65_536)]}>${a.routeNames[k % 65_536]}`, n]),
+        [...a.flipPairs].map(([k, n]) => [`${a.routes.names[Math.floor(k / 65_536)]}>${a.routes.names[k % 65_536]}`, n]),
       ),
-      timeline: a.timeline.entries((i) => a.routeNames[i]!).entries,
+      timeline: a.timeline.entries((i) => a.routes.names[i]!).entries,
     })
     expect(figures(whole).routeFlips).toBe(truth.routeFlips)
     expect(figures(joined)).toEqual(figures(whole))

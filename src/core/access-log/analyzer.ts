@@ -1,21 +1,23 @@
 import {PlausibleTimes} from '../input/time-range.js'
 import {inWindow, type TimeWindow} from '../input/time-window.js'
 import {type RedactOptions, redactSessionId, scrubText} from '../redact.js'
+import {AccessCounters} from './counters.js'
+import {parseServerEvent} from './haproxy.js'
+import {pairKey} from './homes.js'
 import type {LineParser, ParsedLine} from './parsed-line.js'
-import {extractSessionId, findUrlSessionId, indexWithin, type SessionIdRules, type SessionRef} from './session-id.js'
+import {NO_ROUTE, RouteTable} from './routes.js'
+import {extractSessionId, findCookie, findUrlSessionId, indexWithin, type SessionIdRules, type SessionRef} from './session-id.js'
 import {SessionTable} from './session-table.js'
-import {Timeline} from './timeline.js'
-import type {FlipSample, RejectedSample} from './types.js'
+import {type Bucket, Timeline} from './timeline.js'
+import type {BalancerEvent, FlipSample, RejectedSample} from './types.js'
 
 /** A new session id for the same client within this long after its last request on another route: the session was lost. */
 export const LOST_SESSION_GAP_MS = 5 * 60_000
 /** Two or more new session ids for one client within this window is churn (one is a login). */
 export const CHURN_WINDOW_MS = 10 * 60_000
 const SAMPLE_LIMIT = 5
-const NO_ROUTE = -1
-/** Beyond this many distinct routes (garbage suffixes), the rest are counted together. */
-const MAX_ROUTES = 500
-const OTHER_ROUTES = '(other)'
+/** Balancer event lines kept (a flapping server writes many). */
+const EVENT_LIMIT = 200
 
 export class Session {
   flips = 0
@@ -27,7 +29,7 @@ export class Session {
   /** 51 bits of the id's hashes: joins a session across the parts of a file. */
   joinKey = 0
   constructor(
-    /** The route that served it last (a worker when logged, else its id suffix). */
+    /** The backend that served it last (the balancer's worker when logged, else its id suffix). */
     public route: number,
     /** The route suffix of its id, to tell a kept failover (suffix rewritten) from a misroute. */
     public suffix: number,
@@ -64,6 +66,8 @@ export interface AnalyzerOptions {
   sessionTimeoutMs: number
   redact: RedactOptions
   cookieName: string
+  /** Routes always named (never aggregated past the cap): the known workers. */
+  knownRoutes?: readonly string[]
 }
 
 let hashKey = 0
@@ -101,44 +105,24 @@ function hashRange(text: string, start: number, end: number, seed: number): numb
  * it keeps only the sessions and clients active within the session timeout.
  */
 export class AccessLogAnalyzer {
-  lines = 0
-  parsed = 0
-  rejected = 0
-  outsideWindow = 0
-  /** Requests whose time was far from the rest of the log (see PlausibleTimes). */
-  timesOutOfRange = 0
-  requests = 0
-  requestsWithSession = 0
-  sessions = 0
-  requestsWithoutRoute = 0
-  sessionsWithoutRoute = 0
-  routeFlips = 0
-  sessionsWithFlips = 0
-  failoversKept = 0
-  sessionsLost = 0
-  retries = 0
-  churnEvents = 0
-  churnClients = 0
-  sessionIdInUrl = 0
-  peakActiveSessions = 0
-  firstSeen = Number.NaN
-  lastSeen = Number.NaN
-  readonly sessionSources = {cookie: 0, header: 0, url: 0}
+  /** The counts; only this class and its joins (joinAcrossCut, absorb) change them. */
+  private readonly count = new AccessCounters()
   readonly flipSamples: FlipSample[] = []
   readonly rejectedSamples: RejectedSample[] = []
-  /** Lines that did not parse, by file, for the first few (line numbers in the finding). */
+  readonly balancerEvents: BalancerEvent[] = []
   readonly timeline = new Timeline()
-  readonly routeNames: string[] = []
-  /** Requests by serving route (index into routeNames). */
-  readonly routeRequests: number[] = []
-  /** Requests by the route suffix of their session id. */
-  readonly suffixRequests: number[] = []
+  readonly routes: RouteTable
   /** Route indexes that came from a worker-route field (they are known workers). */
   readonly workerRoutes = new Set<number>()
+  /** Route indexes a balancer named as the serving backend (any kind). */
+  readonly backends = new Set<number>()
   readonly flipPairs = new Map<number, number>()
+  /** Requests by (id suffix, serving backend) pair: who served each suffix (homes, misrouted). */
+  readonly servedBySuffix = new Map<number, number>()
+  /** Ids replaced after a request of a (suffix, backend) pair: losses where that request was misrouted. */
+  readonly replacedAfter = new Map<number, number>()
   readonly haproxyCookieStates = new Map<string, number>()
 
-  private readonly routeIndex = new Map<string, number>()
   /** Active sessions by the hashes of their ids. */
   readonly sessionTable = new SessionTable<Session>()
   private readonly clientMap = new Map<number, Client>()
@@ -158,18 +142,38 @@ export class AccessLogAnalyzer {
     this.windowed = options.window.since !== null || options.window.until !== null
     // The margin keeps a session a while past its timeout, for clocks of several front ends.
     this.evictAfterMs = options.sessionTimeoutMs + Math.max(5 * 60_000, options.sessionTimeoutMs / 4)
+    this.routes = new RouteTable(options.knownRoutes)
+  }
+
+  /** The counts so far (read-only: change them through this class). */
+  get counts(): Readonly<AccessCounters> {
+    return this.count
   }
 
   get activeSessions(): number {
     return this.sessionTable.size
   }
 
+  /** Lines read outside addBlock (the merge of several logs reads lines one by one). */
+  countLines(n: number): void {
+    this.count.lines += n
+  }
+
   reject(line: string, file: string, lineNumber: number): void {
-    this.rejected++
+    if (this.balancerEvent(line)) return
+    this.count.rejected++
     if (this.rejectedSamples.length < SAMPLE_LIMIT) {
       const text = line.length > 300 ? `${line.slice(0, 300)}…` : line
       this.rejectedSamples.push({file, line: lineNumber, text: scrubText(text, this.options.redact)})
     }
+  }
+
+  /** HAProxy's `Server be/node2 is DOWN, …` (and UP, drain, maintenance) lines: a lifecycle event, not a request. */
+  private balancerEvent(line: string): boolean {
+    const event = parseServerEvent(line, this.currentTime)
+    if (event === null) return false
+    if (this.balancerEvents.length < EVENT_LIMIT) this.balancerEvents.push(event)
+    return true
   }
 
   /**
@@ -207,150 +211,185 @@ export class AccessLogAnalyzer {
       if (nl < 0) break
       pos = nl + 1
     }
-    this.lines += lines
+    this.count.lines += lines
     return lines
   }
 
   /** One parsed request. `rules` and `parser` belong to the stream the line came from. */
   add(line: string, p: ParsedLine, parser: LineParser, rules: SessionIdRules): void {
-    this.parsed++
+    const c = this.count
+    c.parsed++
     let t = this.times.check(p.timeMs)
     if (Number.isNaN(t)) {
       if (!Number.isNaN(p.timeMs)) {
         // A time far from the rest (1970 among today's lines) is unknown: outside any window, else at its neighbour's time.
-        this.timesOutOfRange++
+        c.timesOutOfRange++
         if (this.windowed) {
-          this.outsideWindow++
+          c.outsideWindow++
           return
         }
       }
       t = this.currentTime
     } else this.currentTime = t
     if (this.windowed && !inWindow(this.options.window, t)) {
-      this.outsideWindow++
+      c.outsideWindow++
       return
     }
-    this.requests++
+    c.requests++
     const timed = !Number.isNaN(t)
     const bucket = timed ? this.timeline.at(t) : null
     if (timed) {
-      if (!(t >= this.firstSeen)) this.firstSeen = t
-      if (!(t <= this.lastSeen)) this.lastSeen = t
+      if (!(t >= c.firstSeen)) c.firstSeen = t
+      if (!(t <= c.lastSeen)) c.lastSeen = t
       if (bucket) bucket.requests++
       if (!(t < this.nextSweep)) this.sweep(t)
     }
-    if (p.requestStart >= 0 && findUrlSessionId(line, p) !== null) this.sessionIdInUrl++
-    if (p.retried) this.retries++
+    if (p.requestStart >= 0 && findUrlSessionId(line, p) !== null) c.sessionIdInUrl++
+    if (p.retried) c.retries++
     if (p.clientCookieState !== 0) this.countHaproxyState(p)
 
+    const routes = this.routes
     let worker = NO_ROUTE
     if (p.workerStart >= 0 && !isDash(line, p.workerStart, p.workerEnd)) {
-      worker = this.intern(line, p.workerStart, p.workerEnd)
+      worker = routes.intern(line, p.workerStart, p.workerEnd, true)
+      this.backends.add(worker)
       if (parser.capabilities.worker === 'route') this.workerRoutes.add(worker)
     }
     const ref = extractSessionId(line, p, rules, this.ref)
     if (ref === null) {
-      if (worker !== NO_ROUTE) this.routeRequests[worker] = (this.routeRequests[worker] ?? 0) + 1
+      if (worker !== NO_ROUTE) routes.requests[worker]!++
       return
     }
-    this.requestsWithSession++
+    c.requestsWithSession++
     // Named writes: a write keyed by ref.from measured ~0.3 µs a line.
-    const sources = this.sessionSources
-    if (ref.from === 'cookie') sources.cookie++
-    else if (ref.from === 'header') sources.header++
-    else sources.url++
+    if (ref.from === 'cookie') c.sessionIdsFromCookie++
+    else if (ref.from === 'header') c.sessionIdsFromHeader++
+    else c.sessionIdsFromUrl++
     const text = ref.text
+    // HAProxy's `cookie JSESSIONID prefix` puts `server~` before the id.
+    const idStart = parser.kind === 'haproxy' ? afterTilde(text, ref.start, ref.end) : ref.start
     let baseEnd = ref.end
     let suffix = NO_ROUTE
-    const sep = this.separator ? indexWithin(text, this.separator, ref.start, ref.end) : -1
+    let suffixStart = -1
+    const sep = this.separator ? indexWithin(text, this.separator, idStart, ref.end) : -1
     if (sep >= 0) {
       baseEnd = sep
-      if (sep + this.separator.length < ref.end) suffix = this.intern(text, sep + this.separator.length, ref.end)
+      suffixStart = sep + this.separator.length
+      if (suffixStart < ref.end) suffix = routes.intern(text, suffixStart, ref.end)
     }
     if (suffix === NO_ROUTE && p.sessionRouteStart >= 0 && !isDash(line, p.sessionRouteStart, p.sessionRouteEnd)) {
-      suffix = this.intern(line, p.sessionRouteStart, p.sessionRouteEnd)
+      suffix = routes.intern(line, p.sessionRouteStart, p.sessionRouteEnd)
     }
-    if (suffix === NO_ROUTE) this.requestsWithoutRoute++
-    else this.suffixRequests[suffix] = (this.suffixRequests[suffix] ?? 0) + 1
-    const served = worker !== NO_ROUTE ? worker : suffix
-    if (served !== NO_ROUTE) this.routeRequests[served] = (this.routeRequests[served] ?? 0) + 1
+    if (suffix === NO_ROUTE) c.requestsWithoutRoute++
+    else routes.suffixRequests[routes.countIndex(suffix)]!++
+    let served = worker !== NO_ROUTE ? worker : suffix
+    if (served !== NO_ROUTE) routes.requests[routes.countIndex(served)]!++
+    if (worker !== NO_ROUTE && suffix !== NO_ROUTE) {
+      const pair = pairKey(routes.countIndex(suffix), worker)
+      this.servedBySuffix.set(pair, (this.servedBySuffix.get(pair) ?? 0) + 1)
+    }
 
-    hashId(text, ref.start, baseEnd)
+    hashId(text, idStart, baseEnd)
     const key = hashKey
     const check = hashCheck
     let session = this.sessionTable.get(key, check)
     if (session === undefined) {
-      // A session's first route is its id suffix when workers are named in the same namespace.
-      const initial = parser.capabilities.worker === 'route' && suffix !== NO_ROUTE ? suffix : served
-      session = new Session(initial, suffix, t)
+      session = new Session(served, suffix, t)
       session.check = check
       session.joinKey = key * 2_097_152 + (check >>> 11)
       session.key = key
       this.sessionTable.add(session)
-      this.sessions++
-      if (suffix === NO_ROUTE) this.sessionsWithoutRoute++
+      c.sessions++
+      if (suffix === NO_ROUTE) c.sessionsWithoutRoute++
       if (bucket) bucket.newSessions++
       if (this.options.trackHead && timed) {
         if (Number.isNaN(this.headUntil)) this.headUntil = t + this.evictAfterMs
-        if (t <= this.headUntil) this.head.push({key: session.joinKey, session, route: initial, suffix, time: t})
+        if (t <= this.headUntil) this.head.push({key: session.joinKey, session, route: served, suffix, time: t})
       }
-      if (this.sessionTable.size > this.peakActiveSessions) this.peakActiveSessions = this.sessionTable.size
-      if (p.clientStart >= 0) this.newSessionForClient(line, p, session, t, bucket)
+      if (this.sessionTable.size > c.peakActiveSessions) c.peakActiveSessions = this.sessionTable.size
+      if (p.clientStart >= 0) this.newSessionForClient(line, p, parser, session, t, bucket)
     } else if (suffix !== NO_ROUTE && session.suffix !== NO_ROUTE && suffix !== session.suffix) {
-      this.failoversKept++
+      c.failoversKept++
     }
     if (suffix !== NO_ROUTE) session.suffix = suffix
     if (served !== NO_ROUTE) {
-      if (session.route !== NO_ROUTE && served !== session.route) this.flip(session, served, t, text, ref.start, baseEnd, bucket)
+      if (session.route !== NO_ROUTE && served !== session.route) {
+        // A made-up route past the cap is named once its session flips.
+        if (served < NO_ROUTE && served === suffix) served = suffix = routes.intern(text, suffixStart, ref.end, true)
+        this.flip(session, served, t, text, idStart, baseEnd, bucket)
+      }
       session.route = served
     }
     if (timed) session.lastSeen = t
+    if (p.setCookieStart >= 0) this.responseCookie(line, p, rules, key, check, suffix, served, bucket)
   }
 
-  /** Counts a flip found when two parts of a file are joined (no id text: no sample). */
-  boundaryFlip(from: number, to: number, t: number): void {
-    this.routeFlips++
-    const pair = from * 65_536 + to
-    this.flipPairs.set(pair, (this.flipPairs.get(pair) ?? 0) + 1)
-    if (!Number.isNaN(t)) {
-      const bucket = this.timeline.at(t)
-      bucket.flips++
-      bucket.flipsTo ??= new Map()
-      bucket.flipsTo.set(to, (bucket.flipsTo.get(to) ?? 0) + 1)
+  /** The response handed out another id than the request carried: the id was replaced after this request. */
+  private responseCookie(
+    line: string,
+    p: ParsedLine,
+    rules: SessionIdRules,
+    key: number,
+    check: number,
+    suffix: number,
+    served: number,
+    bucket: Bucket | null,
+  ): void {
+    const found = findCookie(line, p.setCookieStart, p.setCookieEnd, rules.cookieName)
+    if (found === null) return
+    const sep = this.separator ? indexWithin(line, this.separator, found[0], found[1]) : -1
+    hashId(line, found[0], sep >= 0 ? sep : found[1])
+    if (hashKey === key && hashCheck === check) return
+    this.noteReplaced(suffix, served, bucket)
+  }
+
+  /** An id replaced after a request of `suffix` served by `served`: resolved into a loss once homes are known. */
+  private noteReplaced(suffix: number, served: number, bucket: Bucket | null): void {
+    if (suffix === NO_ROUTE || served === NO_ROUTE || !this.backends.has(served)) return
+    const pair = pairKey(this.routes.countIndex(suffix), served)
+    this.replacedAfter.set(pair, (this.replacedAfter.get(pair) ?? 0) + 1)
+    if (bucket) {
+      bucket.losses ??= new Map()
+      bucket.losses.set(pair, (bucket.losses.get(pair) ?? 0) + 1)
     }
   }
 
-  private flip(
-    session: Session,
-    to: number,
-    t: number,
-    text: string,
-    start: number,
-    baseEnd: number,
-    bucket: ReturnType<Timeline['at']> | null,
-  ): void {
-    const from = session.route
-    this.routeFlips++
-    if (session.flips === 0) this.sessionsWithFlips++
-    session.flips++
-    const pair = from * 65_536 + to
+  /** A flip found when two parts of a file are joined (no id text: no sample). */
+  private boundaryFlip(from: number, to: number, t: number): void {
+    this.count.routeFlips++
+    this.countFlip(from, to, Number.isNaN(t) ? null : this.timeline.at(t))
+  }
+
+  private countFlip(from: number, to: number, bucket: Bucket | null): void {
+    const routes = this.routes
+    const pair = routes.countIndex(from) * 65_536 + routes.countIndex(to)
     this.flipPairs.set(pair, (this.flipPairs.get(pair) ?? 0) + 1)
     if (bucket) {
       bucket.flips++
       bucket.flipsTo ??= new Map()
-      bucket.flipsTo.set(to, (bucket.flipsTo.get(to) ?? 0) + 1)
+      bucket.flipsTo.set(routes.countIndex(to), (bucket.flipsTo.get(routes.countIndex(to)) ?? 0) + 1)
+      bucket.flipsFrom ??= new Map()
+      bucket.flipsFrom.set(routes.countIndex(from), (bucket.flipsFrom.get(routes.countIndex(from)) ?? 0) + 1)
     }
+  }
+
+  private flip(session: Session, to: number, t: number, text: string, start: number, baseEnd: number, bucket: Bucket | null): void {
+    const from = session.route
+    this.count.routeFlips++
+    if (session.flips === 0) this.count.sessionsWithFlips++
+    session.flips++
+    this.countFlip(from, to, bucket)
     if (this.flipSamples.length < SAMPLE_LIMIT) {
       this.flipSamples.push({
         session: redactSessionId(text.slice(start, baseEnd), {...this.options.redact, routeSeparator: this.separator}),
-        from: this.routeNames[from]!,
-        to: this.routeNames[to]!,
+        from: this.routes.name(from),
+        to: this.routes.name(to),
         at: Number.isNaN(t) ? null : new Date(t).toISOString(),
       })
     }
   }
 
-  private newSessionForClient(line: string, p: ParsedLine, session: Session, t: number, bucket: ReturnType<Timeline['at']> | null): void {
+  private newSessionForClient(line: string, p: ParsedLine, parser: LineParser, session: Session, t: number, bucket: Bucket | null): void {
     let key = hashRange(line, p.clientStart, p.clientEnd, 7)
     if (p.userAgentStart >= 0) key = key * 31 + hashRange(line, p.userAgentStart, p.userAgentEnd, 13)
     let client = this.clientMap.get(key)
@@ -361,18 +400,18 @@ export class AccessLogAnalyzer {
     const previous = client.session
     if (previous !== null && previous !== session && !Number.isNaN(t)) {
       const gap = t - previous.lastSeen
-      if (gap <= LOST_SESSION_GAP_MS && previous.route !== NO_ROUTE && session.route !== NO_ROUTE && previous.route !== session.route)
-        this.sessionsLost++
+      // With the response cookie logged, a replaced id is seen where it happens (responseCookie).
+      if (gap <= LOST_SESSION_GAP_MS && !parser.capabilities.responseCookie) this.noteReplaced(previous.suffix, previous.route, bucket)
       if (gap <= this.options.sessionTimeoutMs) {
         const changes = client.changes
         changes.push(t)
         while (changes.length > 0 && changes[0]! < t - CHURN_WINDOW_MS) changes.shift()
         if (changes.length >= 2) {
-          this.churnEvents++
+          this.count.churnEvents++
           if (bucket) bucket.churn++
           if (!client.churned) {
             client.churned = true
-            this.churnClients++
+            this.count.churnClients++
           }
         }
       }
@@ -397,24 +436,37 @@ export class AccessLogAnalyzer {
     this.nextSweep = now + Math.max(60_000, this.options.sessionTimeoutMs / 4)
   }
 
-  intern(text: string, start: number, end: number): number {
-    const names = this.routeNames
-    const length = end - start
-    for (let i = 0; i < names.length && i < 32; i++) {
-      const name = names[i]!
-      if (name.length === length && name.charCodeAt(length - 1) === text.charCodeAt(end - 1) && text.startsWith(name, start)) return i
-    }
-    const value = names.length >= MAX_ROUTES ? OTHER_ROUTES : text.slice(start, end)
-    let index = this.routeIndex.get(value)
-    if (index === undefined) {
-      index = names.length
-      names.push(value.length > 12 ? Buffer.from(value).toString() : value)
-      this.routeIndex.set(names[index]!, index)
-      this.routeRequests.push(0)
-      this.suffixRequests.push(0)
-    }
-    return index
+  /** Adds the counts of a part analyzed elsewhere (a worker's byte range), before its sessions are joined. */
+  absorbCounts(part: Parameters<AccessCounters['absorb']>[0]): void {
+    this.count.absorb(part)
   }
+
+  /**
+   * A session seen at the end of the part before and at the start of the next: it was counted as
+   * a new session twice; one flip when its backend changed across the cut.
+   */
+  joinAcrossCut(join: {
+    time: number
+    from: number
+    to: number
+    firstSuffixMissing: boolean
+    suffixChanged: boolean
+    /** sessionsWithFlips correction: +1, 0 or -1. */
+    flippedSessions: number
+  }): void {
+    const c = this.count
+    c.sessions--
+    if (!Number.isNaN(join.time)) this.timeline.uncountNewSession(join.time)
+    if (join.firstSuffixMissing) c.sessionsWithoutRoute--
+    if (join.from !== NO_ROUTE && join.to !== NO_ROUTE && join.from !== join.to) this.boundaryFlip(join.from, join.to, join.time)
+    if (join.suffixChanged) c.failoversKept++
+    c.sessionsWithFlips += join.flippedSessions
+  }
+}
+
+function afterTilde(text: string, start: number, end: number): number {
+  const tilde = indexWithin(text, '~', start, end)
+  return tilde < 0 ? start : tilde + 1
 }
 
 function isDash(line: string, start: number, end: number): boolean {

@@ -1,5 +1,6 @@
 import {type LocalTimeToUtc, localTimeConverter, parseClfTime} from './log-time.js'
 import type {FormatCapabilities, LineParser, ParsedLine} from './parsed-line.js'
+import type {BalancerEvent} from './types.js'
 
 export const HAPROXY_HTTPLOG = '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r'
 
@@ -27,6 +28,7 @@ export class HaproxyParser implements LineParser {
       userAgent: false,
       worker: 'server',
       sessionRoute: false,
+      responseCookie: true,
     }
     this.local = localTimeConverter(timeZone)
   }
@@ -69,6 +71,11 @@ export class HaproxyParser implements LineParser {
       out.cookieHeaderStart = captured
       out.cookieHeaderEnd = tokenEnds[5]!
     }
+    const setCookie = tokenStarts[6]!
+    if (tokenEnds[6]! - setCookie > 1) {
+      out.setCookieStart = setCookie
+      out.setCookieEnd = tokenEnds[6]!
+    }
     const state = tokenStarts[7]!
     if (tokenEnds[7]! - state !== 4) return false
     out.clientCookieState = line.charCodeAt(state + 2)
@@ -93,4 +100,31 @@ function isStatus(line: string, start: number, end: number): boolean {
     if (c < 48 || c > 57) return false
   }
   return true
+}
+
+/** `Server be/node2 is DOWN, reason: …`, `… is UP`, `… is going DOWN for maintenance`, `… was DRAIN`. */
+const SERVER_EVENT =
+  /\b(?:Server|backup server) (\S+\/\S+) (is (?:DOWN|UP|going DOWN for maintenance|going UP|now in drain|leaving)[^,.]*|(?:is|was) (?:DRAIN|MAINT|READY)\S*)/
+
+/** HAProxy's line about a server's state (with or without a syslog prefix), or null. `timeMs`: the time of the line before (the line has none of its own without syslog). */
+export function parseServerEvent(line: string, timeMs: number): BalancerEvent | null {
+  if (!line.includes('erver ')) return null
+  const match = SERVER_EVENT.exec(line)
+  if (!match) return null
+  const what = match[2]!
+  const state: BalancerEvent['state'] = /DRAIN|drain/.test(what)
+    ? 'drain'
+    : /MAINT|maintenance/.test(what)
+      ? 'maint'
+      : /READY/.test(what)
+        ? 'ready'
+        : /DOWN/.test(what)
+          ? 'down'
+          : 'up'
+  return {
+    at: Number.isNaN(timeMs) ? null : new Date(timeMs).toISOString(),
+    server: match[1]!,
+    state,
+    detail: line.slice(match.index, match.index + 200),
+  }
 }

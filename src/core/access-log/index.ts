@@ -1,8 +1,6 @@
 import createDebug from 'debug'
 import {expandInputs} from '../input/expand-inputs.js'
 import {type FileReadResult, readLineBatches, readTextBlocks} from '../input/read-lines.js'
-import {outOfRangeNote} from '../input/time-range.js'
-import {emptyWindowNote} from '../input/time-window.js'
 import type {InputError, SourceResult} from '../report/types.js'
 import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
 import {readApacheConf} from './apache-conf.js'
@@ -16,6 +14,7 @@ import {analyzeMerged} from './merge.js'
 import {nothingAnalyzable} from './nothing-analyzable.js'
 import {defaultParallelPlan, planSegments, runSegments, type SegmentJob, type SegmentOutcome} from './parallel.js'
 import type {LineParser} from './parsed-line.js'
+import {buildSection} from './section.js'
 import {joinSegments} from './segment.js'
 import type {SessionIdRules} from './session-id.js'
 import type {AccessLogOptions, AccessLogSection} from './types.js'
@@ -37,7 +36,7 @@ interface StreamFormat {
   fits: boolean
 }
 
-class Run {
+export class Run {
   readonly analyzer: AccessLogAnalyzer
   readonly errors: InputError[] = []
   readonly formats: StreamFormat[] = []
@@ -59,6 +58,7 @@ class Run {
       sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
       redact: {...options.redact, routeSeparator: options.routeSeparator ?? '.'},
       cookieName: this.cookieName,
+      knownRoutes: [...(options.workers ?? []), ...(conf?.routes ?? [])],
     }
     this.analyzer = new AccessLogAnalyzer(this.analyzerOptions)
   }
@@ -72,7 +72,7 @@ class Run {
     const names = [
       ...(this.options.workers ?? []),
       ...(conf?.routes ?? []),
-      ...[...this.analyzer.workerRoutes].map((i) => this.analyzer.routeNames[i]!),
+      ...[...this.analyzer.workerRoutes].map((i) => this.analyzer.routes.names[i]!),
     ]
     return [...new Set(names.filter((n) => n !== ''))]
   }
@@ -208,78 +208,4 @@ export async function analyzeAccessLogs(options: AccessLogOptions): Promise<Sour
 
 function errorResult(reason: string): SourceResult<AccessLogSection> {
   return {key: 'accessLog', section: {status: 'error', reason} as AccessLogSection, findings: []}
-}
-
-function countsOf(names: readonly string[], counts: readonly number[]): Record<string, number> {
-  const out: Record<string, number> = {}
-  names.forEach((name, i) => {
-    if ((counts[i] ?? 0) > 0) out[name] = counts[i]!
-  })
-  return out
-}
-
-function buildSection(run: Run, options: AccessLogOptions): AccessLogSection {
-  const a = run.analyzer
-  const names = a.routeNames
-  const known = run.knownWorkers
-  const cookieRoutes = countsOf(names, a.suffixRequests)
-  const unknownRoutes: Record<string, number> = {}
-  if (known.length > 0) for (const [route, n] of Object.entries(cookieRoutes)) if (!known.includes(route)) unknownRoutes[route] = n
-  const flipsByRoutePair: Record<string, number> = {}
-  for (const [pair, n] of [...a.flipPairs].sort((x, y) => y[1] - x[1])) {
-    flipsByRoutePair[`${names[Math.floor(pair / 65_536)]} → ${names[pair % 65_536]}`] = n
-  }
-  const {bucketSeconds, entries} = a.timeline.entries((i) => names[i]!)
-  const sources = Object.entries(a.sessionSources)
-    .filter(([, n]) => n > 0)
-    .sort((x, y) => y[1] - x[1])
-  const workerKind = run.formats.find((f) => f.parser.capabilities.worker !== null)?.parser.capabilities.worker ?? null
-  const section: AccessLogSection = {
-    status: 'analyzed',
-    files: run.filesRead,
-    lines: a.lines,
-    parsed: a.parsed,
-    rejected: a.rejected,
-    outsideWindow: a.outsideWindow,
-    detectedFormat: [...new Set(run.formats.filter((f) => f.fits).map((f) => f.parser.name))].join(', ') || null,
-    formatSource: run.formats.length === 0 ? null : options.logFormat ? 'flag' : run.formats.some((f) => f.fits) ? 'detected' : 'none',
-    sessionSource: sources[0]?.[0] ?? null,
-    sessionIdsBySource: {...a.sessionSources},
-    routeSource: workerKind === 'route' ? 'worker-route' : (workerKind ?? (a.requestsWithSession > 0 ? 'id-suffix' : null)),
-    requestsWithSession: a.requestsWithSession,
-    sessions: a.sessions,
-    routes: countsOf(names, a.routeRequests),
-    knownWorkers: known,
-    unknownRoutes,
-    requestsWithoutRoute: a.requestsWithoutRoute,
-    sessionsWithoutRoute: a.sessionsWithoutRoute,
-    routeFlips: a.routeFlips,
-    sessionsWithFlips: a.sessionsWithFlips,
-    flipsByRoutePair,
-    failoversKept: a.failoversKept,
-    sessionsLost: a.sessionsLost,
-    retries: a.retries,
-    churnEvents: a.churnEvents,
-    churnClients: a.churnClients,
-    sessionIdInUrl: a.sessionIdInUrl,
-    peakActiveSessions: a.peakActiveSessions,
-    firstSeen: Number.isNaN(a.firstSeen) ? null : new Date(a.firstSeen).toISOString(),
-    lastSeen: Number.isNaN(a.lastSeen) ? null : new Date(a.lastSeen).toISOString(),
-    bucketSeconds,
-    timeline: entries,
-    flipSamples: a.flipSamples,
-    rejectedSamples: a.rejectedSamples,
-  }
-  if (workerKind !== null) section.cookieRoutes = cookieRoutes
-  if (a.haproxyCookieStates.size > 0) section.haproxyCookieStates = Object.fromEntries(a.haproxyCookieStates)
-  if (options.signal?.aborted) section.partial = true
-  const timesNote = outOfRangeNote(a.timesOutOfRange, 'requests')
-  if (timesNote) {
-    section.timesOutOfRange = a.timesOutOfRange
-    run.errors.push(timesNote)
-  }
-  const windowNote = emptyWindowNote(options.window, a.parsed, a.outsideWindow, 'parsed requests')
-  if (windowNote) run.errors.push(windowNote)
-  if (run.errors.length > 0) section.errors = run.errors
-  return section
 }

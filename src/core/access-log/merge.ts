@@ -72,7 +72,7 @@ class Cursor {
       while (this.index < this.lines.length) {
         const i = this.index++
         const line = this.lines[i]!
-        analyzer.lines++
+        analyzer.countLines(1)
         if (line.length === 0) continue
         if (parseLine(this.format.parser, line, this.parsed)) {
           this.line = line

@@ -16,6 +16,9 @@ export class ParsedLine {
   /** A whole Cookie header, or HAProxy's captured `NAME=value`. */
   cookieHeaderStart = -1
   cookieHeaderEnd = -1
+  /** A response's Set-Cookie as captured (HAProxy's `NAME=value` of `capture cookie`): the id the server handed out. */
+  setCookieStart = -1
+  setCookieEnd = -1
   /** The backend that served the request (worker route, upstream address, HAProxy server). */
   workerStart = -1
   workerEnd = -1
@@ -35,6 +38,7 @@ export class ParsedLine {
     this.requestStart = this.requestEnd = -1
     this.cookieStart = this.cookieEnd = -1
     this.cookieHeaderStart = this.cookieHeaderEnd = -1
+    this.setCookieStart = this.setCookieEnd = -1
     this.workerStart = this.workerEnd = -1
     this.sessionRouteStart = this.sessionRouteEnd = -1
     this.retried = false
@@ -53,6 +57,8 @@ export interface FormatCapabilities {
   /** Where the serving backend comes from, or null. `route` values share the jvmRoute namespace. */
   worker: 'route' | 'upstream' | 'server' | null
   sessionRoute: boolean
+  /** The response's session cookie is logged: a replaced id is seen on the request that replaced it. */
+  responseCookie?: boolean
 }
 
 export interface LineParser {

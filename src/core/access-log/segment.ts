@@ -1,43 +1,22 @@
 import type {AccessLogAnalyzer} from './analyzer.js'
+import type {CounterValues} from './counters.js'
+import {pairKey, pairServed, pairSuffix} from './homes.js'
+import {NO_ROUTE} from './routes.js'
 import type {ExportedBucket} from './timeline.js'
-import type {FlipSample, RejectedSample} from './types.js'
-
-/** The additive counters of an analyzer, summed over the parts of a file. */
-const additive = [
-  'lines',
-  'parsed',
-  'rejected',
-  'outsideWindow',
-  'timesOutOfRange',
-  'requests',
-  'requestsWithSession',
-  'sessions',
-  'requestsWithoutRoute',
-  'sessionsWithoutRoute',
-  'routeFlips',
-  'sessionsWithFlips',
-  'failoversKept',
-  'sessionsLost',
-  'retries',
-  'churnEvents',
-  'churnClients',
-  'sessionIdInUrl',
-] as const
-
-type Counters = Record<(typeof additive)[number], number>
+import type {BalancerEvent, FlipSample, RejectedSample} from './types.js'
 
 /** What a worker sends back for its part of a file: plain data (structured clone). */
 export interface SegmentResult {
-  counters: Counters
-  firstSeen: number
-  lastSeen: number
-  peakActiveSessions: number
-  sessionSources: {cookie: number; header: number; url: number}
+  counters: CounterValues
   routeNames: string[]
   routeRequests: number[]
   suffixRequests: number[]
   workerRoutes: number[]
+  backends: number[]
   flipPairs: Array<[number, number]>
+  servedBySuffix: Array<[number, number]>
+  replacedAfter: Array<[number, number]>
+  balancerEvents: BalancerEvent[]
   haproxyCookieStates: Array<[string, number]>
   buckets: ExportedBucket[]
   flipSamples: FlipSample[]
@@ -49,22 +28,20 @@ export interface SegmentResult {
 }
 
 export function exportSegment(a: AccessLogAnalyzer): SegmentResult {
-  const counters = {} as Counters
-  for (const key of additive) counters[key] = a[key]
-  const tailFrom = a.lastSeen - a.evictAfterMs
+  const tailFrom = a.counts.lastSeen - a.evictAfterMs
   const tail: SegmentResult['tail'] = []
   for (const s of a.sessionTable.values()) if (!(s.lastSeen < tailFrom)) tail.push([s.joinKey, s.route, s.suffix, s.lastSeen, s.flips])
   return {
-    counters,
-    firstSeen: a.firstSeen,
-    lastSeen: a.lastSeen,
-    peakActiveSessions: a.peakActiveSessions,
-    sessionSources: {...a.sessionSources},
-    routeNames: a.routeNames,
-    routeRequests: a.routeRequests,
-    suffixRequests: a.suffixRequests,
+    counters: a.counts.values(),
+    routeNames: a.routes.names,
+    routeRequests: a.routes.requests,
+    suffixRequests: a.routes.suffixRequests,
     workerRoutes: [...a.workerRoutes],
+    backends: [...a.backends],
     flipPairs: [...a.flipPairs],
+    servedBySuffix: [...a.servedBySuffix],
+    replacedAfter: [...a.replacedAfter],
+    balancerEvents: a.balancerEvents,
     haproxyCookieStates: [...a.haproxyCookieStates],
     buckets: a.timeline.exportBuckets(),
     flipSamples: a.flipSamples,
@@ -74,8 +51,6 @@ export function exportSegment(a: AccessLogAnalyzer): SegmentResult {
   }
 }
 
-const NO_ROUTE = -1
-
 /**
  * Adds the parts of one file, in order, into `into`. A session seen at the end of one part and
  * at the start of the next is one session: counted once, and a flip when its route changed
@@ -84,28 +59,31 @@ const NO_ROUTE = -1
 export function joinSegments(into: AccessLogAnalyzer, parts: readonly SegmentResult[]): void {
   let previousTail: Map<number, [number, number, number, number, number]> | null = null
   let previousNames: string[] = []
+  let previousBackends: number[] = []
   // Sessions continued from earlier parts that are already counted in sessionsWithFlips.
   let counted = new Set<number>()
-  let linesBefore = into.lines
+  let linesBefore = into.counts.lines
+  const routes = into.routes
   for (const part of parts) {
-    const route = (i: number): number => (i === NO_ROUTE ? NO_ROUTE : into.intern(part.routeNames[i]!, 0, part.routeNames[i]!.length))
-    for (const key of additive) into[key] += part.counters[key]
-    if (!(part.firstSeen >= into.firstSeen)) into.firstSeen = part.firstSeen
-    if (!(part.lastSeen <= into.lastSeen)) into.lastSeen = part.lastSeen
-    into.peakActiveSessions = Math.max(into.peakActiveSessions, part.peakActiveSessions)
-    for (const source of ['cookie', 'header', 'url'] as const) into.sessionSources[source] += part.sessionSources[source]
+    // Overflow codes (≤ -2) are hashes of the name: the same in every part.
+    const route = (i: number): number =>
+      i < 0 ? i : routes.intern(part.routeNames[i]!, 0, part.routeNames[i]!.length, part.backends.includes(i))
+    const countedRoute = (i: number): number => routes.countIndex(route(i))
+    const pair = (key: number): number => pairKey(countedRoute(pairSuffix(key)), countedRoute(pairServed(key)))
+    into.absorbCounts(part.counters)
     part.routeNames.forEach((_name, i) => {
-      const mine = route(i)
-      into.routeRequests[mine] = (into.routeRequests[mine] ?? 0) + (part.routeRequests[i] ?? 0)
-      into.suffixRequests[mine] = (into.suffixRequests[mine] ?? 0) + (part.suffixRequests[i] ?? 0)
+      const mine = countedRoute(i)
+      routes.requests[mine]! += part.routeRequests[i] ?? 0
+      routes.suffixRequests[mine]! += part.suffixRequests[i] ?? 0
     })
     for (const w of part.workerRoutes) into.workerRoutes.add(route(w))
-    for (const [pair, n] of part.flipPairs) {
-      const mine = route(Math.floor(pair / 65_536)) * 65_536 + route(pair % 65_536)
-      into.flipPairs.set(mine, (into.flipPairs.get(mine) ?? 0) + n)
-    }
-    for (const [state, n] of part.haproxyCookieStates) into.haproxyCookieStates.set(state, (into.haproxyCookieStates.get(state) ?? 0) + n)
-    into.timeline.absorb(part.buckets, route)
+    for (const b of part.backends) into.backends.add(route(b))
+    for (const [key, n] of part.flipPairs) addTo(into.flipPairs, pair(key), n)
+    for (const [key, n] of part.servedBySuffix) addTo(into.servedBySuffix, pair(key), n)
+    for (const [key, n] of part.replacedAfter) addTo(into.replacedAfter, pair(key), n)
+    for (const [state, n] of part.haproxyCookieStates) addTo(into.haproxyCookieStates, state, n)
+    for (const event of part.balancerEvents) if (into.balancerEvents.length < 200) into.balancerEvents.push(event)
+    into.timeline.absorb(part.buckets, countedRoute, pair)
     for (const sample of part.flipSamples) if (into.flipSamples.length < 5) into.flipSamples.push(sample)
     for (const sample of part.rejectedSamples)
       if (into.rejectedSamples.length < 5) into.rejectedSamples.push({...sample, line: sample.line + linesBefore})
@@ -117,23 +95,31 @@ export function joinSegments(into: AccessLogAnalyzer, parts: readonly SegmentRes
         const before = previousTail.get(key)
         if (!before || time - before[3] > into.evictAfterMs) continue
         const [, lastRoute, lastSuffix, , flipsBefore] = before
-        into.sessions--
-        into.timeline.at(time).newSessions--
-        if (firstSuffix === NO_ROUTE) into.sessionsWithoutRoute--
-        const from = lastRoute === NO_ROUTE ? NO_ROUTE : into.intern(previousNames[lastRoute]!, 0, previousNames[lastRoute]!.length)
+        const previousName = (i: number): number =>
+          i < 0 ? i : routes.intern(previousNames[i]!, 0, previousNames[i]!.length, previousBackends.includes(i))
+        const from = previousName(lastRoute)
         const to = route(firstRoute)
         const flipped = from !== NO_ROUTE && to !== NO_ROUTE && from !== to
-        if (flipped) into.boundaryFlip(from, to, time)
-        if (lastSuffix !== NO_ROUTE && firstSuffix !== NO_ROUTE && previousNames[lastSuffix] !== part.routeNames[firstSuffix])
-          into.failoversKept++
         const had = flipsBefore > 0 || counted.has(key)
         const has = had || flips > 0 || flipped
-        into.sessionsWithFlips += Number(has) - Number(had) - Number(flips > 0)
+        into.joinAcrossCut({
+          time,
+          from,
+          to,
+          firstSuffixMissing: firstSuffix === NO_ROUTE,
+          suffixChanged: lastSuffix !== NO_ROUTE && firstSuffix !== NO_ROUTE && previousName(lastSuffix) !== route(firstSuffix),
+          flippedSessions: Number(has) - Number(had) - Number(flips > 0),
+        })
         if (has) countedNow.add(key)
       }
     }
     counted = countedNow
     previousTail = new Map(part.tail.map((t) => [t[0], t]))
     previousNames = part.routeNames
+    previousBackends = part.backends
   }
+}
+
+function addTo<K>(map: Map<K, number>, key: K, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n)
 }

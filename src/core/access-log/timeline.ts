@@ -1,7 +1,25 @@
 import type {TimelineEntry} from './types.js'
 
-/** [start ms, requests, flips, newSessions, churn, flipsTo as [route index, n]] */
-export type ExportedBucket = [number, number, number, number, number, Array<[number, number]>]
+/** [start ms, requests, flips, newSessions, churn, flipsTo and flipsFrom as [route index, n], loss candidates as [route pair, n]] */
+export type ExportedBucket = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  Array<[number, number]>,
+  Array<[number, number]>,
+  Array<[number, number]>,
+]
+
+function addInto(into: Map<number, number> | null, from: Iterable<[number, number]>, map = (k: number) => k): Map<number, number> {
+  const out = into ?? new Map<number, number>()
+  for (const [k, n] of from) {
+    const mine = map(k)
+    out.set(mine, (out.get(mine) ?? 0) + n)
+  }
+  return out
+}
 
 export class Bucket {
   requests = 0
@@ -9,16 +27,19 @@ export class Bucket {
   newSessions = 0
   churn = 0
   flipsTo: Map<number, number> | null = null
+  /** Flips by the route the session moved away from. */
+  flipsFrom: Map<number, number> | null = null
+  /** Ids replaced after a request of (suffix, served route) as a pair key: a loss when that request was misrouted. */
+  losses: Map<number, number> | null = null
 
   add(other: Bucket): void {
     this.requests += other.requests
     this.flips += other.flips
     this.newSessions += other.newSessions
     this.churn += other.churn
-    if (other.flipsTo) {
-      this.flipsTo ??= new Map()
-      for (const [route, n] of other.flipsTo) this.flipsTo.set(route, (this.flipsTo.get(route) ?? 0) + n)
-    }
+    if (other.flipsTo) this.flipsTo = addInto(this.flipsTo, other.flipsTo)
+    if (other.flipsFrom) this.flipsFrom = addInto(this.flipsFrom, other.flipsFrom)
+    if (other.losses) this.losses = addInto(this.losses, other.losses)
   }
 }
 
@@ -76,27 +97,35 @@ export class Timeline {
       b.newSessions,
       b.churn,
       b.flipsTo ? [...b.flipsTo] : [],
+      b.flipsFrom ? [...b.flipsFrom] : [],
+      b.losses ? [...b.losses] : [],
     ])
   }
 
   /** Adds another part's buckets, with its route indexes mapped to ours. */
-  absorb(buckets: readonly ExportedBucket[], route: (index: number) => number): void {
-    for (const [start, requests, flips, newSessions, churn, flipsTo] of buckets) {
+  absorb(buckets: readonly ExportedBucket[], route: (index: number) => number, pair: (key: number) => number): void {
+    for (const [start, requests, flips, newSessions, churn, flipsTo, flipsFrom, losses] of buckets) {
       const bucket = this.at(start)
       bucket.requests += requests
       bucket.flips += flips
       bucket.newSessions += newSessions
       bucket.churn += churn
-      for (const [r, n] of flipsTo) {
-        bucket.flipsTo ??= new Map()
-        const mine = route(r)
-        bucket.flipsTo.set(mine, (bucket.flipsTo.get(mine) ?? 0) + n)
-      }
+      if (flipsTo.length > 0) bucket.flipsTo = addInto(bucket.flipsTo, flipsTo, route)
+      if (flipsFrom.length > 0) bucket.flipsFrom = addInto(bucket.flipsFrom, flipsFrom, route)
+      if (losses.length > 0) bucket.losses = addInto(bucket.losses, losses, pair)
     }
   }
 
+  /** One less new session at `timeMs` (a session seen on both sides of a cut between parts). */
+  uncountNewSession(timeMs: number): void {
+    this.at(timeMs).newSessions--
+  }
+
   /** Dense entries from the first to the last bucket, in a width that keeps them ≤ 240. */
-  entries(routeName: (index: number) => string): {bucketSeconds: number; entries: TimelineEntry[]} {
+  entries(
+    routeName: (index: number) => string,
+    lostHome: (pair: number) => number = () => -1,
+  ): {bucketSeconds: number; entries: TimelineEntry[]} {
     if (this.buckets.size === 0) return {bucketSeconds: this.bucketMs / 1000, entries: []}
     const keys = [...this.buckets.keys()]
     const first = Math.min(...keys) * this.bucketMs
@@ -121,10 +150,24 @@ export class Timeline {
         churn: bucket.churn,
       }
       if (bucket.flipsTo && bucket.flipsTo.size > 0) {
-        entry.flipsTo = Object.fromEntries([...bucket.flipsTo].sort((a, b) => b[1] - a[1]).map(([r, n]) => [routeName(r), n]))
+        entry.flipsTo = named(bucket.flipsTo, routeName)
+      }
+      if (bucket.flipsFrom && bucket.flipsFrom.size > 0) entry.flipsFrom = named(bucket.flipsFrom, routeName)
+      const lostFrom = new Map<number, number>()
+      for (const [pair, n] of bucket.losses ?? []) {
+        const home = lostHome(pair)
+        if (home >= 0) lostFrom.set(home, (lostFrom.get(home) ?? 0) + n)
+      }
+      if (lostFrom.size > 0) {
+        entry.lost = [...lostFrom.values()].reduce((a, b) => a + b, 0)
+        entry.lostFrom = named(lostFrom, routeName)
       }
       return entry
     })
     return {bucketSeconds: width / 1000, entries}
   }
+}
+
+function named(counts: Map<number, number>, routeName: (index: number) => string): Record<string, number> {
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).map(([r, n]) => [routeName(r), n]))
 }

@@ -13,6 +13,8 @@ export interface AccessLogOptions {
   apacheConf?: {path: string; text: string}
   /** Known backend routes (jvmRoute values). */
   workers?: string[]
+  /** jvmRoute → the balancer's name of that backend (worker route, server, upstream address), from configs. */
+  routeAliases?: Record<string, string>
   /** Session cookie name; default JSESSIONID (SESSION: Spring Session, Base64). */
   cookieName?: string
   /** What separates the id from its route; default `.`. */
@@ -36,6 +38,22 @@ export interface TimelineEntry {
   churn: number
   /** Flips by the route the session moved to (only routes with flips). */
   flipsTo?: Record<string, number>
+  /** Flips by the route the session moved away from (only routes with flips). */
+  flipsFrom?: Record<string, number>
+  /** Sessions lost (contract `sessionsLost`) in this period, when any. */
+  lost?: number
+  /** Those losses by the session's home node. */
+  lostFrom?: Record<string, number>
+}
+
+/** A balancer's own line about a backend (HAProxy `Server be/node2 is DOWN, …`). */
+export interface BalancerEvent {
+  at: string | null
+  /** As the balancer names it (`backend/server`). */
+  server: string
+  state: 'down' | 'up' | 'drain' | 'maint' | 'ready'
+  /** The rest of the line, cut to 200 characters. */
+  detail: string
 }
 
 export interface FlipSample {
@@ -79,7 +97,16 @@ export interface AccessLogSection extends SectionStatus {
   sessionsWithFlips: number
   flipsByRoutePair: Record<string, number>
   failoversKept: number
+  /** Requests served by another backend than the session's home (the node whose jvmRoute the id carries). */
+  misroutedRequests: number
+  misroutedByHome: Record<string, number>
+  /** Ids replaced right after a misrouted request: the user got a new, empty session. */
   sessionsLost: number
+  sessionsLostByHome: Record<string, number>
+  /** The home backend of each id suffix that is not itself a backend's name: from the configs given or learned from the log. */
+  routeHomes: Record<string, {home: string; from: 'config' | 'log'}>
+  /** HAProxy's server DOWN/UP/drain lines, when the log holds any. */
+  balancerEvents?: BalancerEvent[]
   retries: number
   churnEvents: number
   churnClients: number
