@@ -163,7 +163,7 @@ describe('directories and layouts', () => {
   it('a directory with no config file in it is an error that says what was looked for', async () => {
     const result = await checkConfig({tomcatConf: ['fixtures/config/debian'], appConfig: ['fixtures/config/consistent/app'], redact: {}})
     expect(result.section.errors?.map((e) => e.message)).toEqual([
-      'fixtures/config/debian is a directory with none of conf/server.xml, server.xml, conf/context.xml, context.xml, META-INF/context.xml, WEB-INF/web.xml, web.xml, conf/web.xml: give the config file itself',
+      'fixtures/config/debian is a directory with none of server.xml, context.xml, web.xml (also in conf/, WEB-INF/, META-INF/): give the config file itself',
     ])
   })
 })

@@ -8,6 +8,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {checkConfig} from '../../src/core/config/index.js'
+import {analyzedSection} from './trees.js'
 
 const corpus = resolve('../shared/corpus/real-world')
 const present = existsSync(join(corpus, 'labels.json'))
@@ -54,7 +55,7 @@ describe.skipIf(!present)('real-world configs (../shared/corpus/real-world)', ()
     const misses: string[] = []
     const forbidden: string[] = []
     for (const [name, label] of Object.entries(labels()).sort()) {
-      const ids = new Set((await run(name)).findings.map((f) => f.id))
+      const ids = new Set<string>((await run(name)).findings.map((f) => f.id))
       for (const e of label.expectedFindings.filter((x) => x.id.startsWith('config.'))) {
         expected++
         if (ids.has(e.id)) found++
@@ -70,7 +71,7 @@ describe.skipIf(!present)('real-world configs (../shared/corpus/real-world)', ()
     const xmlErrors = errorsOf(result).filter((m) => m.includes('server.xml'))
     expect(xmlErrors).toHaveLength(1)
     expect(xmlErrors[0]).toMatch(/tomcat1\/conf\/server\.xml:135: malformed XML: "--" inside a comment/)
-    expect(result.section.jvmRoutes).toEqual(['tomcat1'])
+    expect(analyzedSection(result).jvmRoutes).toEqual(['tomcat1'])
   })
 
   it('03: the unbalanced quote of ProxyPass "/manager "balancer://… is an error at its line', async () => {
@@ -85,7 +86,7 @@ describe.skipIf(!present)('real-world configs (../shared/corpus/real-world)', ()
     async (name) => {
       const result = await run(name)
       expect(errorsOf(result).filter((m) => m.includes('JkWorkersFile'))).toEqual([])
-      expect(result.section.filesRead.filter((f) => f.kind === 'workers.properties')).toHaveLength(1)
+      expect(analyzedSection(result).filesRead.filter((f) => f.kind === 'workers.properties')).toHaveLength(1)
     },
   )
 

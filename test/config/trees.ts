@@ -1,5 +1,6 @@
 import {existsSync, readdirSync} from 'node:fs'
-import type {ConfigCheckOptions} from '../../src/core/config/index.js'
+import type {ConfigCheckOptions, ConfigSection} from '../../src/core/config/index.js'
+import type {SectionStatus} from '../../src/core/report/types.js'
 
 /** The --apache-conf / --tomcat-conf / --app-config of one fixture tree under fixtures/config. */
 export function treeOptions(name: string): ConfigCheckOptions {
@@ -31,3 +32,14 @@ export const plantedTrees = [
   ['session-timeout', 'config.session-timeout', 'warning'],
   ['session-fixation', 'config.session-fixation', 'warning'],
 ] as const
+
+/** The figures of an analyzed config section; a failed one throws with its reason. */
+export function analyzedSection(result: {section: SectionStatus}): ConfigSection {
+  const section = result.section
+  if (!hasConfigFigures(section)) throw new Error(`the config section is ${section.status}: ${section.reason}`)
+  return section
+}
+
+function hasConfigFigures(section: SectionStatus): section is ConfigSection {
+  return 'filesRead' in section
+}

@@ -8,6 +8,9 @@ import {type Balancer, type BalancerFacts, emptyBalancerFacts, type ParsedFile, 
 
 const maxIncludeDepth = 16
 
+/** Folders whose files are read relative to the folder above (ServerRoot): conf/httpd.conf, conf.d/shop.conf, sites-enabled/…. */
+const treeRootFolders = new Set(['conf', 'conf.d', 'conf-enabled', 'sites-enabled', 'mods-enabled', 'conf.modules.d'])
+
 interface Context {
   facts: BalancerFacts
   files: ParsedFile[]
@@ -42,7 +45,7 @@ export async function readApacheConf(path: string, options: ApacheReadOptions = 
     facts: emptyBalancerFacts(),
     files: [],
     errors: [],
-    treeRoot: basename(mainDir) === 'conf' ? dirname(mainDir) : mainDir,
+    treeRoot: treeRootFolders.has(basename(mainDir)) ? dirname(mainDir) : mainDir,
     mainDir,
     defines: new Map(),
     balancers: new Map(),

@@ -1,9 +1,9 @@
-import {readdir, stat} from 'node:fs/promises'
-import {basename, join} from 'node:path'
+import {basename, resolve} from 'node:path'
 import {type RedactOptions, scrubText} from '../redact.js'
 import type {InputError, SourceResult} from '../report/types.js'
 import {readApacheConf} from './apache.js'
 import {runChecks} from './checks.js'
+import {expandDirectories} from './discover.js'
 import {displayPath, readText} from './files.js'
 import {parseHaproxy} from './haproxy.js'
 import {parseWorkersProperties} from './mod-jk.js'
@@ -48,6 +48,8 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<SourceRe
 
   const workersGiven = await workersPropertiesAmong(apacheConf)
   for (const path of apacheConf) {
+    // A file already read through an Include (a conf.d file of a directory given) is not read twice.
+    if (files.some((f) => f.file === displayPath(resolve(path)))) continue
     const outcome = await readBalancerConfig(path, workersGiven)
     mergeBalancer(balancer, outcome.facts)
     files.push(...outcome.files)
@@ -88,68 +90,6 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<SourceRe
   const kinds = new Set<ConfigKind>(files.map((f) => f.kind))
   const model = buildModel(balancer, app, kinds)
   return {key: 'config', section: configSection(model, files, redactedErrors), findings: runChecks(model)}
-}
-
-/** Where the configuration lies inside a directory given instead of a file (the first of each group that exists). */
-const directoryLayouts: Record<'apache' | 'tomcat' | 'app', string[][]> = {
-  apache: [['conf/httpd.conf', 'httpd.conf', 'apache2.conf', 'nginx.conf', 'haproxy.cfg', 'workers.properties']],
-  tomcat: [
-    ['conf/server.xml', 'server.xml'],
-    ['conf/context.xml', 'context.xml', 'META-INF/context.xml'],
-    ['WEB-INF/web.xml', 'web.xml', 'conf/web.xml'],
-  ],
-  app: [
-    ['application.yml', 'application.yaml', 'src/main/resources/application.yml', 'config/application.yml'],
-    ['application.properties', 'src/main/resources/application.properties', 'config/application.properties'],
-  ],
-}
-
-/** A directory stands for the config files in their usual places inside it; files pass as they are. */
-async function expandDirectories(paths: readonly string[], kind: keyof typeof directoryLayouts, errors: InputError[]): Promise<string[]> {
-  const out: string[] = []
-  for (const path of paths) {
-    const info = await stat(path).catch(() => undefined)
-    if (!info?.isDirectory()) {
-      out.push(path)
-      continue
-    }
-    const found: string[] = []
-    for (const group of directoryLayouts[kind]) {
-      for (const candidate of group) {
-        const file = join(path, candidate)
-        if ((await stat(file).catch(() => undefined))?.isFile()) {
-          found.push(file)
-          break
-        }
-      }
-    }
-    // A directory of nodes (node1/server.xml, node2/conf/server.xml): every node's server.xml.
-    if (kind === 'tomcat' && !found.some((f) => f.endsWith('server.xml'))) found.push(...(await nodeServerXmls(path)))
-    if (found.length === 0) {
-      const expected = directoryLayouts[kind].flat().join(', ')
-      errors.push({
-        input: displayPath(path),
-        message: `${displayPath(path)} is a directory with none of ${expected}: give the config file itself`,
-      })
-    }
-    out.push(...found)
-  }
-  return [...new Set(out)]
-}
-
-async function nodeServerXmls(path: string): Promise<string[]> {
-  const entries = await readdir(path, {withFileTypes: true}).catch(() => [])
-  const found: string[] = []
-  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    for (const candidate of ['server.xml', 'conf/server.xml']) {
-      const file = join(path, entry.name, candidate)
-      if ((await stat(file).catch(() => undefined))?.isFile()) {
-        found.push(file)
-        break
-      }
-    }
-  }
-  return found
 }
 
 function readSpring(text: string, shown: string, path: string, app: AppFacts, files: ParsedFile[], errors: InputError[]): void {
@@ -213,9 +153,13 @@ export interface KnownRoutes {
 export async function knownRoutesFromApacheConf(paths: readonly string[]): Promise<KnownRoutes> {
   const facts = emptyBalancerFacts()
   const errors: InputError[] = []
-  const workersGiven = await workersPropertiesAmong(paths)
-  for (const path of paths) {
+  const files = await expandDirectories(paths, 'apache', errors)
+  const workersGiven = await workersPropertiesAmong(files)
+  const read = new Set<string>()
+  for (const path of files) {
+    if (read.has(displayPath(resolve(path)))) continue
     const outcome = await readBalancerConfig(path, workersGiven)
+    for (const f of outcome.files) read.add(f.file)
     mergeBalancer(facts, outcome.facts)
     errors.push(...outcome.errors)
   }

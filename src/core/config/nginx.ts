@@ -121,8 +121,7 @@ export async function readNginxConf(path: string): Promise<ReadOutcome<BalancerF
     const walk = async (list: NginxDirective[]): Promise<void> => {
       for (const d of list) {
         if (d.name === 'include' && d.args[0] && depth < 16) {
-          const pattern = isAbsolute(d.args[0]) ? d.args[0] : join(prefix, d.args[0])
-          const matches = await filesForPattern(pattern)
+          const matches = await includedFiles(d.args[0], prefix)
           if (matches.length === 0 && !/[*?[]/.test(d.args[0]))
             errors.push(parseError(shown, d.line, `include ${d.args[0]} not found`, 'copy the included file beside nginx.conf'))
           for (const match of matches) await visit(match, {file: shown, line: d.line}, depth + 1)
@@ -138,6 +137,26 @@ export async function readNginxConf(path: string): Promise<ReadOutcome<BalancerF
   await visit(resolve(path), undefined, 0)
   for (const {directive, file} of upstreams) facts.balancers.push(upstreamBalancer(directive, file, cookieVariables, errors))
   return {facts, files, errors}
+}
+
+/**
+ * The files an nginx include names: relative ones from the nginx.conf directory; absolute ones
+ * (`/etc/nginx/sites-enabled/*`) in the copied tree first, by the longest tail of the path that
+ * exists beside nginx.conf (`sites-enabled/*`), else where they say.
+ */
+async function includedFiles(pattern: string, prefix: string): Promise<string[]> {
+  if (!isAbsolute(pattern)) return filesForPattern(join(prefix, pattern))
+  const parts = pattern.split('/').filter(Boolean)
+  for (let skip = 1; skip < parts.length; skip++) {
+    const tail = parts.slice(skip)
+    // A bare wildcard tail (`*`) would be every file beside nginx.conf, itself included.
+    if (tail.length === 1 && /[*?[]/.test(tail[0]!)) break
+    const inCopy = join(prefix, ...tail)
+    if (inCopy === pattern) break
+    const matches = await filesForPattern(inCopy)
+    if (matches.length > 0) return matches
+  }
+  return filesForPattern(pattern)
 }
 
 const serverFlags = new Set(['backup', 'down', 'resolve', 'drain'])
