@@ -18,18 +18,19 @@ async function analyze(path: string, extra: Partial<AccessLogOptions> = {}) {
 const contractFigures = ['requestsWithSession', 'sessions', 'routeFlips', 'sessionsWithFlips', 'misroutedRequests', 'sessionsLost'] as const
 
 describe('lab logs: the contract figures equal the users’ record', () => {
+  const confOf = (scenario: string) => ({apacheConf: {path: 'httpd.conf', text: readFileSync(lab(`${scenario}/httpd.conf`), 'utf8')}})
   it.each([
-    ['apache-restart', 'access.log'],
-    ['apache-restart', 'access_cookie.log'],
-    ['apache-jvmroute-mismatch', 'access.log'],
-    ['apache-jvmroute-mismatch', 'access_cookie.log'],
-    ['haproxy-insert', 'haproxy.log'],
-    ['haproxy-prefix', 'haproxy.log'],
-    ['nginx-ip-hash', 'access.log'],
-    ['nginx-ip-hash', 'access_kv.log'],
-  ])('%s/%s', async (scenario, file) => {
+    ['apache-restart', 'access.log', false],
+    ['apache-restart', 'access_cookie.log', true],
+    ['apache-jvmroute-mismatch', 'access.log', false],
+    ['apache-jvmroute-mismatch', 'access_cookie.log', true],
+    ['haproxy-insert', 'haproxy.log', false],
+    ['haproxy-prefix', 'haproxy.log', false],
+    ['nginx-ip-hash', 'access.log', false],
+    ['nginx-ip-hash', 'access_kv.log', false],
+  ])('%s/%s (its httpd.conf given: %s)', async (scenario, file, withConf) => {
     const truth = truthOf(scenario)
-    const {section} = await analyze(`${scenario}/${file}`)
+    const {section} = await analyze(`${scenario}/${file}`, withConf ? confOf(scenario) : {})
     const figures = Object.fromEntries(contractFigures.map((f) => [f, section[f]]))
     expect(figures).toEqual(Object.fromEntries(contractFigures.map((f) => [f, truth[f]])))
   })
@@ -54,5 +55,32 @@ describe('lab logs: the contract figures equal the users’ record', () => {
       ['be/node2', 'down'],
       ['be/node2', 'up'],
     ])
+  })
+})
+
+describe('routes cannot be flooded', () => {
+  it('500 made-up routes before a log leave its flip count unchanged', async () => {
+    const {mkdtempSync, writeFileSync} = await import('node:fs')
+    const {tmpdir} = await import('node:os')
+    const {join} = await import('node:path')
+    const log = readFileSync(lab('apache-restart/access.log'), 'utf8')
+    const junk = Array.from(
+      {length: 500},
+      (_, i) =>
+        `10.9.9.9 - - [06/Dec/2026:01:05:58 +0000] "GET / HTTP/1.1" 200 5 "-" "flood" "${(i * 7919).toString(16).padStart(32, '0')}.junk${i}" - - -`,
+    ).join('\n')
+    const path = join(mkdtempSync(join(tmpdir(), 'sessdoc-flood-')), 'access.log')
+    writeFileSync(path, `${junk}\n${log}`)
+    const plain = (await analyze('apache-restart/access.log')).section
+    const result = await analyzeAccessLogs({paths: [path], window: {since: null, until: null}, redact: {}, parallel: false})
+    const flooded = result.section as AccessLogSection
+    expect(flooded.sessions).toBe(plain.sessions + 500)
+    expect([flooded.routeFlips, flooded.sessionsWithFlips, flooded.misroutedRequests, flooded.sessionsLost]).toEqual([
+      plain.routeFlips,
+      plain.sessionsWithFlips,
+      plain.misroutedRequests,
+      plain.sessionsLost,
+    ])
+    expect(plain.routeFlips).toBe(4)
   })
 })

@@ -93,12 +93,30 @@ function flipSeverity(s: AccessLogSection, share: number): Severity {
   return severity === 'critical' && allKept ? 'warning' : severity
 }
 
+/**
+ * What users felt, first: "4 users lost their session: 4 of node3's from 10:31, …". A home known
+ * only by an alias (ids ending .tomcat1 served by node1) is said: the node came back with another jvmRoute.
+ */
+function usersLost(s: AccessLogSection): string[] {
+  if (s.sessionsLost === 0) return []
+  const byHome = topEntries(s.sessionsLostByHome, 5).map(([home, n]) => {
+    const first = s.timeline.find((e) => (e.lostFrom?.[home] ?? 0) > 0)
+    const alias = Object.entries(s.routeHomes).find(([, h]) => h.home === home)?.[0]
+    const since = first ? ` from ${when(first.start)}` : ''
+    return `${n} of ${home}'s${since}${alias ? ` (ids ending .${alias}: ${home} runs with jvmRoute ${alias})` : ''}`
+  })
+  return [
+    `${s.sessionsLost} ${s.sessionsLost === 1 ? 'user' : 'users'} lost their session: ${byHome.join(', ')} — each request went to a node without the session, which handed out a new one.`,
+  ]
+}
+
 const routeFlip: AccessLogCheck = (s) => {
   if (s.sessionsWithFlips === 0) return []
   const share = s.sessionsWithFlips / Math.max(1, s.sessions)
   const pairs = topEntries(s.flipsByRoutePair, 5)
   const worst = worstBuckets(s.timeline, 'flips', 3)
   const parts = [
+    ...usersLost(s),
     `${s.routeFlips} route flips in ${s.sessionsWithFlips} of ${s.sessions} sessions (${percent(s.sessionsWithFlips, s.sessions)}).`,
     `By route: ${pairs.map(([pair, n]) => `${pair} (${n})`).join(', ')}.`,
   ]
@@ -108,8 +126,7 @@ const routeFlip: AccessLogCheck = (s) => {
     )
   if (s.failoversKept > 0)
     parts.push(`${s.failoversKept} kept their session (id suffix rewritten by the new node: a failover that worked).`)
-  if (s.sessionsLost > 0)
-    parts.push(`${s.sessionsLost} times a client got a new session id right after its session had been on another route (sessions lost).`)
+  if (s.misroutedRequests > 0) parts.push(`${s.misroutedRequests} requests were served by another node than their session's home.`)
   const concentrated = worst[0] !== undefined && worst[0].flips >= 0.5 * s.routeFlips && s.routeFlips >= 5
   const actions = concentrated
     ? [
@@ -129,6 +146,8 @@ const routeFlip: AccessLogCheck = (s) => {
         worstPeriods: worst.map((e) => ({start: e.start, flips: e.flips})),
         failoversKept: s.failoversKept,
         sessionsLost: s.sessionsLost,
+        sessionsLostByHome: s.sessionsLostByHome,
+        misroutedRequests: s.misroutedRequests,
         samples: s.flipSamples,
       },
       actions,

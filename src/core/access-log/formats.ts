@@ -1,5 +1,6 @@
 import type {ApacheConfFacts} from './apache-conf.js'
 import {HaproxyParser} from './haproxy.js'
+import {inferKeyValueFormat} from './kv-format.js'
 import {FormatError, makeScanner} from './log-format.js'
 import {type LineParser, ParsedLine, parseLine} from './parsed-line.js'
 import {extractSessionId, type SessionIdRules} from './session-id.js'
@@ -92,6 +93,17 @@ export function candidateParsers(options: FormatOptions): LineParser[] {
 
 const DETECTION_LINES = 1000
 
+/** A `name=$var` nginx format read back from the sample's first line, when it is one. */
+function keyValueCandidate(sample: readonly string[], options: FormatOptions): LineParser[] {
+  const format = sample[0] === undefined ? null : inferKeyValueFormat(sample[0], options.cookieName ?? 'JSESSIONID')
+  if (format === null) return []
+  try {
+    return [parserFor(format, 'nginx', format, options)]
+  } catch {
+    return []
+  }
+}
+
 export interface Detection {
   parser: LineParser
   parsed: number
@@ -104,10 +116,12 @@ export interface Detection {
  */
 export function detectFormat(
   lines: readonly string[],
-  candidates: readonly LineParser[],
+  givenCandidates: readonly LineParser[],
   rules: Omit<SessionIdRules, 'sessionCookie'>,
+  options?: FormatOptions,
 ): Detection {
   const sample = lines.filter((l) => l.trim() !== '').slice(0, DETECTION_LINES)
+  const candidates = options ? [...keyValueCandidate(sample, options), ...givenCandidates] : givenCandidates
   const parsed = new ParsedLine()
   let best: Detection & {ids: number} = {parser: candidates[0]!, parsed: -1, sampled: sample.length, ids: -1}
   for (const parser of candidates) {

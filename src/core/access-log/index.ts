@@ -80,7 +80,7 @@ export class Run {
   /** Chooses the stream's format: the flag's, or the best fit for its first lines. */
   formatFor(lines: readonly string[]): StreamFormat {
     const baseRules = {cookieName: this.cookieName, base64: this.cookieName.toUpperCase() === 'SESSION'}
-    const detection = this.fixedParser ? null : detectFormat(lines, (this.candidates ??= candidateParsers(this.formatOptions)), baseRules)
+    const detection = this.fixedParser ? null : detectFormat(lines, (this.candidates ??= candidateParsers(this.formatOptions)), baseRules, this.formatOptions)
     const parser = this.fixedParser ?? detection!.parser
     const cookieName = this.options.cookieName ?? parser.capabilities.sessionCookie ?? 'JSESSIONID'
     const format: StreamFormat = {
