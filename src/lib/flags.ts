@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {parseSessionTimeout as parseTimeout} from '../core/access-log/session-timeout.js'
+import {parseDuration} from '../core/input/time-window.js'
 import {outputFormats} from '../render/index.js'
 import {UserError} from './errors.js'
 
@@ -118,4 +119,26 @@ export function parseSessionTimeout(spec: string | undefined): number | undefine
   const parsed = parseTimeout(spec)
   if (!parsed.ok) throw new UserError(`--session-timeout: ${parsed.error}`, 'e.g. --session-timeout 30m (the servlet default)')
   return parsed.value
+}
+
+/**
+ * A duration flag (`30m`, `90s`, `1h`; a bare number is minutes) in milliseconds, between `min` and
+ * `max`; a bad value is a usage error that names the range. `hint` says what to try instead.
+ */
+export const durationFlag = Flags.custom<number, {min: number; max: number; hint: string}>({
+  parse: async (input, _context, flag) => {
+    const parsed = parseDuration(input)
+    const name = `--${flag.name}`
+    if (!parsed.ok) throw new UserError(`${name}: ${parsed.error}`, flag.hint)
+    if (parsed.value < flag.min || parsed.value > flag.max)
+      throw new UserError(`${name} must be from ${msText(flag.min)} to ${msText(flag.max)}, got '${input}'`, flag.hint)
+    return parsed.value
+  },
+})
+
+function msText(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`
+  return `${ms / 1000}s`
 }

@@ -364,6 +364,36 @@ export const findingCatalog = {
     causes: [],
     actions: [],
   },
+  'drain.not-draining': {
+    source: 'drain-status',
+    title: 'The node still takes new sessions while sessions are bound to it',
+    severity: 'critical',
+    why: 'Stopping a node that is not drained logs out every user whose session lives on it, and new users keep arriving.',
+    causes: [
+      'The member was not set to drain, or only on one of several front ends',
+      'A drain that does not hold: new sessions still reach the node (a balancer without stickiness, a second balancer)',
+    ],
+    actions: [
+      'Set the member to drain on every balancer: balancer-manager status N (Drain) or D, or HAProxy `set server BACKEND/NODE state drain`',
+      'Then wait with sessdoc drain-status --wait before stopping the node',
+    ],
+  },
+  'drain.sessions-bound': {
+    source: 'drain-status',
+    title: 'The node drains, but sessions bound to it are still active',
+    severity: 'warning',
+    why: 'A session that made a request within the session timeout is lost if its node stops now (unless sessions are shared).',
+    causes: ['Users still working on the node: the drain has not run for a session timeout yet'],
+    actions: ['Wait until safeAt (sessdoc drain-status --wait does), or move sessions to a shared store (Redis) to stop at once'],
+  },
+  'drain.safe': {
+    source: 'drain-status',
+    title: 'Safe to stop: no session bound to the node was active within the timeout',
+    severity: 'info',
+    why: 'Stopping the node now logs nobody out.',
+    causes: [],
+    actions: ['Stop the node, deploy, check its health, then set the member back to active'],
+  },
 } as const satisfies Record<string, FindingInfo>
 
 export type FindingId = keyof typeof findingCatalog

@@ -2,7 +2,7 @@ import type {FindingId} from './catalog.js'
 
 export type Severity = 'info' | 'warning' | 'critical'
 export type Status = 'ok' | 'warning' | 'critical' | 'unknown'
-export type FindingSource = 'access-log' | 'tomcat-log' | 'redis' | 'config' | 'correlation'
+export type FindingSource = 'access-log' | 'tomcat-log' | 'redis' | 'config' | 'correlation' | 'drain-status'
 export type SourceKey = 'accessLog' | 'tomcatLog' | 'redis' | 'config'
 
 export interface Finding {
