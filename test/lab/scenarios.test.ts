@@ -112,15 +112,8 @@ describe.skipIf(missing !== null)('real-server lab', () => {
       expect(run.section.lines).toBeGreaterThanOrEqual(truth.requests)
       expect(truth.sessionsLost).toBeGreaterThan(0)
     })
-    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'], {
-      misroutedRequests: 'misroutedRequests is not reported',
-      sessionsLost: 'lost sessions not counted (0; users lost 6)',
-    })
-    compare(() => ({truth, run: kv}), ['requestsWithSession', 'sessions', 'routeFlips'], {
-      requestsWithSession: 'nginx name=$var log_format not detected (0 sessions)',
-      sessions: 'nginx name=$var log_format not detected (0 sessions)',
-      routeFlips: 'nginx name=$var log_format not detected (0 flips)',
-    })
+    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'])
+    compare(() => ({truth, run: kv}), ['requestsWithSession', 'sessions', 'routeFlips'])
   })
 
   describe('(b) HAProxy cookie SERVERID insert, a node restarted without draining', () => {
@@ -144,11 +137,8 @@ describe.skipIf(missing !== null)('real-server lab', () => {
       expect(truth.sessionsLost).toBeGreaterThan(0)
       expect(readFileSync(lb.logs['haproxy']!, 'utf8')).toMatch(/Server be\/node2 is DOWN/)
     })
-    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'], {
-      misroutedRequests: 'misroutedRequests is not reported',
-      sessionsLost: 'logins and first sessions counted as lost (27; users lost 4)',
-    })
-    it.fails('HAProxy event lines (Server be/node2 is DOWN, UP) are not unparsed requests — GAP: access.unparsed-lines', () => {
+    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'])
+    it('HAProxy event lines (Server be/node2 is DOWN, UP) are not unparsed requests', () => {
       expect(run.findings).not.toContain('access.unparsed-lines')
     })
   })
@@ -170,10 +160,7 @@ describe.skipIf(missing !== null)('real-server lab', () => {
     }, LAB_TIMEOUT)
 
     it('the lab works', () => expect(truth.failed).toBe(0))
-    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'], {
-      misroutedRequests: 'misroutedRequests is not reported',
-      sessionsLost: 'login rotations counted as lost (11; users lost none)',
-    })
+    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'])
   })
 
   describe('(a) Apache stickysession, a node restarted without draining', () => {
@@ -190,7 +177,7 @@ describe.skipIf(missing !== null)('real-server lab', () => {
       truth = truthOf(users.records())
       run = await sessdocAccessLog([lb.logs['combined-balancer']!])
       dump('apache', users)
-      header = await sessdocAccessLog([lb.logs['cookie-header-route']!])
+      header = await sessdocAccessLog([lb.logs['cookie-header-route']!], {apacheConf: apacheConfOption(lb.conf)})
       keep(
         'apache-restart',
         {'access.log': lb.logs['combined-balancer']!, 'access_cookie.log': lb.logs['cookie-header-route']!, 'httpd.conf': lb.conf},
@@ -204,15 +191,9 @@ describe.skipIf(missing !== null)('real-server lab', () => {
       expect(truth.failed).toBe(0)
       expect(truth.sessionsLost).toBeGreaterThan(0)
     })
-    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'], {
-      misroutedRequests: 'misroutedRequests is not reported',
-      sessionsLost: 'lost sessions not counted (0; users lost 4)',
-    })
-    compare(() => ({truth, run: header}), ['requestsWithSession', 'sessions', 'routeFlips'], {
-      requestsWithSession: 'a %{Cookie}i + BALANCER_WORKER_ROUTE log is detected as common (0 sessions)',
-      sessions: 'a %{Cookie}i + BALANCER_WORKER_ROUTE log is detected as common (0 sessions)',
-      routeFlips: 'a %{Cookie}i + BALANCER_WORKER_ROUTE log is detected as common (0 flips)',
-    })
+    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'])
+    // Its LogFormat comes from the httpd.conf given (format from evidence, no --log-format).
+    compare(() => ({truth, run: header}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'])
   })
 
   describe('(d) Apache stickysession, node1 back with jvmRoute tomcat1 (BalancerMember route=node1)', () => {
@@ -250,13 +231,8 @@ describe.skipIf(missing !== null)('real-server lab', () => {
       expect(truth.failed).toBe(0)
       expect(tomcat1Ids).toBeGreaterThan(0)
     })
-    const jvmRouteGaps = {
-      routeFlips: 'a tomcat1 id served by worker node1 is counted as a flip (10; users saw none)',
-      misroutedRequests: 'misroutedRequests is not reported',
-      sessionsLost: 'sessions counted as lost that users kept (6; users lost none)',
-    }
-    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'], jvmRouteGaps)
-    compare(() => ({truth, run: withConf}), ['routeFlips', 'misroutedRequests', 'sessionsLost'], jvmRouteGaps)
+    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'])
+    compare(() => ({truth, run: withConf}), ['routeFlips', 'misroutedRequests', 'sessionsLost'])
   })
 
   describe("Tomcat's own logs (all scenarios; the nodes are shared)", () => {
