@@ -150,6 +150,14 @@ async function interpret(ctx: Context, directives: Directive[], file: string, ch
       case 'logformat':
         if (args[0] !== undefined) ctx.facts.logFormats.push({nickname: args[1] ?? '', format: args[0], ...where})
         break
+      case 'customlog':
+      case 'transferlog':
+        // A piped log (`"|/usr/bin/rotatelogs /var/log/access.%Y 86400"`) is kept as written: the files are in its arguments.
+        if (args[0]) {
+          const use = {logFile: args[0], format: name === 'customlog' ? (args[1] ?? '') : '', ...where}
+          ctx.facts.accessLogs = [...(ctx.facts.accessLogs ?? []), use]
+        }
+        break
       case 'header':
       case 'requestheader':
         headerDirective(ctx, args, where)

@@ -129,6 +129,16 @@ export async function readNginxConf(path: string): Promise<ReadOutcome<BalancerF
           const cookie = /^\$cookie_(.+)$/.exec(d.args[0]!)
           if (cookie?.[1]) cookieVariables.set(d.args[1]!, cookie[1])
         } else if (d.name === 'upstream' && d.block) upstreams.push({directive: d, file: shown})
+        else if (d.name === 'log_format' && d.args.length >= 2) {
+          const format = d.args
+            .slice(1)
+            .filter((a) => !a.startsWith('escape='))
+            .join('')
+          facts.nginxLogFormats = [...(facts.nginxLogFormats ?? []), {nickname: d.args[0]!, format, file: shown, line: d.line}]
+        } else if (d.name === 'access_log' && d.args[0] && d.args[0] !== 'off') {
+          const use = {logFile: d.args[0], format: d.args[1] ?? 'combined', file: shown, line: d.line}
+          facts.accessLogs = [...(facts.accessLogs ?? []), use]
+        }
         if (d.block && d.name !== 'upstream') await walk(d.block)
       }
     }

@@ -67,10 +67,21 @@ export interface TomcatCluster extends Where {
   channelSendOptions?: string
 }
 
+/** An access log a config writes: CustomLog / TransferLog (httpd), access_log (nginx). */
+export interface AccessLogUse extends Where {
+  /** The log file as written (`${APACHE_LOG_DIR}/access.log`, `logs/access_log`, `/var/log/nginx/access.log`). */
+  logFile: string
+  /** A format nickname, or the format itself when given inline (httpd `CustomLog file "%h …"`). */
+  format: string
+}
+
 /** Everything read from the balancer side (httpd, mod_jk, nginx, HAProxy). */
 export interface BalancerFacts {
   balancers: Balancer[]
   logFormats: LogFormatDef[]
+  accessLogs?: AccessLogUse[]
+  /** nginx `log_format` definitions (kept apart: the section's logFormats are httpd LogFormats). */
+  nginxLogFormats?: LogFormatDef[]
   /** `Header edit Set-Cookie … SameSite` and kin: the proxy adds SameSite itself. */
   sameSiteByProxy?: Where
 }
