@@ -11,6 +11,8 @@ const MAX_LINE_BYTES = 64 * 1024
  */
 export const ORDER_SLACK_MS = 2 * 60_000
 const NEWLINE = 0x0a
+/** Lines of the log's end the format is detected on (the analysis detects on 1000; the end of a live log is uniform). */
+const DETECTION_LINES = 200
 
 export type FormatChooser = (lines: string[]) => LineFormat | null
 
@@ -68,7 +70,7 @@ export class LogTail {
         if (carry.length > MAX_LINE_BYTES) carry = Buffer.alloc(0)
         const text = chunk.toString('utf8', cut, end)
         if (this.format === null) {
-          this.format = choose(lastLines(text, 1000))
+          this.format = choose(lastLines(text, DETECTION_LINES))
           if (this.format === null) return
         }
         const newest = collector.addLines(text, 0, text.length, this.format, false)
@@ -113,7 +115,7 @@ export class LogTail {
           end = size
         }
         const text = chunk.toString('utf8', 0, end)
-        this.format ??= choose(lastLines(text, 1000))
+        this.format ??= choose(lastLines(text, DETECTION_LINES))
         if (this.format !== null) collector.addLines(text, 0, text.length, this.format, true)
         this.offset += end
       }

@@ -7,8 +7,8 @@ interface SeenSession {
   /** Its latest and earliest request read (ms). */
   last: number
   first: number
-  /** Its home: the route suffix of its id, else the backend that served it last; null when neither is logged. */
-  home: string | null
+  /** Is its home the node? The route suffix of its id, else the backend that served it last; null when neither is logged. */
+  onNode: boolean | null
 }
 
 /** How one log's lines are read. */
@@ -27,8 +27,8 @@ const ROTATION_WINDOW_MS = 5 * 60_000
  */
 export class SessionCollector {
   readonly sessions = new Map<string, SeenSession>()
-  /** The node each client (address + user agent) last had a session on, and when. */
-  private readonly clients = new Map<string, {home: string | null; t: number}>()
+  /** When each client (address + user agent) last had a session on the node. */
+  private readonly clients = new Map<string, number>()
   private readonly parsed = new ParsedLine()
   private readonly ref: SessionRef = {text: '', start: 0, end: 0, from: 'cookie'}
   lines = 0
@@ -77,45 +77,52 @@ export class SessionCollector {
     const t = p.timeMs
     if (Number.isNaN(t)) return t
     if (!(t >= this.oldest)) this.oldest = t
-    const worker = p.workerStart >= 0 && !isDash(text, p.workerStart, p.workerEnd) ? text.slice(p.workerStart, p.workerEnd) : null
+    const hasWorker = p.workerStart >= 0 && !isDash(text, p.workerStart, p.workerEnd) && format.parser.capabilities.worker !== 'upstream'
+    const workerOnNode = hasWorker && this.isRoute(text, p.workerStart, p.workerEnd)
     const ref = extractSessionId(text, p, format.rules, this.ref)
-    let suffix: string | null = null
+    // Whether the request's session has its home on the node (null: no route logged), compared in place.
+    let onNode: boolean | null = hasWorker ? workerOnNode : null
     let base: string | null = null
     if (ref !== null) {
       const sep = this.separator ? indexWithin(ref.text, this.separator, ref.start, ref.end) : -1
       base = ref.text.slice(ref.start, sep >= 0 ? sep : ref.end)
-      if (sep >= 0 && sep + this.separator.length < ref.end) suffix = ref.text.slice(sep + this.separator.length, ref.end)
+      const suffixStart = sep + this.separator.length
+      if (sep >= 0 && suffixStart < ref.end) {
+        const suffixOnNode = this.isRoute(ref.text, suffixStart, ref.end)
+        if (!hasWorker && suffixOnNode && !(t <= this.lastToNode)) this.lastToNode = t
+        onNode = suffixOnNode
+      }
     }
-    const servedBy = worker !== null && format.parser.capabilities.worker !== 'upstream' ? worker : suffix
-    if (servedBy === this.route && !(t <= this.lastToNode)) this.lastToNode = t
+    if (workerOnNode && !(t <= this.lastToNode)) this.lastToNode = t
     if (base === null) return t
-    const home = suffix ?? (format.parser.capabilities.worker === 'upstream' ? null : worker)
-    const client =
-      p.clientStart >= 0
-        ? text.slice(p.clientStart, p.clientEnd) + (p.userAgentStart >= 0 ? text.slice(p.userAgentStart, p.userAgentEnd) : '')
-        : null
     const seen = this.sessions.get(base)
     if (seen === undefined) {
-      if (forward && home === this.route && t >= this.countNewFrom && !this.rotationOnNode(client, t)) this.newSessions++
-      this.sessions.set(base, {last: t, first: t, home})
+      if (forward && onNode === true && t >= this.countNewFrom && !this.rotationOnNode(text, p, t)) this.newSessions++
+      this.sessions.set(base, {last: t, first: t, onNode})
     } else {
       if (t >= seen.last) {
         seen.last = t
-        if (home !== null) seen.home = home
+        if (onNode !== null) seen.onNode = onNode
       }
       if (t < seen.first) seen.first = t
     }
-    if (client !== null) {
+    // Only the node's clients matter (a login that rotates an id there is not a new session).
+    if (onNode === true && p.clientStart >= 0) {
+      const client = clientKey(text, p)
       const known = this.clients.get(client)
-      if (known === undefined || t >= known.t) this.clients.set(client, {home, t})
+      if (known === undefined || t >= known) this.clients.set(client, t)
     }
     return t
   }
 
-  private rotationOnNode(client: string | null, t: number): boolean {
-    if (client === null) return false
-    const known = this.clients.get(client)
-    return known !== undefined && known.home === this.route && t - known.t <= ROTATION_WINDOW_MS
+  private rotationOnNode(text: string, p: ParsedLine, t: number): boolean {
+    if (p.clientStart < 0) return false
+    const known = this.clients.get(clientKey(text, p))
+    return known !== undefined && t - known <= ROTATION_WINDOW_MS
+  }
+
+  private isRoute(text: string, start: number, end: number): boolean {
+    return end - start === this.route.length && text.startsWith(this.route, start)
   }
 
   /** Sessions whose home is the node with a request at or after `since`; and the newest such request. */
@@ -126,7 +133,7 @@ export class SessionCollector {
     for (const s of this.sessions.values()) {
       if (s.last < since) continue
       active++
-      if (s.home !== this.route) continue
+      if (s.onNode !== true) continue
       count++
       if (!(s.last <= lastRequest)) lastRequest = s.last
     }
@@ -136,8 +143,13 @@ export class SessionCollector {
   /** Forgets sessions and clients idle since before `before` (a long --wait must not grow). */
   forget(before: number): void {
     for (const [id, s] of this.sessions) if (s.last < before) this.sessions.delete(id)
-    for (const [key, c] of this.clients) if (c.t < before) this.clients.delete(key)
+    for (const [key, t] of this.clients) if (t < before) this.clients.delete(key)
   }
+}
+
+function clientKey(text: string, p: ParsedLine): string {
+  const agent = p.userAgentStart >= 0 ? text.slice(p.userAgentStart, p.userAgentEnd) : ''
+  return `${text.slice(p.clientStart, p.clientEnd)} ${agent}`
 }
 
 function isDash(text: string, start: number, end: number): boolean {
