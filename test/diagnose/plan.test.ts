@@ -2,8 +2,9 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {loadDiagnoseConfig, parseConfigText} from '../../src/core/diagnose/config-file.js'
+import {type DiagnoseConfig, loadDiagnoseConfig, parseConfigText} from '../../src/core/diagnose/config-file.js'
 import {planDiagnose} from '../../src/core/diagnose/plan.js'
+import {type DiagnoseFlagValues, mergeDiagnoseSettings} from '../../src/lib/diagnose-settings.js'
 import {runCli} from '../helpers/run-cli.js'
 
 let dir: string
@@ -60,9 +61,11 @@ describe('config file validation', () => {
 
 describe('planDiagnose', () => {
   const none = (): boolean => false
+  const plan = (flags: DiagnoseFlagValues, file: DiagnoseConfig, exists: (p: string) => boolean) =>
+    planDiagnose(mergeDiagnoseSettings(flags, file), {}, exists)
 
   it('with no source named, tries the usual places and probes the default Redis', () => {
-    const planned = planDiagnose({}, {}, {}, (p) => p === '/var/log/httpd/access_log')
+    const planned = plan({}, {}, (p) => p === '/var/log/httpd/access_log')
     if (!planned.ok) throw new Error(planned.error)
     expect(planned.request.accessLog?.paths).toEqual(['/var/log/httpd/access_log'])
     expect(planned.request.tomcatLog).toBeUndefined()
@@ -71,7 +74,7 @@ describe('planDiagnose', () => {
   })
 
   it('with a source named, looks nowhere else', () => {
-    const planned = planDiagnose({'tomcat-log': ['app.log']}, {}, {}, none)
+    const planned = plan({'tomcat-log': ['app.log']}, {}, none)
     if (!planned.ok) throw new Error(planned.error)
     expect(planned.request.accessLog).toBeUndefined()
     expect(planned.request.redis).toBeUndefined()
@@ -79,10 +82,9 @@ describe('planDiagnose', () => {
   })
 
   it('lets flags override the config file', () => {
-    const planned = planDiagnose(
+    const planned = plan(
       {'access-log': ['flag.log'], workers: 'a,b'},
       {accessLog: {paths: ['file.log'], workers: ['x'], logFormat: 'combined'}, redis: {url: 'redis://file:1'}},
-      {},
       none,
     )
     if (!planned.ok) throw new Error(planned.error)
@@ -91,7 +93,7 @@ describe('planDiagnose', () => {
   })
 
   it('rejects unknown thresholds and names the known ones', () => {
-    const planned = planDiagnose({}, {thresholds: {restartWindowMinutes: 5, flipz: 1}, tomcatLog: {paths: ['a']}}, {}, none)
+    const planned = plan({}, {thresholds: {restartWindowMinutes: 5, flipz: 1}, tomcatLog: {paths: ['a']}}, none)
     expect(planned.ok).toBe(false)
     if (!planned.ok) expect(planned.error).toMatch(/unknown threshold\(s\) flipz.*restartWindowMinutes/)
   })

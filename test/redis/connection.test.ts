@@ -10,22 +10,22 @@ import {
   parseClusterNodes,
   type RedisTarget,
   RedisTargetError,
-  redisTargetFromFlags,
-} from '../../src/core/redis/connection.js'
+  redisTarget,
+} from '../../src/core/redis/connection/index.js'
 import {freePort, startCluster, startRedis, type TestCluster, type TestRedis} from '../helpers/redis-server.js'
 
 const timeout = 1000
 const target = (url: string, extra: Partial<RedisTarget> = {}): RedisTarget => ({url, connectTimeoutMs: timeout, ...extra})
 
-describe('redisTargetFromFlags', () => {
+describe('redisTarget', () => {
   it('defaults to loopback 6379 and takes the password from the environment', () => {
-    const {target, warnings} = redisTargetFromFlags({}, {REDISCLI_AUTH: 'pw'})
+    const {target, warnings} = redisTarget({}, {REDISCLI_AUTH: 'pw'})
     expect(target).toEqual({url: 'redis://127.0.0.1:6379', connectTimeoutMs: 3000, password: 'pw'})
     expect(warnings).toEqual([])
   })
   it('prefers SESSDOC_REDIS_PASSWORD, moves a URL password out of the URL and warns', () => {
-    expect(redisTargetFromFlags({}, {SESSDOC_REDIS_PASSWORD: 'a', REDISCLI_AUTH: 'b'}).target.password).toBe('a')
-    const {target, warnings} = redisTargetFromFlags({redis: 'redis://audit:s%40cret@10.0.0.5:6380/2'}, {})
+    expect(redisTarget({}, {SESSDOC_REDIS_PASSWORD: 'a', REDISCLI_AUTH: 'b'}).target.password).toBe('a')
+    const {target, warnings} = redisTarget({url: 'redis://audit:s%40cret@10.0.0.5:6380/2'}, {})
     expect(target.password).toBe('s@cret')
     expect(target.url).toBe('redis://audit@10.0.0.5:6380/2')
     expect(target.db).toBe(2)
@@ -33,10 +33,7 @@ describe('redisTargetFromFlags', () => {
     expect(warnings[0]).toMatch(/SESSDOC_REDIS_PASSWORD/)
   })
   it('lets --db override the URL path and parses sentinels', () => {
-    const {target} = redisTargetFromFlags(
-      {redis: 'redis://h:1/3', db: 5, sentinel: 'a:26379,b', 'sentinel-master': 'sessions', 'connect-timeout': 500},
-      {},
-    )
+    const {target} = redisTarget({url: 'redis://h:1/3', db: 5, sentinel: 'a:26379,b', sentinelMaster: 'sessions', connectTimeout: 500}, {})
     expect(target.db).toBe(5)
     expect(target.sentinels).toEqual([
       {host: 'a', port: 26379},
@@ -45,10 +42,10 @@ describe('redisTargetFromFlags', () => {
     expect(target.connectTimeoutMs).toBe(500)
   })
   it.each([['http://x'], ['redis://h:1/abc']])('rejects %s', (url) => {
-    expect(() => redisTargetFromFlags({redis: url}, {})).toThrow(RedisTargetError)
+    expect(() => redisTarget({url: url}, {})).toThrow(RedisTargetError)
   })
   it('rejects --sentinel without --sentinel-master', () => {
-    expect(() => redisTargetFromFlags({sentinel: 'a:1'}, {})).toThrow(/sentinel-master/)
+    expect(() => redisTarget({sentinel: 'a:1'}, {})).toThrow(/sentinel-master/)
   })
 })
 
@@ -139,8 +136,8 @@ describe('connectRedis against real servers', () => {
   })
 
   it('connects as an ACL user with the password from the environment', async () => {
-    const {target: t} = redisTargetFromFlags(
-      {redis: `redis://audit@127.0.0.1:${secured.port}`, 'connect-timeout': timeout},
+    const {target: t} = redisTarget(
+      {url: `redis://audit@127.0.0.1:${secured.port}`, connectTimeout: timeout},
       {SESSDOC_REDIS_PASSWORD: 'auditpw'},
     )
     const connection = await connectRedis(t)
@@ -277,10 +274,7 @@ describe('connectRedis with a replica and Sentinel', () => {
   })
 
   it('asks the Sentinels for the master and keeps their view', async () => {
-    const {target: t} = redisTargetFromFlags(
-      {sentinel: `127.0.0.1:${sentinelPort}`, 'sentinel-master': 'sessions', 'connect-timeout': timeout},
-      {},
-    )
+    const {target: t} = redisTarget({sentinel: `127.0.0.1:${sentinelPort}`, sentinelMaster: 'sessions', connectTimeout: timeout}, {})
     const connection = await connectRedis(t)
     expect(connection.ok).toBe(true)
     if (!connection.ok) return

@@ -1,11 +1,10 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import * as load from '../../fixtures/redis/load.mjs'
-import {runRedisScan} from '../../src/core/redis/scan/index.js'
-import {runRedisStats} from '../../src/core/redis/stats/index.js'
 import {findingCatalog, findingIds} from '../../src/core/report/catalog.js'
 import {buildReport, makeFinding} from '../../src/core/report/report.js'
 import type {Report, Severity} from '../../src/core/report/types.js'
 import {renderPrometheus} from '../../src/render/prometheus.js'
+import {scanResult, statsResult} from '../helpers/redis-results.js'
 import {startRedis, type TestRedis} from '../helpers/redis-server.js'
 import {target} from '../redis/scan/helpers.js'
 
@@ -36,7 +35,7 @@ describe('Prometheus output exports only what was checked', () => {
   })
 
   it('redis scan: the scan findings, no series for a stats check it never ran', async () => {
-    const metrics = series(renderPrometheus(buildReport({results: [await runRedisScan(target(server.url))]})))
+    const metrics = series(renderPrometheus(buildReport({results: [await scanResult(target(server.url))]})))
     expect(metrics.get('sessdoc_findings{id="redis.no-ttl"}')).toBe(1)
     expect(metrics.get('sessdoc_findings{id="redis.short-ttl"}')).toBe(0)
     for (const id of ['redis.no-maxmemory', 'redis.memory-pressure', 'redis.eviction-policy', 'redis.no-persistence'])
@@ -45,7 +44,7 @@ describe('Prometheus output exports only what was checked', () => {
   })
 
   it('redis stats: the stats findings, no series for the scan checks', async () => {
-    const metrics = series(renderPrometheus(buildReport({results: [await runRedisStats(target(server.url))]})))
+    const metrics = series(renderPrometheus(buildReport({results: [await statsResult(target(server.url))]})))
     expect(metrics.get('sessdoc_findings{id="redis.no-maxmemory"}')).toBe(1)
     expect(metrics.get('sessdoc_finding_severity{id="redis.no-maxmemory"}')).toBe(2)
     expect(metrics.get('sessdoc_findings{id="redis.memory-pressure"}')).toBe(0)

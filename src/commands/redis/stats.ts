@@ -1,9 +1,9 @@
-import {RedisTargetError, redisTargetFromFlags} from '../../core/redis/connection.js'
-import {runRedisStats} from '../../core/redis/stats/index.js'
+import {analyzeRedis} from '../../core/redis/analyze.js'
+import {redisResult} from '../../core/redis/result.js'
 import {buildReport} from '../../core/report/report.js'
 import {SessdocCommand} from '../../lib/base-command.js'
-import {UserError} from '../../lib/errors.js'
 import {redisFlags} from '../../lib/flags.js'
+import {redisSpecOf, redisTargetOf, warnOnStderr} from '../../lib/redis-target.js'
 
 export default class RedisStats extends SessdocCommand {
   static override summary = 'Check whether a Redis is fit to hold sessions: memory, eviction policy, hit rate, replication.'
@@ -19,16 +19,9 @@ export default class RedisStats extends SessdocCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(RedisStats)
-    let resolved: ReturnType<typeof redisTargetFromFlags>
-    try {
-      resolved = redisTargetFromFlags(flags)
-    } catch (error) {
-      if (error instanceof RedisTargetError) throw new UserError(error.message, error.hint)
-      throw error
-    }
-    // Straight to stderr: oclif's warn() is silent under --json, and these must reach cron logs too.
-    for (const warning of resolved.warnings) process.stderr.write(`Warning: ${warning}\n`)
-    const result = await runRedisStats(resolved.target, {signal: this.signal})
-    await this.emit(buildReport({results: [result]}), flags)
+    const {target, warnings} = redisTargetOf(redisSpecOf(flags))
+    warnOnStderr(warnings)
+    const analysis = await analyzeRedis(target, {stats: {}, signal: this.signal})
+    await this.emit(buildReport({results: [redisResult(analysis)]}), flags)
   }
 }

@@ -6,16 +6,12 @@ import type {AccessLogOptions} from '../access-log/types.js'
 import {checkConfig, knownRoutesFromApacheConf} from '../config/index.js'
 import type {TimeWindow} from '../input/time-window.js'
 import type {RedactOptions} from '../redact.js'
-import {connectRedis, describeTarget, type RedisTarget} from '../redis/connection.js'
-import {defaultScanThresholds, type ScanThresholds, scanFindingIds} from '../redis/scan/checks.js'
-import {type RedisScanOptions, scanRedis} from '../redis/scan/index.js'
-import {
-  collectRedisStats,
-  defaultRedisStatsThresholds,
-  type RedisStatsThresholds,
-  redisConnectionFailureResult,
-  redisStatsResult,
-} from '../redis/stats/index.js'
+import {analyzeRedis} from '../redis/analyze.js'
+import {describeTarget, type RedisTarget} from '../redis/connection/index.js'
+import {redisResult} from '../redis/result.js'
+import {defaultScanThresholds, type ScanThresholds} from '../redis/scan/checks.js'
+import type {RedisScanOptions} from '../redis/scan/index.js'
+import {defaultRedisStatsThresholds, type RedisStatsThresholds} from '../redis/stats/index.js'
 import {buildReport} from '../report/report.js'
 import type {Diagnosis, Finding, Report, SourceKey, SourceResult} from '../report/types.js'
 import {analyzeTomcatLogs} from '../tomcat-log/index.js'
@@ -90,7 +86,7 @@ export async function diagnose(request: DiagnoseRequest): Promise<Report> {
   const tomcatLog = request.tomcatLog
   if (tomcatLog) guard('tomcatLog', () => analyzeTomcatLogs({...tomcatLog, window, redact, signal, stdin: request.stdin}))
   const redis = request.redis
-  if (redis) guard('redis', () => analyzeRedis(redis, request))
+  if (redis) guard('redis', () => redisJob(redis, request))
   const config = request.config
   if (config && (config.apacheConf?.length || config.tomcatConf?.length || config.appConfig?.length))
     guard('config', () => checkConfig({...config, redact}))
@@ -110,43 +106,29 @@ export async function diagnose(request: DiagnoseRequest): Promise<Report> {
   return report
 }
 
-/** One connection for stats and scan; a default address that does not answer is skipped. */
-async function analyzeRedis(redis: NonNullable<DiagnoseRequest['redis']>, request: DiagnoseRequest): Promise<SourceResult | null> {
-  const {signal} = request
-  const connection = await connectRedis(redis.target, signal ? {signal} : {})
-  if (!connection.ok) {
-    if (redis.probeOnly) {
-      request.skipped?.push({
-        source: 'redis',
-        input: describeTarget(redis.target),
-        used: false,
-        reason: `nothing answered there (${connection.message})`,
-      })
-      return null
-    }
-    return redisConnectionFailureResult(connection, redis.target)
-  }
-  try {
-    // Stats first: INFO is cheap, and tells whether a scan is worth the server's time.
-    const stats = redisStatsResult(
-      await collectRedisStats(connection, {thresholds: pick(request.thresholds, defaultRedisStatsThresholds), ...(signal ? {signal} : {})}),
-    )
-    if (!redis.scan || stats.section.status !== 'analyzed' || signal?.aborted) return stats
-    const scan = await scanRedis(connection, {
-      ...redis.scanOptions,
-      showSessionIds: request.redact.showSessionIds,
-      thresholds: {...defaultScanThresholds, ...pick(request.thresholds, defaultScanThresholds)},
-      ...(signal ? {signal} : {}),
+/** Stats, then the scan when asked; a default address that does not answer is skipped. */
+async function redisJob(redis: NonNullable<DiagnoseRequest['redis']>, request: DiagnoseRequest): Promise<SourceResult | null> {
+  const analysis = await analyzeRedis(redis.target, {
+    stats: {thresholds: pick(request.thresholds, defaultRedisStatsThresholds)},
+    scan: redis.scan
+      ? {
+          ...redis.scanOptions,
+          showSessionIds: request.redact.showSessionIds,
+          thresholds: {...defaultScanThresholds, ...pick(request.thresholds, defaultScanThresholds)},
+        }
+      : undefined,
+    signal: request.signal,
+  })
+  if (!analysis.ok && redis.probeOnly) {
+    request.skipped?.push({
+      source: 'redis',
+      input: describeTarget(redis.target),
+      used: false,
+      reason: `nothing answered there (${analysis.failure.message})`,
     })
-    const errors = [...(stats.section.errors ?? []), ...scan.errors]
-    const checked = [...new Set([...(stats.section.checked ?? []), ...scanFindingIds])]
-    const section: SourceResult['section'] = {...stats.section, ...scan.figures, status: 'analyzed', checked}
-    if (stats.section.partial || scan.partial) section.partial = true
-    if (errors.length > 0) section.errors = errors
-    return {key: 'redis', section, findings: [...stats.findings, ...scan.findings]}
-  } finally {
-    await connection.close()
+    return null
   }
+  return redisResult(analysis)
 }
 
 async function routesFromConfig(paths: string[]): Promise<string[] | undefined> {

@@ -1,5 +1,5 @@
 import type {Cluster, Redis} from 'ioredis'
-import {connectRedis, type RedisConnectionOk, type RedisTarget} from '../../../src/core/redis/connection.js'
+import {connectRedis, type RedisConnectionOk, type RedisTarget} from '../../../src/core/redis/connection/index.js'
 
 export function target(url: string, extra: Partial<RedisTarget> = {}): RedisTarget {
   return {url, connectTimeoutMs: 1000, ...extra}

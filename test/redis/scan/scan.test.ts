@@ -2,7 +2,8 @@ import type {Redis} from 'ioredis'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import * as load from '../../../fixtures/redis/load.mjs'
 import {hashId} from '../../../src/core/redact.js'
-import {runRedisScan, scanRedis} from '../../../src/core/redis/scan/index.js'
+import {scanRedis} from '../../../src/core/redis/scan/index.js'
+import {scanResult} from '../../helpers/redis-results.js'
 import {freePort, startRedis, type TestRedis} from '../../helpers/redis-server.js'
 import {connect, target} from './helpers.js'
 
@@ -325,10 +326,10 @@ describe('scanRedis on every layout (planted truth)', () => {
   })
 })
 
-describe('runRedisScan', () => {
+describe('redis scan results', () => {
   it('turns a closed port into a redis.unreachable finding with section status error', async () => {
     const port = await freePort()
-    const result = await runRedisScan(target(`redis://127.0.0.1:${port}`))
+    const result = await scanResult(target(`redis://127.0.0.1:${port}`))
     expect(result.key).toBe('redis')
     expect(result.section.status).toBe('error')
     expect(result.section.reason).toMatch(/cannot connect/)
@@ -337,7 +338,7 @@ describe('runRedisScan', () => {
 
   it('returns the scan figures as an analyzed section', async () => {
     await load.loadGeneric(admin, {sessions: 20, noTtl: 20, seed: 'run'})
-    const result = await runRedisScan(target(server.url))
+    const result = await scanResult(target(server.url))
     expect(result.section).toMatchObject({status: 'analyzed', sessions: 20, sessionsWithoutTtl: 20, preset: 'generic'})
     expect(result.section.partial).toBeUndefined()
     expect(result.findings.find((f) => f.id === 'redis.no-ttl')!.severity).toBe('critical')

@@ -176,16 +176,6 @@ describe('ScanState', () => {
   })
 })
 
-describe('progress bar', () => {
-  it('formats keys against DBSIZE', async () => {
-    const {formatProgress, progressBar} = await import('../../../src/core/redis/scan/progress.js')
-    expect(formatProgress('scanning', 250, 1000, 1000, 10)).toBe('scanning [###-------] 250/1,000 keys 25% 250 keys/s')
-    expect(formatProgress('scanning', 5, 0, 0, 4)).toBe('scanning [----] 5/0 keys 0% 0 keys/s')
-    // Not a terminal: nothing is drawn, ever.
-    expect(progressBar({isTTY: false} as NodeJS.WriteStream, 'x')).toBeUndefined()
-  })
-})
-
 /** Redis's dictScan cursor step for a table of 2^sizeBits buckets: the reversed cursor plus one. */
 function nextCursor(cursor: bigint, sizeBits: number): bigint {
   const mask64 = (1n << 64n) - 1n

@@ -4,9 +4,11 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {connectRedis, type RedisTarget} from '../../../src/core/redis/connection.js'
-import {collectRedisStats, type RedisStatsFigures, redisStatsResult, runRedisStats} from '../../../src/core/redis/stats/index.js'
+import {connectRedis, type RedisTarget} from '../../../src/core/redis/connection/index.js'
+import {redisStatsResult} from '../../../src/core/redis/result.js'
+import {collectRedisStats, type RedisStatsFigures} from '../../../src/core/redis/stats/index.js'
 import type {Finding, SourceResult} from '../../../src/core/report/types.js'
+import {statsResult} from '../../helpers/redis-results.js'
 import {freePort, startCluster, startRedis, type TestCluster, type TestRedis} from '../../helpers/redis-server.js'
 
 const target = (url: string, extra: Partial<RedisTarget> = {}): RedisTarget => ({url, connectTimeoutMs: 2000, ...extra})
@@ -62,7 +64,7 @@ describe('redis stats against real servers', () => {
 
   it('a fresh lone server: no maxmemory, no redundancy, figures of CONTRACT.md', async () => {
     const server = await start()
-    const result = await runRedisStats(target(server.url))
+    const result = await statsResult(target(server.url))
     expect(result.section.status).toBe('analyzed')
     expect(ids(result)).toEqual(['redis.no-maxmemory:warning', 'redis.no-redundancy:warning'])
     const f = figures(result)
@@ -84,7 +86,7 @@ describe('redis stats against real servers', () => {
   it('evictions forced past a small maxmemory under allkeys-lru: evictions, policy and critical pressure', async () => {
     const server = await start(['--maxmemory', '4mb', '--maxmemory-policy', 'allkeys-lru'])
     await withClient(server, (c) => fill(c, 1200, 8 * 1024))
-    const result = await runRedisStats(target(server.url))
+    const result = await statsResult(target(server.url))
     expect(ids(result)).toEqual([
       'redis.eviction-policy:warning',
       'redis.evictions:warning',
@@ -107,12 +109,12 @@ describe('redis stats against real servers', () => {
       const used = Number(await infoField(c, 'memory', 'used_memory'))
       await c.config('SET', 'maxmemory', String(Math.round(used / 0.86)))
     })
-    const result = await runRedisStats(target(server.url))
+    const result = await statsResult(target(server.url))
     expect(ids(result)).toEqual(['redis.keys-without-expiry:warning', 'redis.memory-pressure:warning', 'redis.no-redundancy:warning'])
     expect(figures(result).memory.usage).toBeGreaterThan(0.8)
     expect(figures(result).memory.usage).toBeLessThan(0.95)
     await withClient(server, (c) => c.config('SET', 'maxmemory-policy', 'noeviction'))
-    const again = await runRedisStats(target(server.url))
+    const again = await statsResult(target(server.url))
     expect(finding(again, 'redis.eviction-policy').detail).toMatch(/noeviction.*OOM command not allowed/)
   })
 
@@ -126,7 +128,7 @@ describe('redis stats against real servers', () => {
       for (let i = 0; i < 200; i++) pipeline.get(`spring:session:sessions:${i % 150}`)
       await pipeline.exec()
     })
-    const result = await runRedisStats(target(server.url))
+    const result = await statsResult(target(server.url))
     expect(ids(result)).toEqual(['redis.keys-without-expiry:warning', 'redis.low-hit-rate:warning', 'redis.no-redundancy:warning'])
     const f = figures(result)
     expect(f.keyspace).toEqual({db0: {keys: 200, expires: 50, withoutExpiry: 150}})
@@ -138,7 +140,7 @@ describe('redis stats against real servers', () => {
 
   it('CONFIG blocked (rename-command CONFIG ""): maxmemory and policy come from INFO, with a note', async () => {
     const server = await start(['--rename-command', 'CONFIG', '""', '--maxmemory', '32mb', '--maxmemory-policy', 'allkeys-lfu'])
-    const result = await runRedisStats(target(server.url))
+    const result = await statsResult(target(server.url))
     expect(figures(result).memory).toMatchObject({maxBytes: 32 * 1024 * 1024, policy: 'allkeys-lfu', source: 'info'})
     expect(ids(result)).toEqual(['redis.eviction-policy:warning', 'redis.no-redundancy:warning'])
     expect(result.section.errors?.map((e) => e.message)).toEqual([expect.stringMatching(/CONFIG GET is refused .* read from INFO instead/)])
@@ -164,10 +166,10 @@ describe('redis stats against real servers', () => {
       await c.call('ACL', 'SETUSER', 'audit-noconfig', 'on', '>auditpw', '+ping', '+info', '+role', '+client|setname')
     })
     const url = (user: string): string => `redis://${user}@127.0.0.1:${server.port}`
-    const full = await runRedisStats(target(url('audit'), {password: 'auditpw'}))
+    const full = await statsResult(target(url('audit'), {password: 'auditpw'}))
     expect(full.section.errors).toBeUndefined()
     expect(figures(full).memory).toMatchObject({maxBytes: 16 * 1024 * 1024, policy: 'volatile-lru', source: 'config'})
-    const noConfig = await runRedisStats(target(url('audit-noconfig'), {password: 'auditpw'}))
+    const noConfig = await statsResult(target(url('audit-noconfig'), {password: 'auditpw'}))
     expect(figures(noConfig).memory).toMatchObject({maxBytes: 16 * 1024 * 1024, policy: 'volatile-lru', source: 'info'})
     expect(ids(noConfig)).toEqual(ids(full))
   })
@@ -183,7 +185,7 @@ describe('redis stats against real servers', () => {
       expect(await infoField(held, 'stats', 'rejected_connections')).toBe('1')
       await held.config('SET', 'maxclients', '50')
     })
-    const result = await runRedisStats(target(server.url))
+    const result = await statsResult(target(server.url))
     expect(finding(result, 'redis.rejected-connections').evidence.rejectedConnections).toBe(1)
     expect(finding(result, 'redis.rejected-connections').detail).toMatch(/1 connections rejected .* maxclients 50/)
     expect(figures(result).clients).toMatchObject({maxClients: 50, rejectedConnections: 1})
@@ -197,7 +199,7 @@ describe('redis stats against real servers', () => {
       await waitFor('the BGSAVE to fail', async () => (await infoField(c, 'persistence', 'rdb_last_bgsave_status')) === 'err')
       await expect(c.set('spring:session:sessions:x', 'v')).rejects.toThrow(/MISCONF/)
     })
-    const result = await runRedisStats(target(server.url))
+    const result = await statsResult(target(server.url))
     // Redis answers MISCONF even to PING then: whether or not the connection gets through, the
     // finding is persistence, never "unreachable".
     expect(ids(result)).not.toContain('redis.unreachable:critical')
@@ -215,20 +217,19 @@ describe('redis stats against real servers', () => {
       await waitFor('the BGSAVE to fail', async () => (await infoField(c, 'persistence', 'rdb_last_bgsave_status')) === 'err')
       await c.set('k', 'v')
     })
-    const failing = finding(await runRedisStats(target(server.url)), 'redis.persistence-failing')
+    const failing = finding(await statsResult(target(server.url)), 'redis.persistence-failing')
     expect(failing.severity).toBe('warning')
     expect(failing.detail).toMatch(/no save points are configured/)
   })
 
   it('neither save points nor AOF: redis.no-persistence, and the persistence row says none; AOF or a schedule clears it', async () => {
     const [bare, aof, scheduled] = await Promise.all([start(['--save', '']), start(['--save', '', '--appendonly', 'yes']), start()])
-    const result = await runRedisStats(target(bare.url))
+    const result = await statsResult(target(bare.url))
     const noPersistence = finding(result, 'redis.no-persistence')
     expect(noPersistence.severity).toBe('warning')
     expect(noPersistence.evidence).toEqual({nodes: [`127.0.0.1:${bare.port}`]})
     if (result.section.status === 'analyzed') expect(figures(result).persistence.unpersistedPrimaries).toEqual([`127.0.0.1:${bare.port}`])
-    for (const server of [aof, scheduled])
-      expect(ids(await runRedisStats(target(server.url)))).not.toContain('redis.no-persistence:warning')
+    for (const server of [aof, scheduled]) expect(ids(await statsResult(target(server.url)))).not.toContain('redis.no-persistence:warning')
   })
 
   it('a replica: healthy link, then broken when its primary stops', async () => {
@@ -249,14 +250,14 @@ describe('redis stats against real servers', () => {
       waitFor('the primary to see it online', async () => (await c.info('replication')).includes('state=online')),
     )
 
-    const onPrimary = await runRedisStats(target(primary.url))
+    const onPrimary = await statsResult(target(primary.url))
     expect(ids(onPrimary)).toEqual([])
     expect(figures(onPrimary).replicas).toBe(1)
     expect(figures(onPrimary).nodeStats[0]!.replicaLinks).toEqual([
       expect.objectContaining({address: `127.0.0.1:${replica.port}`, state: 'online'}),
     ])
 
-    const onReplica = await runRedisStats(target(replica.url))
+    const onReplica = await statsResult(target(replica.url))
     expect(ids(onReplica)).toEqual([])
     expect(figures(onReplica).nodeStats[0]).toMatchObject({
       role: 'replica',
@@ -268,7 +269,7 @@ describe('redis stats against real servers', () => {
     await withClient(replica, (c) =>
       waitFor('the link to drop', async () => (await infoField(c, 'replication', 'master_link_status')) === 'down'),
     )
-    const broken = await runRedisStats(target(replica.url))
+    const broken = await statsResult(target(replica.url))
     expect(ids(broken)).toEqual(['redis.replication-broken:critical'])
     expect(finding(broken, 'redis.replication-broken').detail).toContain(`replica of 127.0.0.1:${primary.port}: link down`)
   })
@@ -289,13 +290,13 @@ describe('redis stats against real servers', () => {
 
   it('unreachable and refused credentials are critical findings in an error section', async () => {
     const port = await freePort()
-    const down = await runRedisStats(target(`redis://127.0.0.1:${port}`, {connectTimeoutMs: 500}))
+    const down = await statsResult(target(`redis://127.0.0.1:${port}`, {connectTimeoutMs: 500}))
     expect(down.section.status).toBe('error')
     expect(down.section.reason).toMatch(/cannot connect/)
     expect(ids(down)).toEqual(['redis.unreachable:critical'])
 
     const secured = await start(['--requirepass', 'right'], {password: 'right'})
-    const refused = await runRedisStats(target(secured.url, {password: 'wrong'}))
+    const refused = await statsResult(target(secured.url, {password: 'wrong'}))
     expect(refused.section.status).toBe('error')
     expect(ids(refused)).toEqual(['redis.auth-failed:critical'])
     expect(JSON.stringify(refused)).not.toContain('wrong')
@@ -313,7 +314,7 @@ describe('redis stats on a 3-primary cluster', () => {
 
   it('reads every node: one row each, summed figures, primaries without replica named', async () => {
     const first = cluster.nodes[0]!
-    const result = await runRedisStats(target(first.url))
+    const result = await statsResult(target(first.url))
     const f = figures(result)
     expect(f.mode).toBe('cluster')
     expect(f.nodes).toBe(3)
@@ -334,7 +335,7 @@ describe('redis stats on a 3-primary cluster', () => {
     await withClient(first, (c) =>
       waitFor('the cluster to mark the node failed', async () => /master,fail /.test(String(await c.call('CLUSTER', 'NODES')))),
     )
-    const result = await runRedisStats(target(first.url))
+    const result = await statsResult(target(first.url))
     const down = finding(result, 'redis.unreachable')
     expect(down.severity).toBe('critical')
     expect(down.title).toBe('A Redis Cluster primary is down')
@@ -356,7 +357,7 @@ describe('redis stats through Sentinel', () => {
   })
 
   it('reads the master Sentinel names and the Sentinel view: a master without replica has nothing to fail over to', async () => {
-    const result = await runRedisStats(
+    const result = await statsResult(
       target('redis://127.0.0.1', {sentinels: [{host: '127.0.0.1', port: sentinel.port}], sentinelMaster: 'sessions'}),
     )
     const f = figures(result)
@@ -367,7 +368,7 @@ describe('redis stats through Sentinel', () => {
   })
 
   it('--redis pointed at the Sentinel itself: an error that says to use --sentinel', async () => {
-    const result = await runRedisStats(target(`redis://127.0.0.1:${sentinel.port}`))
+    const result = await statsResult(target(`redis://127.0.0.1:${sentinel.port}`))
     expect(result.section.status).toBe('error')
     expect(result.section.reason).toBe(
       `127.0.0.1:${sentinel.port} is a Sentinel, not a data node: use --sentinel 127.0.0.1:${sentinel.port} --sentinel-master NAME`,

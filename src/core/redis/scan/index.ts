@@ -1,6 +1,6 @@
-import type {Finding, InputError, SourceResult, SourceSection} from '../../report/types.js'
-import {connectionFailureFinding, connectRedis, describeTarget, type RedisConnectionOk, type RedisTarget} from '../connection.js'
-import {defaultScanThresholds, runScanChecks, type ScanThresholds, scanFindingIds} from './checks.js'
+import type {Finding, InputError} from '../../report/types.js'
+import type {RedisConnectionOk} from '../connection/index.js'
+import {defaultScanThresholds, runScanChecks, type ScanThresholds} from './checks.js'
 import {buildFigures, type RedisScanFigures} from './figures.js'
 import {type FixTtl, scanNode} from './node-scan.js'
 import {makeClassifier, matchPattern, type PresetName} from './presets.js'
@@ -128,34 +128,5 @@ async function readNodeTotals(client: RedisConnectionOk['nodes'][number]['client
     progress.keyspace = line ? {keys: Number(line[1]), expires: Number(line[2])} : {keys: 0, expires: 0}
   } catch {
     // INFO refused by an ACL, or the node went away: the figures that need it stay null.
-  }
-}
-
-export type RedisScanSection = SourceSection & Partial<RedisScanFigures>
-
-/** Connect, scan, close: what `sessdoc redis scan` runs. An unreachable Redis is a finding, not a throw. */
-export async function runRedisScan(target: RedisTarget, options: RedisScanOptions = {}): Promise<SourceResult<RedisScanSection>> {
-  const connection = await connectRedis(target, {signal: options.signal})
-  if (!connection.ok) {
-    return {
-      key: 'redis',
-      section: {status: 'error', reason: connection.message},
-      // A db that cannot be used is the user's mistake: the report is UNKNOWN (exit 3), not about the server.
-      findings: connection.kind === 'bad-db' ? [] : [connectionFailureFinding(connection, target)],
-    }
-  }
-  try {
-    const result = await scanRedis(connection, options)
-    const section: RedisScanSection = {
-      status: 'analyzed',
-      ...result.figures,
-      checked: ['redis.unreachable', 'redis.auth-failed', ...scanFindingIds],
-    }
-    if (result.partial || options.signal?.aborted) section.partial = true
-    const errors = [...result.errors, ...connection.warnings.map((w) => ({input: describeTarget(target), message: w}))]
-    if (errors.length > 0) section.errors = errors
-    return {key: 'redis', section, findings: result.findings}
-  } finally {
-    await connection.close()
   }
 }

@@ -1,6 +1,6 @@
 import createDebug from 'debug'
 import type {Redis} from 'ioredis'
-import type {RedisNode} from '../connection.js'
+import type {RedisNode} from '../connection/index.js'
 import {decodeStoredNumber} from './java-values.js'
 import {type KeyClass, metadataFields} from './presets.js'
 import type {FollowUp, NodeProgress, ScanState} from './scan-state.js'

@@ -1,4 +1,4 @@
-import type {ClusterNodeInfo, SentinelView} from '../connection.js'
+import type {ClusterNodeInfo, SentinelView} from '../connection/index.js'
 import type {NodeStats} from './node-stats.js'
 
 export type RedisMode = 'standalone' | 'cluster' | 'sentinel'

@@ -1,5 +1,5 @@
 /**
- * A one-line keys-vs-DBSIZE progress bar for a terminal (the caller passes stderr). It draws
+ * A one-line keys-vs-DBSIZE progress bar for a terminal (the command passes stderr). It draws
  * nothing when the stream is not a TTY, so pipes, files and JSON on stdout never see it.
  */
 export interface ProgressBar {
