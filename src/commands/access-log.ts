@@ -1,8 +1,8 @@
-import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
-import {analyzeAccessLogs, PARALLEL_MIN_BYTES} from '../core/access-log/index.js'
+import {analyzeAccessLogs} from '../core/access-log/index.js'
 import {parseList} from '../core/input/parse-list.js'
 import {buildReport} from '../core/report/report.js'
+import {parallelOf, readApacheConf} from '../lib/access-log-input.js'
 import {SessdocCommand} from '../lib/base-command.js'
 import {UserError} from '../lib/errors.js'
 import {accessLogFlags, parseSessionTimeout, wholeNumber, windowFlags} from '../lib/flags.js'
@@ -37,7 +37,7 @@ export default class AccessLog extends SessdocCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(AccessLog)
     const window = this.timeWindow(flags)
-    const apacheConf = flags['apache-conf'] ? {path: flags['apache-conf'], text: await readConf(flags['apache-conf'])} : undefined
+    const apacheConf = await readApacheConf(flags['apache-conf'])
     const result = await analyzeAccessLogs({
       paths: argv as string[],
       window,
@@ -49,24 +49,12 @@ export default class AccessLog extends SessdocCommand {
       sessionTimeoutMs: parseSessionTimeout(flags['session-timeout']),
       timeZone: flags.timezone,
       redact: {showSessionIds: flags['show-session-ids'], routeSeparator: flags['route-separator'] ?? '.'},
-      parallel:
-        flags.threads === undefined ? undefined : flags.threads > 1 ? {minBytes: PARALLEL_MIN_BYTES, threads: flags.threads} : false,
+      parallel: parallelOf(flags.threads),
       signal: this.signal,
     })
     if (result.section.status === 'error' && flags['log-format'] && /log format/.test(result.section.reason ?? '')) {
       throw new UserError(result.section.reason!, 'see sessdoc access-log --help for the format names')
     }
     await this.emit(buildReport({results: [result], window}), flags)
-  }
-}
-
-async function readConf(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    throw new UserError(
-      `--apache-conf: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'check the path and that you may read it',
-    )
   }
 }
