@@ -361,7 +361,6 @@ function compileParse(prefix: string, fields: readonly Field[], local: LocalTime
     body.push(`pos = end + ${t.length}`)
   })
   body.push('return true')
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function(
     'findUnescaped',
     'parseClfTime',
