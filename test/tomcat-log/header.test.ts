@@ -89,7 +89,6 @@ describe('header formats', () => {
     'java.io.NotSerializableException: com.x.Y',
     '2 sessions expired',
     '2026-11-28 is the day',
-    'SEVERE: message without header',
     '{"not":"json"',
     '',
     '28-Nov-2026 garbage',

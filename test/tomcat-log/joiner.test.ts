@@ -97,11 +97,11 @@ describe('the event joiner', () => {
     }
   })
 
-  it('counts lines before the first header as an orphan event, not a crash', () => {
+  it('counts the tail of a trace before the first header as orphan lines, no event', () => {
     const {problems, orphanLines, events} = join(['\tat a.B.c(B.java:1)', '\tat a.B.d(B.java:2)', `${T} INFO [main] a.B.c first`])
-    expect(orphanLines).toBe(1)
-    expect(events).toBe(2)
-    expect(problems).toHaveLength(1)
+    expect(orphanLines).toBe(2)
+    expect(events).toBe(1)
+    expect(problems).toHaveLength(0)
   })
 
   it('classifies INFO events that carry a trace, never DEBUG ones', () => {

@@ -32,6 +32,10 @@ const byRule: Record<string, LogEvent> = {
   ),
   'not-serializable': event('Failed', ['java.io.NotSerializableException: com.shop.Cart']),
   'cannot-serialize-attribute': event('Cannot serialize session attribute [cart] for session [ABC]'),
+  'cannot-deserialize-attribute': event('Cannot deserialize session attribute [cart] for session [ABC]'),
+  'session-manager-deserialize': event('Unable to deserialize object in session', [
+    'com.hazelcast.nio.serialization.HazelcastSerializationException: java.io.EOFException: end of stream',
+  ]),
   'non-serializable-attribute': event('setAttribute: Non-serializable attribute [cart]'),
   'default-serializer': event('Failed', [
     'java.lang.IllegalArgumentException: DefaultSerializer requires a Serializable payload but received an object of type [com.shop.Cart]',
@@ -85,6 +89,11 @@ const byRule: Record<string, LogEvent> = {
     '\tat org.apache.catalina.tribes.group.GroupChannel.send(GroupChannel.java:1)',
   ]),
   'replication-logger': event('Member disappeared', [], 'org.apache.catalina.tribes.group.interceptors.TcpFailureDetector'),
+  'replication-logger-class': event(
+    'Unable to perform failure detection check, assuming member down.',
+    [],
+    'o.a.c.t.g.i.TcpFailureDetector',
+  ),
   'session-invalidated': event('Failed', ['java.lang.IllegalStateException: setAttribute: Session already invalidated']),
   'too-many-sessions': event('Failed', [
     'org.apache.catalina.session.TooManyActiveSessionsException: createSession: Too many active sessions',

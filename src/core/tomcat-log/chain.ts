@@ -2,12 +2,25 @@ import type {ChainLink, ExceptionChain} from './types.js'
 
 const TOP_FRAMES = 5
 
-/** `\tat com.x.Y.z(Y.java:42)`: index of the frame text after `at `, or -1. */
+/** `\tat com.x.Y.z(Y.java:42)` (or pasted without its indentation): index of the frame text after `at `, or -1. */
 export function frameStart(line: string): number {
   let i = 0
   while (i < 8 && (line.charCodeAt(i) === 9 || line.charCodeAt(i) === 32)) i++
-  if (i === 0) return -1
+  if (i === 0) return unindentedFrame.test(line) ? 3 : -1
   return line.charCodeAt(i) === 97 && line.charCodeAt(i + 1) === 116 && line.charCodeAt(i + 2) === 32 ? i + 3 : -1
+}
+
+// `at ` then a qualified method and `(`: a text line that merely starts with "at " is no frame.
+const unindentedFrame = /^at [\w$]+(?:[./][\w$<>]+)+\(/
+
+/** Unindented lines that can only continue a trace: `Caused by:`, `Suppressed:`, `... N more`, a frame. */
+export function continuesTrace(line: string): boolean {
+  const c = line.charCodeAt(0)
+  if (c === 67) return line.startsWith('Caused by: ')
+  if (c === 83) return line.startsWith('Suppressed: ')
+  if (c === 46) return line.startsWith('... ') && line.endsWith(' more')
+  if (c === 97) return unindentedFrame.test(line)
+  return c >= 48 && c <= 57 && line.endsWith('common frames omitted')
 }
 
 /** Lines that belong to a stack trace: frames, causes, suppressed, `... N more`, `N common frames omitted`. */
@@ -64,7 +77,7 @@ export function extractChain(message: string, continuation: readonly string[]): 
   const links: ChainLink[] = []
   const topFrames: string[] = []
   let framesOf = -1
-  const add = (className: string, text: string, suppressed: boolean): void => {
+  const add = (className: string, text: string, suppressed: boolean, depth = 0): void => {
     let rest = text
     let cls = className
     for (let guard = 0; guard < 20; guard++) {
@@ -81,6 +94,9 @@ export function extractChain(message: string, continuation: readonly string[]): 
       rest = nested.message
     }
     if (!links.some((l) => l.className === cls && l.suppressed === suppressed)) links.push({className: cls, message: rest, suppressed})
+    // `HazelcastSerializationException: java.lang.ClassNotFoundException: x`: a cause named in the message.
+    const named = depth < 3 ? parseExceptionLine(rest) : null
+    if (named) add(named.className, named.message, suppressed, depth + 1)
   }
   const inline = parseExceptionLine(message)
   if (inline) {
@@ -88,8 +104,7 @@ export function extractChain(message: string, continuation: readonly string[]): 
     framesOf = 0
   } else {
     // A wrapper message names outer exceptions; the trace under it is the root cause.
-    const wrapped = nestedInMessage(message)
-    if (wrapped) add(wrapped.className, wrapped.message, false)
+    for (const wrapped of nestedInMessage(message)) add(wrapped.className, wrapped.message, false)
   }
   for (const line of continuation) {
     const frame = frameStart(line)
@@ -121,21 +136,26 @@ export function simpleName(className: string): string {
 }
 
 /**
- * A wrapper message that names the exceptions it wraps: Spring's "…; nested exception is X: m"
- * and Tomcat's "threw exception [Request processing failed: X: m] with root cause".
+ * The exceptions a wrapper message names: Spring's "…; nested exception is X: m", Tomcat's
+ * "threw exception [Request processing failed: X: m] with root cause" or "threw exception [X: m]",
+ * and a root cause written on the same line ("] with root cause X: m").
  */
-function nestedInMessage(message: string): {className: string; message: string} | null {
+function nestedInMessage(message: string): Array<{className: string; message: string}> {
+  const found: Array<{className: string; message: string}> = []
   const nested = message.indexOf(NESTED)
-  if (nested >= 0) {
-    const parsed = parseExceptionLine(message.slice(nested + NESTED.length))
-    if (parsed) return {className: parsed.className, message: stripRootCause(parsed.message)}
+  const failed = message.indexOf('Request processing failed')
+  const threw = message.indexOf('threw exception [')
+  let outer: {className: string; message: string} | null = null
+  if (nested >= 0) outer = parseExceptionLine(message.slice(nested + NESTED.length))
+  if (!outer && failed >= 0) outer = parseExceptionLine(message.slice(failed + 25).replace(/^(?::|; nested exception is) /, ''))
+  if (!outer && threw >= 0) outer = parseExceptionLine(message.slice(threw + 17))
+  if (outer) found.push({className: outer.className, message: stripRootCause(outer.message)})
+  const rootAt = message.lastIndexOf('] with root cause ')
+  if (rootAt >= 0) {
+    const root = parseExceptionLine(message.slice(rootAt + 18))
+    if (root) found.push(root)
   }
-  const failed = message.indexOf('Request processing failed: ')
-  if (failed >= 0) {
-    const parsed = parseExceptionLine(message.slice(failed + 27))
-    if (parsed) return {className: parsed.className, message: stripRootCause(parsed.message)}
-  }
-  return null
+  return found
 }
 
 function stripRootCause(text: string): string {

@@ -17,7 +17,7 @@ export function classify(event: LogEvent, rules: readonly Rule[] = defaultRules)
   let whole: string | undefined
   const everything = (): string => (whole ??= `${event.message}\n${event.continuation.join('\n')}`)
   for (const rule of rules) {
-    if (!rule.exception && !rule.text && !rule.logger) continue
+    if (!rule.exception && !rule.text && !rule.logger && !rule.loggerClass) continue
     let matched: ChainLink | null = null
     if (rule.exception) {
       matched = links.find((l) => rule.exception!.some((name) => classMatches(l.className, name))) ?? null
@@ -29,6 +29,7 @@ export function classify(event: LogEvent, rules: readonly Rule[] = defaultRules)
       if (!rule.exception) matched = links.find((l) => hasText(l.message)) ?? null
     }
     if (rule.logger && !rule.logger.some((prefix) => event.logger.startsWith(prefix))) continue
+    if (rule.loggerClass && !rule.loggerClass.includes(loggerClassOf(event.logger))) continue
     if (rule.context && !rule.context.some((needle) => everything().includes(needle))) continue
     return {rule, chain, matched}
   }
@@ -37,4 +38,14 @@ export function classify(event: LogEvent, rules: readonly Rule[] = defaultRules)
 
 function classMatches(className: string, name: string): boolean {
   return name.includes('.') ? className === name : simpleName(className) === name
+}
+
+/** `o.a.c.t.g.i.TcpFailureDetector` → `TcpFailureDetector`; `…DeltaManager.messageReceived` (JULI's class.method) → `DeltaManager`. */
+function loggerClassOf(logger: string): string {
+  const name = simpleName(logger)
+  if (name.length > 0 && name.charCodeAt(0) >= 97 && name.charCodeAt(0) <= 122) {
+    const rest = logger.slice(0, logger.length - name.length - 1)
+    return simpleName(rest)
+  }
+  return name
 }

@@ -1,8 +1,31 @@
-import {levelOf} from './levels.js'
+import {
+  bootInfo,
+  bootQuiet,
+  carrierAfterTime,
+  digitAt,
+  fourDigits,
+  juliCatalina,
+  juliQuiet,
+  logbackInfo,
+  logbackQuiet,
+  monthIndex,
+  quickLevel,
+  skipFraction,
+  twoDigits,
+} from './header-fields.js'
+import {levelFirst, sourceOnly} from './header-shapes.js'
 import type {FormatName, Level} from './types.js'
 
-/** Formats in a fixed order: HeaderParser.formatId indexes this list; json comes last. */
-export const formatNames: readonly FormatName[] = ['juli-oneline', 'juli-simple', 'spring-boot', 'logback', 'time-only', 'json']
+/** Formats in a fixed order: HeaderParser.formatId indexes this list. */
+export const formatNames: readonly FormatName[] = [
+  'juli-oneline',
+  'juli-simple',
+  'spring-boot',
+  'logback',
+  'time-only',
+  'json',
+  'level-first',
+]
 export const JSON_FORMAT_ID = 5
 
 /**
@@ -149,7 +172,8 @@ export class HeaderParser {
       return false
     }
     if (c === 91) return line.charCodeAt(5) === 45 ? this.iso(line, 1) : false
-    if ((c >= 65 && c <= 90) || c > 127) return this.simple(line)
+    if ((c >= 65 && c <= 90) || c > 127) return this.simple(line) || levelFirst(this, line)
+    if (c >= 97 && c <= 122) return this.simple(line) || sourceOnly(this, line)
     return false
   }
 
@@ -219,6 +243,8 @@ export class HeaderParser {
     p = skipFraction(line, p, this)
     this.zoneMinutes = Number.NaN
     p = this.zone(line, p)
+    // kubectl --timestamps, CRI, journalctl -o short-iso: a carrier's time, the log line comes after it.
+    if (from === 0 && line.charCodeAt(p) === 32 && carrierAfterTime(line, p + 1)) return false
     if (from === 1) {
       if (line.charCodeAt(p) !== 93) return false
       p++
@@ -250,8 +276,22 @@ export class HeaderParser {
       if (line.charCodeAt(p) === 91) {
         const close = line.indexOf(']', p)
         if (close < 0) return false
-        p = close + 1
-        continue
+        // `[ERROR]`: a level in brackets.
+        const bracketed = close - p <= 12 ? quickLevel(line, p + 1, close) : undefined
+        if (bracketed === undefined) {
+          p = close + 1
+          continue
+        }
+        this.level = bracketed
+        this.levelOnNextLine = false
+        this.format = 'logback'
+        this.formatId = 3
+        const sep = line.indexOf(' - ', close)
+        this.separator = sep
+        this.msgStart = sep >= 0 ? sep + 3 : Math.min(line.length, close + 2)
+        this.loggerStart = -1
+        this.loggerEnd = -1
+        return true
       }
       let end = p
       while (end < line.length && end - p < 12) {
@@ -286,7 +326,7 @@ export class HeaderParser {
   /** `Nov 28, 2026 10:15:30 AM org.apache.catalina.startup.Catalina start` (old two-line SimpleFormatter). */
   private simple(line: string): boolean {
     const space = line.indexOf(' ')
-    if (space < 3 || space > 6) return false
+    if (space < 2 || space > 6) return false
     const month = monthIndex(line, 0, space)
     if (month < 0) return false
     let p = space + 1
@@ -310,6 +350,10 @@ export class HeaderParser {
     const a = line.charCodeAt(p)
     if ((a === 65 || a === 80) && line.charCodeAt(p + 1) === 77 && line.charCodeAt(p + 2) === 32) {
       hour = (hour % 12) + (a === 80 ? 12 : 0)
+      p += 3
+    } else if ((line.startsWith('上午', p) || line.startsWith('下午', p)) && line.charCodeAt(p + 2) === 32) {
+      // zh-CN JULI: 上午 is a.m., 下午 p.m.
+      hour = (hour % 12) + (line.startsWith('下午', p) ? 12 : 0)
       p += 3
     }
     this.hour = hour
@@ -393,101 +437,18 @@ export class HeaderParser {
     if (this.separator < 0) return ''
     let end = this.separator
     while (end > 0 && line.charCodeAt(end - 1) === 32) end--
+    const last = line.charCodeAt(end - 1)
+    if (last === 93 || last === 125) {
+      // `[abbrev.Logger 477]`, WSO2's `{org.x.Logger}`: the first word inside.
+      const open = line.lastIndexOf(last === 93 ? '[' : '{', end - 1)
+      if (open >= 0) {
+        const space = line.indexOf(' ', open)
+        return line.slice(open + 1, space > open && space < end ? space : end - 1)
+      }
+    }
     const start = line.lastIndexOf(' ', end - 1) + 1
     return line.slice(start, end)
   }
 }
 
-// The fast paths: fixed layouts, no nested quantifiers (linear), matched by the regexp engine on
-// the line in place (cheaper than many charCodeAt calls on a sliced string).
-const juliQuiet = /\d\d-[A-Z][a-z][a-z]-\d{4} \d\d:\d\d:\d\d\.\d{3} (?:INFO|FINE)/y
-const bootInfo = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +INFO \d* ?--- (?:\[[^\]]*\] )?\[[^\]]*\] /y
-// After `INFO ` (sticky): `[thread] org.apache.catalina.` (thread names may hold brackets, not spaces)
-const juliCatalina = /\[\S*\] org\.apache\.catalina\./y
-const logbackTime = String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +(?:\[[^\]]*\] +)?`
-const logbackInfo = new RegExp(`${logbackTime}INFO +(?!\\d+ ?---)`, 'y')
-const logbackQuiet = new RegExp(`${logbackTime}(?:DEBUG|TRACE) +(?!\\d+ ?---)`, 'y')
-const bootQuiet = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? +(?:DEBUG|TRACE) \d* ?--- /y
-
-/** `SEVERE: message` after a SimpleFormatter header: the level, and where the message starts (or -1). */
-export function parseLevelLine(line: string): {level: Level; msgStart: number} | null {
-  const colon = line.indexOf(': ')
-  if (colon < 2 || colon > 16) return null
-  const level = levelOf(line.slice(0, colon))
-  return level ? {level, msgStart: colon + 2} : null
-}
-
-function quickLevel(line: string, start: number, end: number): Level | undefined {
-  // The common case without a substring.
-  if (end - start === 4 && line.charCodeAt(start) === 73 && line.startsWith('INFO', start)) return 'info'
-  if (end - start === 5 && line.charCodeAt(start) === 68 && line.startsWith('DEBUG', start)) return 'debug'
-  if (end <= start) return undefined
-  return levelOf(line.slice(start, end))
-}
-
-function digitAt(line: string, i: number): number {
-  const d = line.charCodeAt(i) - 48
-  return d >= 0 && d <= 9 ? d : -1
-}
-
-function twoDigits(line: string, i: number): number {
-  const a = digitAt(line, i)
-  const b = digitAt(line, i + 1)
-  return a < 0 || b < 0 ? -1 : a * 10 + b
-}
-
-function fourDigits(line: string, i: number): number {
-  const a = twoDigits(line, i)
-  const b = twoDigits(line, i + 2)
-  return a < 0 || b < 0 ? -1 : a * 100 + b
-}
-
-/** `.123` or `,123456`: reads up to milliseconds, skips finer digits. */
-function skipFraction(line: string, p: number, header: HeaderParser): number {
-  const c = line.charCodeAt(p)
-  if (c !== 46 && c !== 44) return p
-  let q = p + 1
-  let millis = 0
-  let digits = 0
-  while (digitAt(line, q) >= 0) {
-    if (digits < 3) millis = millis * 10 + digitAt(line, q)
-    digits++
-    q++
-  }
-  if (digits === 0) return p
-  while (digits < 3) {
-    millis *= 10
-    digits++
-  }
-  header.millis = millis
-  return q
-}
-
-// Month abbreviations of the locales Tomcat is commonly run in (en, de, fr, es, it, nl, pt).
-const months = new Map<string, number>()
-const monthNames: string[][] = [
-  ['jan', 'ene', 'gen', 'janv'],
-  ['feb', 'fév', 'fev', 'févr', 'fevr', 'fev'],
-  ['mar', 'mär', 'mrz', 'mars', 'maa', 'mrt'],
-  ['apr', 'avr', 'abr'],
-  ['may', 'mai', 'mag', 'mei', 'mayo'],
-  ['jun', 'juin', 'giu'],
-  ['jul', 'juil', 'lug'],
-  ['aug', 'aoû', 'aou', 'ago'],
-  ['sep', 'sept', 'set'],
-  ['oct', 'okt', 'ott', 'out'],
-  ['nov'],
-  ['dec', 'dez', 'déc', 'dic', 'dez'],
-]
-for (const [index, names] of monthNames.entries()) {
-  for (const name of names) months.set(name, index)
-}
-
-function monthIndex(line: string, start: number, end: number): number {
-  let name = line.slice(start, end).toLowerCase()
-  if (name.endsWith('.')) name = name.slice(0, -1)
-  const exact = months.get(name)
-  if (exact !== undefined) return exact
-  if (name.length > 3 && name !== 'juin' && name !== 'juil') return months.get(name.slice(0, 3)) ?? months.get(name.slice(0, 4)) ?? -1
-  return -1
-}
+export {parseLevelLine} from './header-fields.js'

@@ -1,6 +1,7 @@
+import {type Carried, type CarrierLevel, type CarrierName, unwrapCarrier} from '../input/line-carriers.js'
 import {validDateTime} from '../input/time-range.js'
 import type {WallToUtc} from '../input/time-zone.js'
-import {frameStart, isTraceLine, parseExceptionLine} from './chain.js'
+import {continuesTrace, frameStart, isTraceLine, parseExceptionLine} from './chain.js'
 import {formatNames, HeaderParser, JSON_FORMAT_ID, parseLevelLine} from './header.js'
 import {jsonWorthParsing, parseJsonEvent} from './json-line.js'
 import {isProblemLevel} from './levels.js'
@@ -11,6 +12,8 @@ import type {FormatName, Level, LifecycleKind, LogEvent} from './types.js'
 const MAX_CONTINUATION = 200
 /** Lines kept for events not (yet) worth classifying, in case a trace follows. */
 const PEEK_LINES = 3
+/** A line a container runtime cut into fragments is joined up to this length. */
+const MAX_JOINED = 64 * 1024
 /** How many single-line events of other threads may cut into a stack trace. */
 const MAX_INTERRUPTIONS = 5
 
@@ -31,6 +34,10 @@ export interface JoinStats {
   /** Lines before the first recognized header (no event to join them to). */
   orphanLines: number
   formats: Partial<Record<FormatName, number>>
+  /** Lines that came inside a carrier (journald, a container runtime, a wrapper…), by carrier. */
+  carriers: Partial<Record<CarrierName, number>>
+  /** Events that start with a line in no known header layout (journald's SystemdFormatter, println). */
+  headerless: number
 }
 
 class Pending {
@@ -39,6 +46,14 @@ class Pending {
   level: Level = 'unknown'
   /** Set for JSON events, whose time is not in a text header. */
   utcMs = Number.NaN
+  /** The time the carrier gave (journald, CRI…), used when the line itself has no date. */
+  carrierMs = Number.NaN
+  /** A stack frame was joined: an exception line after it starts a new trace. */
+  framed = false
+  /** The indentation of its frames (`\t`, 4 spaces…): a trace cut by other lines goes on with the same. */
+  frameIndent = ''
+  /** The carrier its first line came in (null: none or an ambiguous one): a new exception in another carrier is another event. */
+  carrier: CarrierName | null = null
   header = ''
   logger = ''
   /** Message set from elsewhere than the header (SimpleFormatter level line, JSON). */
@@ -59,6 +74,10 @@ class Pending {
     into.format = this.format
     into.level = this.level
     into.utcMs = this.utcMs
+    into.carrierMs = this.carrierMs
+    into.framed = this.framed
+    into.frameIndent = this.frameIndent
+    into.carrier = this.carrier
     into.header = this.header
     into.logger = this.logger
     into.message = this.message
@@ -77,6 +96,10 @@ class Pending {
     this.format = null
     this.level = 'unknown'
     this.utcMs = Number.NaN
+    this.carrierMs = Number.NaN
+    this.framed = false
+    this.frameIndent = ''
+    this.carrier = null
     this.header = ''
     this.logger = ''
     this.message = null
@@ -97,7 +120,7 @@ class Pending {
  * by single-line events of other threads is stitched back together.
  */
 export class EventJoiner {
-  readonly stats: JoinStats = {events: 0, orphanLines: 0, formats: {}}
+  readonly stats: JoinStats = {events: 0, orphanLines: 0, formats: {}, carriers: {}, headerless: 0}
   private readonly header = new HeaderParser()
   /** A second parser for re-reading the header of an event being emitted. */
   private readonly detail = new HeaderParser()
@@ -108,6 +131,16 @@ export class EventJoiner {
   private readonly quiet = new Pending()
   private dayKey = -1
   private dayMs = 0
+  /** Reads a carrier's inner line to decide on ambiguous carriers (never the state of `header`). */
+  private readonly probe = new HeaderParser()
+  /** Time (UTC) and level of the carrier of the line being read; NaN / null outside a carrier. */
+  private carrierMs = Number.NaN
+  private carrierLevel: CarrierLevel | null = null
+  private inCarrier = false
+  /** The unambiguous carrier of the line being read, or null. */
+  private carrierName: CarrierName | null = null
+  /** The fragments of a line a container runtime cut (CRI `P`, docker json-file without `\n`). */
+  private fragments: string | null = null
 
   constructor(
     private readonly file: string,
@@ -116,20 +149,105 @@ export class EventJoiner {
   ) {}
 
   push(lines: readonly string[], firstLineNo: number): void {
-    const header = this.header
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!
-      const c = line.charCodeAt(0)
-      if (c === 9 || c === 32 || line.length === 0) this.continuation(line)
-      else if (c === 123) this.jsonLine(line, firstLineNo + i)
-      else if (header.parse(line)) {
-        if (this.isQuiet(line)) this.quietEvent(line, firstLineNo + i)
-        else this.startEvent(line, firstLineNo + i)
-      } else this.continuation(line)
+    for (let i = 0; i < lines.length; i++) this.line(lines[i]!, firstLineNo + i)
+  }
+
+  private line(line: string, lineNo: number): void {
+    const c = line.charCodeAt(0)
+    if (c === 9 || line.length === 0) this.continuation(line)
+    else if (c === 32) this.indented(line, lineNo)
+    else if (c === 123) this.jsonLine(line, lineNo)
+    else if (this.current?.awaitingLevel === true && parseLevelLine(line) !== null) this.continuation(line)
+    else if (this.header.parse(line)) {
+      if (this.isQuiet(line)) this.quietEvent(line, lineNo)
+      else this.startEvent(line, lineNo)
+    } else this.plainLine(line, lineNo)
+  }
+
+  /** An indented line: part of the event before, unless it is a line number or a table pipe around a log line. */
+  private indented(line: string, lineNo: number): void {
+    let i = 1
+    while (line.charCodeAt(i) === 32 && i < 12) i++
+    const c = line.charCodeAt(i)
+    if (!this.inCarrier && ((c >= 48 && c <= 57) || c === 124) && this.tryCarrier(line, lineNo)) return
+    this.continuation(line)
+  }
+
+  /** A line that is no header, not indented: a carrier around a log line, part of a trace, or an event of its own. */
+  private plainLine(line: string, lineNo: number): void {
+    if (!this.inCarrier && this.tryCarrier(line, lineNo)) return
+    if (isNeutral(line)) return
+    const ev = this.current
+    if (ev === null) {
+      // The tail of a trace whose head is in an earlier file is no event.
+      if (continuesTrace(line)) this.stats.orphanLines++
+      else this.headerless(line, lineNo)
+      return
     }
+    if (continuesTrace(line) || (!ev.framed && ev.carrier === this.carrierName && parseExceptionLine(line) !== null))
+      this.continuation(line)
+    else this.headerless(line, lineNo)
+  }
+
+  private tryCarrier(line: string, lineNo: number): boolean {
+    const carried = unwrapCarrier(line, this.looksLikeLog)
+    if (!carried) return false
+    this.carried(carried, lineNo)
+    return true
+  }
+
+  /** Whether the line inside an ambiguous carrier is a log line: a header or part of a stack trace. */
+  private readonly looksLikeLog = (inner: string): boolean =>
+    inner.length === 0 || isTraceLine(inner) || continuesTrace(inner) || parseExceptionLine(inner) !== null || this.probe.full(inner)
+
+  private carried(carried: Carried, lineNo: number): void {
+    this.stats.carriers[carried.carrier] = (this.stats.carriers[carried.carrier] ?? 0) + 1
+    if (carried.partial) {
+      const joined = (this.fragments ?? '') + carried.text
+      this.fragments = joined.length > MAX_JOINED ? joined.slice(0, MAX_JOINED) : joined
+      return
+    }
+    const text = this.fragments === null ? carried.text : this.fragments + carried.text
+    this.fragments = null
+    this.carrierMs = Number.isNaN(carried.timeMs) ? Number.NaN : carried.zoned ? carried.timeMs : this.toUtc(carried.timeMs)
+    this.carrierLevel = carried.level
+    this.carrierName = carried.ambiguous ? null : carried.carrier
+    this.inCarrier = true
+    if (text.includes('\n')) for (const inner of text.split('\n')) this.line(stripCr(inner), lineNo)
+    else this.line(text, lineNo)
+    this.inCarrier = false
+    this.carrierMs = Number.NaN
+    this.carrierLevel = null
+    this.carrierName = null
+  }
+
+  /** A line in no header layout that does not continue the event before: an event of its own. */
+  private headerless(line: string, lineNo: number): void {
+    const ev = this.next()
+    ev.lineNo = lineNo
+    ev.format = null
+    ev.header = line
+    ev.message = line
+    ev.level = this.carrierLevel ?? 'unknown'
+    ev.carrierMs = this.carrierMs
+    ev.carrier = this.carrierName
+    this.stats.headerless++
+    if (parseExceptionLine(line) !== null) {
+      // A new trace, not a line of another thread cutting into the one before.
+      this.closeSuspended()
+      if (ev.level !== 'debug') ev.keep = true
+    }
+    if (ev.level === 'info' || ev.level === 'unknown') ev.lifecycle = lifecycleKind(line, 0)
   }
 
   end(): void {
+    if (this.fragments !== null) {
+      const text = this.fragments
+      this.fragments = null
+      this.inCarrier = true
+      this.line(text, 0)
+      this.inCarrier = false
+    }
     this.foldFormats()
     this.closeSuspended()
     if (this.current) this.emit(this.current)
@@ -151,8 +269,9 @@ export class EventJoiner {
     ev.level = h.level
     ev.header = line
     ev.awaitingLevel = h.levelOnNextLine
-    if ((ev.level === 'info' || ev.level === 'unknown') && h.msgStart >= 0 && h.msgStart < line.length)
-      ev.lifecycle = lifecycleKind(line, h.msgStart)
+    ev.carrierMs = this.carrierMs
+    ev.carrier = this.carrierName
+    if (ev.level !== 'debug' && h.msgStart >= 0 && h.msgStart < line.length) ev.lifecycle = lifecycleKind(line, h.msgStart)
     this.countFormat(h.formatId)
   }
 
@@ -181,6 +300,7 @@ export class EventJoiner {
     ev.lineNo = lineNo
     ev.format = 'json'
     ev.header = line
+    ev.carrierMs = this.carrierMs
     ev.message = ''
     this.countFormat(JSON_FORMAT_ID)
     if (!jsonWorthParsing(line)) {
@@ -249,6 +369,8 @@ export class EventJoiner {
     if (!ev) {
       if (line.length === 0) return
       this.stats.orphanLines++
+      // The tail of a trace whose head is in an earlier file is no event.
+      if (isTraceLine(line)) return
       ev = this.next()
       ev.lineNo = 0
       ev.header = ''
@@ -262,13 +384,13 @@ export class EventJoiner {
       if (parsed) {
         ev.level = parsed.level
         ev.message = line.slice(parsed.msgStart)
-        if (ev.level === 'info' || ev.level === 'unknown') ev.lifecycle = lifecycleKind(line, parsed.msgStart)
+        if (ev.level !== 'debug') ev.lifecycle = lifecycleKind(line, parsed.msgStart)
         return
       }
     }
     const suspended = this.suspended
     if (suspended) {
-      if (ev.contCount === 0 && isTraceLine(line)) {
+      if (ev.contCount === 0 && isTraceLine(line) && sameIndent(line, suspended.frameIndent)) {
         this.addLine(suspended, line)
         return
       }
@@ -280,6 +402,10 @@ export class EventJoiner {
   private addLine(ev: Pending, line: string): void {
     ev.contCount++
     const frame = frameStart(line) >= 0
+    if (frame && !ev.framed) {
+      ev.framed = true
+      ev.frameIndent = line.slice(0, frameStart(line) - 3)
+    }
     ev.inTrace = frame || line.startsWith('Caused by: ')
     if (!ev.keep) {
       if (ev.level !== 'debug' && (frame || parseExceptionLine(line) !== null)) ev.keep = true
@@ -328,6 +454,7 @@ export class EventJoiner {
       if (ev.message === null) message = ev.header.slice(d.msgStart)
       if (!logger) logger = d.logger(ev.header)
     }
+    if (timeMs === null && !Number.isNaN(ev.carrierMs)) timeMs = ev.carrierMs
     let outOfRange = false
     if (timeMs !== null) {
       const plausible = this.sink.plausible ? this.sink.plausible(timeMs) : Number.isNaN(timeMs) ? null : timeMs
@@ -355,4 +482,19 @@ export class EventJoiner {
     }
     this.release(ev)
   }
+}
+
+/** grep's `--` between context groups, a poster's `....` for elided lines: part of no event, ending none. */
+function isNeutral(line: string): boolean {
+  return /^(?:-{2,3}|\.{3,6}|…)\s*$/.test(line)
+}
+
+function stripCr(line: string): string {
+  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line
+}
+
+/** A trace cut by other lines goes on with frames indented as its own were (another indentation is another trace). */
+function sameIndent(line: string, indent: string): boolean {
+  const start = frameStart(line)
+  return start < 0 || indent === '' || (start - 3 === indent.length && line.startsWith(indent))
 }

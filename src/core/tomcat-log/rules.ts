@@ -17,6 +17,8 @@ export interface Rule {
   text?: readonly string[]
   context?: readonly string[]
   logger?: readonly string[]
+  /** The logger's class (its last segment), for loggers printed abbreviated (`o.a.c.t.g.i.TcpFailureDetector`). */
+  loggerClass?: readonly string[]
   /** For Redis replies: the reply code named in the evidence. */
   reply?: string
 }
@@ -30,9 +32,72 @@ const deserializing = [
   'sessions from persistent storage',
   'Failed to deserialize',
 ]
+/** Classes of Tomcat's cluster packages (org.apache.catalina.ha, org.apache.catalina.tribes) that log replication failures. */
+const replicationClasses = [
+  'DeltaManager',
+  'BackupManager',
+  'ClusterManagerBase',
+  'DeltaSession',
+  'DeltaRequest',
+  'ClusterSessionListener',
+  'SimpleTcpCluster',
+  'ReplicationValve',
+  'JvmRouteBinderValve',
+  'AbstractReplicatedMap',
+  'LazyReplicatedMap',
+  'ReplicatedMap',
+  'GroupChannel',
+  'TcpFailureDetector',
+  'TcpPingInterceptor',
+  'MessageDispatchInterceptor',
+  'NioReceiver',
+  'NioSender',
+  'ParallelNioSender',
+  'PooledParallelSender',
+  'McastService',
+  'McastServiceImpl',
+  'StaticMembershipService',
+  'ReplicationTransmitter',
+]
 const redisContext = ['redis', 'Redis', 'lettuce', 'jedis', 'redisson', ':6379']
 
 export const rules: readonly Rule[] = [
+  // Tomcat cluster (DeltaManager / BackupManager / Tribes) replication: first, because a replication
+  // failure whose cause is a serialization exception is still a replication failure.
+  {
+    id: 'replication-message',
+    category: 'replication',
+    finding: 'tomcat.session-replication',
+    text: [
+      'Unable to receive message through TCP channel',
+      'No session state send at',
+      'No session state sent at',
+      'Unable to serialize delta request',
+      'Unable to serialize sessionID',
+      'Unable to start BackupManager',
+      'Failed to start BackupManager',
+    ],
+  },
+  {
+    id: 'replication-channel',
+    category: 'replication',
+    finding: 'tomcat.session-replication',
+    exception: ['org.apache.catalina.tribes.ChannelException', 'ChannelException'],
+    context: ['tribes', 'catalina.ha'],
+  },
+  {
+    id: 'replication-logger',
+    category: 'replication',
+    finding: 'tomcat.session-replication',
+    logger: ['org.apache.catalina.ha.', 'org.apache.catalina.tribes.', 'o.a.c.ha.', 'o.a.c.tribes.'],
+  },
+  {
+    id: 'replication-logger-class',
+    category: 'replication',
+    finding: 'tomcat.session-replication',
+    loggerClass: replicationClasses,
+  },
+
   // A release changed a session class: every stored session of the previous release is unreadable.
   {id: 'invalid-class', category: 'serialization', finding: 'tomcat.class-incompatible', exception: ['InvalidClassException']},
   {
@@ -60,7 +125,20 @@ export const rules: readonly Rule[] = [
     id: 'cannot-serialize-attribute',
     category: 'serialization',
     finding: 'tomcat.serialization',
-    text: ['Cannot serialize session attribute'],
+    text: ['Cannot serialize session attribute', 'Cannot serialize Principal object'],
+  },
+  {
+    id: 'cannot-deserialize-attribute',
+    category: 'serialization',
+    finding: 'tomcat.class-incompatible',
+    text: ['Cannot deserialize session attribute', 'Cannot deserialize Principal object'],
+  },
+  {
+    id: 'session-manager-deserialize',
+    category: 'serialization',
+    finding: 'tomcat.class-incompatible',
+    // Hazelcast's and memcached-session-manager's wordings.
+    text: ['Unable to deserialize object in session', 'Could not deserialize session'],
   },
   {id: 'non-serializable-attribute', category: 'serialization', finding: 'tomcat.serialization', text: ['Non-serializable attribute']},
   {
@@ -180,35 +258,6 @@ export const rules: readonly Rule[] = [
     category: 'redis',
     finding: 'tomcat.redis-server-error',
     exception: ['RedisCommandExecutionException', 'JedisDataException', 'RedisSystemException', 'org.redisson.client.RedisException'],
-  },
-
-  // Tomcat cluster (DeltaManager / BackupManager) replication.
-  {
-    id: 'replication-message',
-    category: 'replication',
-    finding: 'tomcat.session-replication',
-    text: [
-      'Unable to receive message through TCP channel',
-      'No session state send at',
-      'No session state sent at',
-      'Unable to serialize delta request',
-      'Unable to serialize sessionID',
-      'Unable to start BackupManager',
-      'Failed to start BackupManager',
-    ],
-  },
-  {
-    id: 'replication-channel',
-    category: 'replication',
-    finding: 'tomcat.session-replication',
-    exception: ['org.apache.catalina.tribes.ChannelException', 'ChannelException'],
-    context: ['tribes', 'catalina.ha'],
-  },
-  {
-    id: 'replication-logger',
-    category: 'replication',
-    finding: 'tomcat.session-replication',
-    logger: ['org.apache.catalina.ha.', 'org.apache.catalina.tribes.', 'o.a.c.ha.', 'o.a.c.tribes.'],
   },
 
   // Sessions used after invalidate(), or refused for lack of room.

@@ -6,7 +6,7 @@ export const categories: readonly Category[] = ['serialization', 'redis', 'sessi
 /** Log levels folded to what matters here; localized names map onto these. */
 export type Level = 'error' | 'warn' | 'info' | 'debug' | 'unknown'
 
-export type FormatName = 'juli-oneline' | 'juli-simple' | 'spring-boot' | 'logback' | 'time-only' | 'json'
+export type FormatName = 'juli-oneline' | 'juli-simple' | 'spring-boot' | 'logback' | 'time-only' | 'json' | 'level-first'
 
 /** One log event: a header line and the lines joined to it (stack trace, wrapped message). */
 export interface LogEvent {
