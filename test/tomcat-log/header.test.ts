@@ -84,6 +84,75 @@ describe('header formats', () => {
   })
 
   it.each([
+    ['SEVERE: message without a date line', 'level-first', 'error', 'message without a date line', ''],
+    [
+      'ERROR     [restartedMain] org.apache.juli.logging.DirectJDKLog: Exception loading sessions',
+      'level-first',
+      'error',
+      'Exception loading sessions',
+      'org.apache.juli.logging.DirectJDKLog',
+    ],
+    [
+      'ERROR org.apache.catalina.core.ContainerBase - Session event listener threw exception',
+      'level-first',
+      'error',
+      'Session event listener threw exception',
+      'org.apache.catalina.core.ContainerBase',
+    ],
+    ['WARNING org.apache.catalina.ha.session.ClusterSessionListener.messageReceived Context manager', 'level-first', 'warn', '', ''],
+    [
+      'org.apache.catalina.ha.session.DeltaManager getAllClusterSessions',
+      'juli-simple',
+      'unknown',
+      '',
+      'org.apache.catalina.ha.session.DeltaManager',
+    ],
+    [
+      '2018-02-23 14:40:45,865[nio-8080-exec-4]  [ERROR] [.a.c.t.t.AbstractReplicatedMap 477]  - Unable to diff',
+      'logback',
+      'error',
+      'Unable to diff',
+      '.a.c.t.t.AbstractReplicatedMap',
+    ],
+    [
+      '[2022-03-04 12:25:18,791] [a6b2] ERROR {org.apache.catalina.core.StandardWrapperValve} - Servlet failed',
+      'logback',
+      'error',
+      'Servlet failed',
+      'org.apache.catalina.core.StandardWrapperValve',
+    ],
+    ['apr 29, 2022 6:20:45 PM org.apache.coyote.AbstractProtocol init', 'juli-simple', 'unknown', '', 'org.apache.coyote.AbstractProtocol'],
+    [
+      '四月 16, 2018 1:44:31 下午 org.apache.catalina.session.StandardManager doLoad',
+      'juli-simple',
+      'unknown',
+      '',
+      'org.apache.catalina.session.StandardManager',
+    ],
+  ])('real-world shape %j', (line, format, level, message, logger) => {
+    const h = parse(line)!
+    expect(h.format).toBe(format)
+    expect(h.level).toBe(level)
+    if (message) expect(line.slice(h.msgStart)).toBe(message)
+    if (logger) expect(h.logger(line)).toBe(logger)
+  })
+
+  it('zh-CN JULI dates: 下午 is p.m.', () => {
+    const h = parse('四月 16, 2018 1:44:31 下午 org.apache.catalina.session.StandardManager doLoad')!
+    expect([h.year, h.month, h.day, h.hour, h.minute]).toEqual([2018, 3, 16, 13, 44])
+  })
+
+  it.each([
+    '2026-12-05T10:00:03.123Z stdout F 28-Nov-2026 10:15:30.123 SEVERE [main] a.B.c Boom',
+    '2026-12-05T10:00:03.123456789Z 2026-12-05T10:00:03.120Z ERROR 1 --- [main] c.s.X : msg',
+    '2026-12-05T10:00:03+01:00 web1 tomcat10[812]: SEVERE x',
+    'Information: the app started',
+    'AM I a header',
+  ])('a carrier or prose, not a header: %j', (line) => {
+    expect(new HeaderParser().parse(line)).toBe(false)
+  })
+
+  it.each([
     '\tat a.B.c(B.java:1)',
     'Caused by: java.io.IOException: x',
     'java.io.NotSerializableException: com.x.Y',

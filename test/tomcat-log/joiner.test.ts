@@ -185,3 +185,64 @@ describe('lifecycle messages on the threads Tomcat logs them from', () => {
     expect(join([line]).lifecycle).toEqual([])
   })
 })
+
+describe('event boundaries in real-world logs (#16)', () => {
+  it('a line in no known layout that continues no trace ends the event before it; so does a new exception after frames', () => {
+    const {problems, events} = join([
+      `${T} SEVERE [main] a.B.c Failed`,
+      'java.lang.IllegalStateException: outer',
+      '\tat a.B.c(B.java:1)',
+      'java.io.NotSerializableException: com.shop.Cart',
+      '\tat java.io.ObjectOutputStream.writeObject0(ObjectOutputStream.java:1)',
+      'Cannot serialize session attribute [cart] for session [ABC]',
+      'java.io.NotSerializableException: com.shop.Cart',
+      '\tat java.io.ObjectOutputStream.writeObject0(ObjectOutputStream.java:1)',
+    ])
+    expect(events).toBe(3)
+    expect(problems.map((p) => [p.message, p.continuation.length])).toEqual([
+      ['Failed', 2],
+      ['java.io.NotSerializableException: com.shop.Cart', 1],
+      ['Cannot serialize session attribute [cart] for session [ABC]', 2],
+    ])
+  })
+
+  it('an exception line right after the header is its trace; unindented frames, `--` and `....` do not cut it', () => {
+    const {problems, events} = join([
+      'SEVERE: IOException while loading persisted sessions: java.io.EOFException',
+      'java.io.EOFException',
+      'at java.io.ObjectInputStream$PeekInputStream.readFully(ObjectInputStream.java:2335)',
+      '--',
+      '....',
+      'Caused by: java.io.IOException: x',
+    ])
+    expect(events).toBe(1)
+    expect(problems[0]!.level).toBe('error')
+    expect(problems[0]!.continuation).toHaveLength(3)
+  })
+
+  it('a trace cut by another thread goes on only with frames indented like its own', () => {
+    const {problems} = join([
+      `${T} SEVERE [exec-1] a.B.c Request failed`,
+      'java.lang.IllegalStateException: x',
+      '\tat a.B.c(B.java:1)',
+      '2023-03-06 02:24:52,037 INFO com.test.App [main] Exception:READONLY You can not write against a read only replica.',
+      '  at org.redisson.client.handler.CommandDecoder.decode(CommandDecoder.java:380)',
+    ])
+    expect(problems.map((p) => p.continuation.length)).toEqual([2, 1])
+  })
+
+  it('lines in a carrier take its time when they have none; the P pieces of a CRI line are joined', () => {
+    const {problems, lifecycle} = join([
+      '2026-12-05T10:00:03.000000001Z stdout P Server startup ',
+      '2026-12-05T10:00:03.000000002Z stdout F in [2310] milliseconds',
+      'Dec 05 10:04:10 web1 tomcat10[812]: Cannot serialize session attribute [cart] for session [ABC]',
+      'Dec 05 10:04:10 web1 tomcat10[812]: java.io.NotSerializableException: com.shop.cart.Cart',
+      'Dec 05 10:04:10 web1 tomcat10[812]:     at java.io.ObjectOutputStream.writeObject0(ObjectOutputStream.java:1197)',
+    ])
+    expect(lifecycle).toEqual([{kind: 'startup', timeMs: Date.UTC(2026, 11, 5, 10, 0, 3)}])
+    expect(problems).toHaveLength(1)
+    expect(problems[0]!.message).toBe('Cannot serialize session attribute [cart] for session [ABC]')
+    expect(problems[0]!.continuation).toHaveLength(2)
+    expect(new Date(problems[0]!.timeMs!).toISOString().slice(5)).toBe('12-05T10:04:10.000Z')
+  })
+})

@@ -169,7 +169,8 @@ const carriers: readonly Carrier[] = [
       const m = timestamp.exec(line)
       if (!m) return null
       const {ms, zoned} = isoMs(m, 1)
-      return carried('timestamp', line.slice(m[0].length), {timeMs: ms, zoned})
+      // A Spring Boot line starts with a time too: only a log line behind the time makes it a carrier.
+      return carried('timestamp', line.slice(m[0].length), {timeMs: ms, zoned, ambiguous: true})
     },
   },
   {

@@ -12,6 +12,8 @@ import type {FormatName, Level, LifecycleKind, LogEvent} from './types.js'
 const MAX_CONTINUATION = 200
 /** Lines kept for events not (yet) worth classifying, in case a trace follows. */
 const PEEK_LINES = 3
+/** Marks of a paste (editor line numbers, table pipes) that may cover part of an event only: no stream of their own. */
+const PASTE_MARKS: ReadonlySet<CarrierName> = new Set(['line-number', 'table-pipe'])
 /** A line a container runtime cut into fragments is joined up to this length. */
 const MAX_JOINED = 64 * 1024
 /** How many single-line events of other threads may cut into a stack trace. */
@@ -52,7 +54,7 @@ class Pending {
   framed = false
   /** The indentation of its frames (`\t`, 4 spaces…): a trace cut by other lines goes on with the same. */
   frameIndent = ''
-  /** The carrier its first line came in (null: none or an ambiguous one): a new exception in another carrier is another event. */
+  /** The carrier its first line came in (null: none, or a paste mark): a new exception in another carrier is another event. */
   carrier: CarrierName | null = null
   header = ''
   logger = ''
@@ -137,7 +139,7 @@ export class EventJoiner {
   private carrierMs = Number.NaN
   private carrierLevel: CarrierLevel | null = null
   private inCarrier = false
-  /** The unambiguous carrier of the line being read, or null. */
+  /** The carrier of the line being read (null: none, or a paste mark), the stream it belongs to. */
   private carrierName: CarrierName | null = null
   /** The fragments of a line a container runtime cut (CRI `P`, docker json-file without `\n`). */
   private fragments: string | null = null
@@ -156,8 +158,10 @@ export class EventJoiner {
     const c = line.charCodeAt(0)
     if (c === 9 || line.length === 0) this.continuation(line)
     else if (c === 32) this.indented(line, lineNo)
-    else if (c === 123) this.jsonLine(line, lineNo)
-    else if (this.current?.awaitingLevel === true && parseLevelLine(line) !== null) this.continuation(line)
+    else if (c === 123) {
+      // journalctl -o json, docker's json-file: an envelope around the line; else a JSON log line.
+      if (this.inCarrier || !this.tryCarrier(line, lineNo)) this.jsonLine(line, lineNo)
+    } else if (this.current?.awaitingLevel === true && parseLevelLine(line) !== null) this.continuation(line)
     else if (this.header.parse(line)) {
       if (this.isQuiet(line)) this.quietEvent(line, lineNo)
       else this.startEvent(line, lineNo)
@@ -211,7 +215,7 @@ export class EventJoiner {
     this.fragments = null
     this.carrierMs = Number.isNaN(carried.timeMs) ? Number.NaN : carried.zoned ? carried.timeMs : this.toUtc(carried.timeMs)
     this.carrierLevel = carried.level
-    this.carrierName = carried.ambiguous ? null : carried.carrier
+    this.carrierName = PASTE_MARKS.has(carried.carrier) ? null : carried.carrier
     this.inCarrier = true
     if (text.includes('\n')) for (const inner of text.split('\n')) this.line(stripCr(inner), lineNo)
     else this.line(text, lineNo)
@@ -484,9 +488,9 @@ export class EventJoiner {
   }
 }
 
-/** grep's `--` between context groups, a poster's `....` for elided lines: part of no event, ending none. */
+/** grep's `--` between context groups, a poster's `....` for elided lines, journalctl's `-- Boot … --`: part of no event, ending none. */
 function isNeutral(line: string): boolean {
-  return /^(?:-{2,3}|\.{3,6}|…)\s*$/.test(line)
+  return /^(?:-{2,3}|\.{3,6}|…)\s*$/.test(line) || (line.startsWith('-- ') && line.endsWith(' --'))
 }
 
 function stripCr(line: string): string {
