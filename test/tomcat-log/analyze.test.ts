@@ -113,3 +113,28 @@ describe('analyzeTomcatLogs: for the correlations in diagnose', () => {
     expect(nodeOf(path)).toBe(node)
   })
 })
+
+describe('restarts (#15: the lab saw 3 starts of node1 as 2)', () => {
+  it('two starts of one node 90 s apart are two restarts; Tomcat and Spring Boot starting together are one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sessdoc-restarts-'))
+    try {
+      const file = join(dir, 'catalina.out')
+      writeFileSync(
+        file,
+        [
+          '05-Dec-2026 10:00:00.000 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [2310] milliseconds',
+          '2026-12-05T10:00:05.000Z  INFO 1 --- [shop] [           main] com.shop.ShopApplication                 : Started ShopApplication in 6.9 seconds (process running for 7.8)',
+          '05-Dec-2026 10:01:00.000 INFO [main] org.apache.catalina.core.StandardService.stopInternal Stopping service [Catalina]',
+          '05-Dec-2026 10:01:30.000 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [2401] milliseconds',
+          '05-Dec-2026 10:01:31.000 INFO [main] org.apache.catalina.startup.HostConfig.deployDirectory Deploying web application directory [/w/ROOT]',
+          '05-Dec-2026 10:01:32.000 INFO [main] org.apache.catalina.startup.HostConfig.deployDirectory Deploying web application directory [/w/manager]',
+        ].join('\n'),
+      )
+      const {section} = await analyze([file])
+      expect(section.restarts).toEqual(['2026-12-05T10:00:00.000Z', '2026-12-05T10:01:30.000Z'])
+      expect(section.lifecycle.map((l) => l.kind)).toEqual(['startup', 'shutdown', 'startup', 'deploy'])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+})

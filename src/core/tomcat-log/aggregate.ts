@@ -17,7 +17,11 @@ const MAX_LIFECYCLE = 2_000
 const MAX_MINUTES = 20_160 // two weeks of minutes with Redis errors
 const MAX_HOURS_PER_SIGNATURE = 24 * 31
 const SAMPLE_CHARS = 1_200
-/** A Tomcat start logs "Server startup in" and the app "Started … in": one restart. */
+/**
+ * A Tomcat start logs "Server startup in" and the app "Started … in": one restart. Two different
+ * messages of one kind this close are one start (or stop); the same message twice is two, however
+ * close (a crash loop); deploys of several webapps this close are one deploy.
+ */
 const SAME_LIFECYCLE_MS = 2 * MINUTE
 
 interface SignatureAccumulator {
@@ -51,7 +55,8 @@ export class TomcatLogAggregator implements EventSink {
   overflowEvents = 0
   readonly other = new Map<string, OtherSignature>()
   readonly lifecycleEvents: LifecycleEvent[] = []
-  private readonly lastLifecycle = new Map<string, number>()
+  /** Per file and kind: when the last one recorded began, and the messages seen for it since. */
+  private readonly lastLifecycle = new Map<string, {timeMs: number; messages: Set<string>}>()
   readonly redisByMinute = new Map<number, number>()
   /** Every classified (session-related) error per minute, for the correlations. */
   readonly errorsByMinute = new Map<number, number>()
@@ -92,9 +97,15 @@ export class TomcatLogAggregator implements EventSink {
     this.byCategory.lifecycle++
     if (timeMs === null) return
     const key = `${file}\u0000${kind}`
+    const message = detail.replace(/\d+/g, '#').slice(0, 40)
     const last = this.lastLifecycle.get(key)
-    this.lastLifecycle.set(key, timeMs)
-    if (last !== undefined && Math.abs(timeMs - last) < SAME_LIFECYCLE_MS) return
+    if (last !== undefined && Math.abs(timeMs - last.timeMs) < SAME_LIFECYCLE_MS) {
+      if (kind === 'deploy' || kind === 'undeploy' || !last.messages.has(message)) {
+        last.messages.add(message)
+        return
+      }
+    }
+    this.lastLifecycle.set(key, {timeMs, messages: new Set([message])})
     if (this.lifecycleEvents.length >= MAX_LIFECYCLE) return
     this.lifecycleEvents.push({
       time: new Date(timeMs).toISOString(),
