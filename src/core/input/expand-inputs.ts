@@ -16,7 +16,12 @@ export interface ExpandedInputs {
  * Turns the PATH arguments (files, globs, `-`) into the list of files to read. A glob that
  * matches nothing is an error of its own; a missing plain file is reported when it is opened.
  */
-export async function expandInputs(patterns: readonly string[]): Promise<ExpandedInputs> {
+export interface ExpandOptions {
+  /** Chooses the files of a directory (names inside it); a note says what it chose, when it chose. */
+  chooseInDirectory?: (names: readonly string[]) => {names: string[]; note: string | null}
+}
+
+export async function expandInputs(patterns: readonly string[], options: ExpandOptions = {}): Promise<ExpandedInputs> {
   const files: string[] = []
   const errors: InputError[] = []
   for (const pattern of patterns) {
@@ -25,7 +30,9 @@ export async function expandInputs(patterns: readonly string[]): Promise<Expande
       continue
     }
     if (!isDynamicPattern(pattern)) {
-      files.push(...(await expandDirectory(pattern)))
+      const expanded = await expandDirectory(pattern, options.chooseInDirectory)
+      files.push(...expanded.files)
+      if (expanded.note) errors.push({input: pattern, message: `${pattern}: ${expanded.note}`})
       continue
     }
     const matches = await glob(pattern, {absolute: false, onlyFiles: true, dot: true, expandDirectories: false})
@@ -42,12 +49,13 @@ export async function expandInputs(patterns: readonly string[]): Promise<Expande
 const notALog = /\.(?:m?js|ts|json|ya?ml|xml|conf|properties|md|txt|sh|py|pid|lck|lock)$/i
 
 /** A directory given as input stands for the log files inside it (as `DIR/name`, not absolute). */
-async function expandDirectory(path: string): Promise<string[]> {
+async function expandDirectory(path: string, choose: ExpandOptions['chooseInDirectory']): Promise<{files: string[]; note: string | null}> {
   const info = await stat(path).catch(() => undefined)
-  if (!info?.isDirectory()) return [path]
-  const names = await glob('*', {cwd: path, onlyFiles: true, expandDirectories: false})
-  const logs = names.filter((name) => !notALog.test(name)).map((name) => join(path, name))
-  return logs.length > 0 ? sortRotated(logs) : [path]
+  if (!info?.isDirectory()) return {files: [path], note: null}
+  const names = (await glob('*', {cwd: path, onlyFiles: true, expandDirectories: false})).filter((name) => !notALog.test(name))
+  const chosen = choose ? choose(names) : {names, note: null}
+  const logs = chosen.names.map((name) => join(path, name))
+  return logs.length > 0 ? {files: sortRotated(logs), note: chosen.note} : {files: [path], note: null}
 }
 
 interface RotationKey {
