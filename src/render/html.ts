@@ -1,10 +1,10 @@
 import {countBySeverity} from '../core/report/report.js'
+import {scrubReport} from '../core/report/scrub.js'
 import type {Report, Severity, Status, TimelineBucket} from '../core/report/types.js'
+import {blocksToHtml} from './blocks.js'
 import {escapeHtml} from './escape.js'
 import type {RenderOptions} from './options.js'
-import {scrubReport} from './scrub-report.js'
-import {sectionRenderers, sourceOrder} from './sections/index.js'
-import {mapTables, scalarRows} from './sections/section-renderer.js'
+import {sectionBlocks, sectionViews, sourceOrder} from './sections/index.js'
 
 const colours: Record<Status | Severity, string> = {
   ok: '#1a7f37',
@@ -64,22 +64,13 @@ export function renderHtml(input: Report, options: RenderOptions = {}): string {
   for (const key of sourceOrder) {
     const section = report.sources[key]
     if (!section) continue
-    parts.push(`<h3>${e(sectionRenderers[key].title)}: ${e(section.status)}${section.partial ? ' (partial)' : ''}</h3>`)
+    parts.push(`<h3>${e(sectionViews[key].title)}: ${e(section.status)}${section.partial ? ' (partial)' : ''}</h3>`)
     if (section.reason) parts.push(`<p>${e(section.reason)}</p>`)
     if (section.errors?.length) parts.push(`<ul>${section.errors.map((x) => `<li>${e(x.message)}</li>`).join('')}</ul>`)
-    const rows = scalarRows(section)
-    if (rows.length) parts.push(table(['Figure', 'Value'], rows))
-    for (const map of mapTables(section)) if (map.rows.length) parts.push(table([map.title, 'Count'], map.rows))
+    parts.push(...blocksToHtml(sectionBlocks(key, section)))
   }
   parts.push('</section></body></html>\n')
   return parts.join('\n')
-}
-
-function table(head: string[], rows: string[][]): string {
-  const e = escapeHtml
-  return `<table><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`
 }
 
 const series: Array<{key: keyof TimelineBucket; label: string; colour: string}> = [

@@ -1,11 +1,11 @@
 import {countBySeverity} from '../core/report/report.js'
+import {scrubReport} from '../core/report/scrub.js'
 import type {Report, Status} from '../core/report/types.js'
+import {blocksToMarkdown, markdownTable} from './blocks.js'
 import {diagnosisMarkdown, inputsText} from './diagnosis.js'
 import {escapeMarkdown} from './escape.js'
 import type {RenderOptions} from './options.js'
-import {scrubReport} from './scrub-report.js'
-import {sectionRenderers, sourceOrder} from './sections/index.js'
-import {markdownTable} from './sections/section-renderer.js'
+import {sectionBlocks, sectionViews, sourceOrder} from './sections/index.js'
 
 const statusLabel: Record<Status, string> = {ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN'}
 
@@ -40,12 +40,11 @@ export function renderMarkdown(input: Report, options: RenderOptions = {}): stri
   if (present.length > 0) lines.push('## Sources', '')
   for (const key of present) {
     const section = report.sources[key]!
-    const renderer = sectionRenderers[key]
-    lines.push(`### ${renderer.title}: ${section.status}${section.partial ? ' (partial)' : ''}`, '')
+    lines.push(`### ${sectionViews[key].title}: ${section.status}${section.partial ? ' (partial)' : ''}`, '')
     if (section.reason) lines.push(escapeMarkdown(section.reason), '')
     for (const error of section.errors ?? []) if (!section.reason?.includes(error.message)) lines.push(`- ${escapeMarkdown(error.message)}`)
     if (section.errors?.length) lines.push('')
-    if (section.status === 'analyzed') lines.push(...renderer.markdown(section, options))
+    lines.push(...blocksToMarkdown(sectionBlocks(key, section)))
   }
   if (report.diagnosis?.inputs.length) lines.push('## Inputs', '', ...inputsText(report.diagnosis).map((l) => `- ${escapeMarkdown(l)}`), '')
   return `${lines.join('\n').replace(/\n+$/, '')}\n`

@@ -1,5 +1,5 @@
 import {Chalk, type ChalkInstance} from 'chalk'
-import type {RedactOptions} from '../core/redact.js'
+import type {RedactOptions} from '../core/report/scrub.js'
 
 export interface RenderOptions extends RedactOptions {
   color?: boolean

@@ -1,9 +1,16 @@
 import {type FindingId, findingCatalog, findingIds} from '../core/report/catalog.js'
+import {analyzedSection} from '../core/report/report.js'
 import type {Finding, Report, Severity, SourceKey, Status} from '../core/report/types.js'
 
 const statusValue: Record<Status, number> = {ok: 0, warning: 1, critical: 2, unknown: 3}
 const severityValue: Record<Severity, number> = {info: 1, warning: 2, critical: 3}
-const sourceLabel: Record<SourceKey, string> = {accessLog: 'access-log', tomcatLog: 'tomcat-log', redis: 'redis', config: 'config'}
+const sourceLabel: Record<SourceKey, string> = {
+  accessLog: 'access-log',
+  tomcatLog: 'tomcat-log',
+  redis: 'redis',
+  config: 'config',
+  drain: 'drain-status',
+}
 
 /** Metrics in the Prometheus text format, for node_exporter's textfile collector. */
 export function renderPrometheus(report: Report): string {
@@ -39,28 +46,28 @@ export function renderPrometheus(report: Report): string {
       report.sources[key]!.status === 'analyzed' ? 1 : 0,
     ]),
   )
-  const access = report.sources.accessLog
-  const redis = report.sources.redis
-  const tomcat = report.sources.tomcatLog
-  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined)
-  metric('sessdoc_access_route_flips', 'Route changes within one session id in the window.', [[{}, num(access?.routeFlips)]])
-  metric('sessdoc_access_sessions_with_flips', 'Session ids that changed route.', [[{}, num(access?.sessionsWithFlips)]])
+  const access = analyzedSection(report, 'accessLog')
+  const tomcat = analyzedSection(report, 'tomcatLog')
+  const redis = analyzedSection(report, 'redis')
+  const stats = redis?.stats
+  const scan = redis?.scan
+  metric('sessdoc_access_route_flips', 'Route changes within one session id in the window.', [[{}, access?.routeFlips]])
+  metric('sessdoc_access_sessions_with_flips', 'Session ids that changed route.', [[{}, access?.sessionsWithFlips]])
   metric('sessdoc_sessions', 'Distinct sessions seen, by source.', [
-    [{source: 'access-log'}, num(access?.sessions)],
-    [{source: 'redis'}, num(redis?.sessions)],
+    [{source: 'access-log'}, access?.sessions],
+    [{source: 'redis'}, scan?.sessions],
   ])
-  metric('sessdoc_access_session_id_in_url_requests', 'Requests with ;jsessionid= in the URL.', [[{}, num(access?.sessionIdInUrl)]])
+  metric('sessdoc_access_session_id_in_url_requests', 'Requests with ;jsessionid= in the URL.', [[{}, access?.sessionIdInUrl]])
   metric(
     'sessdoc_tomcat_events',
     'Classified application-log events by category.',
-    Object.entries((tomcat?.byCategory as Record<string, number> | undefined) ?? {}).map(([category, n]) => [{category}, n]),
+    Object.entries(tomcat?.byCategory ?? {}).map(([category, n]) => [{category}, n]),
   )
-  metric('sessdoc_redis_sessions_without_ttl', 'Session keys without a TTL.', [[{}, num(redis?.sessionsWithoutTtl)]])
-  const memory = (redis?.memory ?? {}) as {usedBytes?: number; maxBytes?: number}
-  metric('sessdoc_redis_used_memory_bytes', 'Redis used_memory.', [[{}, num(memory.usedBytes)]])
-  metric('sessdoc_redis_max_memory_bytes', 'Redis maxmemory (0 = none).', [[{}, num(memory.maxBytes)]])
-  metric('sessdoc_redis_evicted_keys', 'Redis evicted_keys since start.', [[{}, num(redis?.evictedKeys)]])
-  metric('sessdoc_redis_hit_rate', 'Keyspace hits / (hits + misses).', [[{}, num(redis?.hitRate)]])
+  metric('sessdoc_redis_sessions_without_ttl', 'Session keys without a TTL.', [[{}, scan?.sessionsWithoutTtl]])
+  metric('sessdoc_redis_used_memory_bytes', 'Redis used_memory.', [[{}, stats?.memory.usedBytes ?? undefined]])
+  metric('sessdoc_redis_max_memory_bytes', 'Redis maxmemory (0 = none).', [[{}, stats?.memory.maxBytes ?? undefined]])
+  metric('sessdoc_redis_evicted_keys', 'Redis evicted_keys since start.', [[{}, stats?.evictedKeys]])
+  metric('sessdoc_redis_hit_rate', 'Keyspace hits / (hits + misses).', [[{}, stats?.hitRate ?? undefined]])
   return lines.join('\n') + '\n'
 }
 

@@ -1,11 +1,12 @@
+import type {ChalkInstance} from 'chalk'
 import {countBySeverity} from '../core/report/report.js'
+import {scrubReport} from '../core/report/scrub.js'
 import type {Finding, Report, Severity, Status} from '../core/report/types.js'
+import {blocksToText} from './blocks.js'
 import {diagnosisText, inputsText} from './diagnosis.js'
 import {sanitizeTerminal} from './escape.js'
 import {paint, type RenderOptions} from './options.js'
-import {scrubReport} from './scrub-report.js'
-import {sectionRenderers, sourceOrder} from './sections/index.js'
-import type {TextContext} from './sections/section-renderer.js'
+import {sectionBlocks, sectionViews, sourceOrder} from './sections/index.js'
 
 const statusLabel: Record<Status, string> = {ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN'}
 const severityMark: Record<Severity, string> = {critical: '✖ CRITICAL', warning: '▲ WARNING ', info: '● INFO    '}
@@ -14,7 +15,6 @@ const severityMark: Record<Severity, string> = {critical: '✖ CRITICAL', warnin
 export function renderText(input: Report, options: RenderOptions = {}): string {
   const report = scrubReport(input, options)
   const chalk = paint(options)
-  const context: TextContext = {options, chalk}
   const tone = (status: Status | Severity, text: string): string =>
     status === 'critical'
       ? chalk.red.bold(text)
@@ -26,21 +26,20 @@ export function renderText(input: Report, options: RenderOptions = {}): string {
 
   const lines: string[] = [verdictLine(report, tone), '']
   if (report.diagnosis) lines.push(...diagnosisText(report.diagnosis, chalk))
-  for (const finding of report.findings) lines.push(...findingBlock(finding, tone, context), '')
+  for (const finding of report.findings) lines.push(...findingBlock(finding, tone, chalk), '')
   if (report.findings.length === 0 && report.status !== 'unknown') lines.push('No findings.', '')
 
   for (const key of sourceOrder) {
     const section = report.sources[key]
     if (!section) continue
-    const renderer = sectionRenderers[key]
     const state = section.status === 'analyzed' ? (section.partial ? 'analyzed (partial)' : 'analyzed') : section.status
-    lines.push(chalk.bold(`${renderer.title}: ${state}`))
+    lines.push(chalk.bold(`${sectionViews[key].title}: ${state}`))
     if (section.reason) lines.push(`  ${sanitizeTerminal(section.reason)}`)
     for (const error of section.errors ?? []) {
       if (section.reason?.includes(error.message)) continue
       lines.push(chalk.yellow(`  ! ${sanitizeTerminal(error.message)}`))
     }
-    if (section.status === 'analyzed') lines.push(...renderer.text(section, context))
+    lines.push(...blocksToText(sectionBlocks(key, section), chalk))
     lines.push('')
   }
   if (report.diagnosis) lines.push(...inputsText(report.diagnosis).map((l) => chalk.dim(l)))
@@ -54,7 +53,7 @@ function verdictLine(report: Report, tone: (s: Status, t: string) => string): st
   return `${tone(report.status, statusLabel[report.status])}  ${parts.join(', ')}${partial}`
 }
 
-function findingBlock(finding: Finding, tone: (s: Severity, t: string) => string, {chalk}: TextContext): string[] {
+function findingBlock(finding: Finding, tone: (s: Severity, t: string) => string, chalk: ChalkInstance): string[] {
   const lines = [
     `${tone(finding.severity, severityMark[finding.severity])} ${chalk.bold(sanitizeTerminal(finding.title))} ${chalk.dim(`[${finding.id}]`)}`,
   ]

@@ -8,6 +8,7 @@ import {describe, expect, it} from 'vitest'
 import {analyzeAccessLogs} from '../../src/core/access-log/index.js'
 import {groupStreams, rotationBase} from '../../src/core/access-log/inputs.js'
 import type {AccessLogSection} from '../../src/core/access-log/types.js'
+import {figuresOf} from '../helpers/sections.js'
 
 const sample = readFileSync(fileURLToPath(new URL('../../fixtures/access-log/apache-cookie.log', import.meta.url)), 'utf8')
 const sampleLines = sample.replace(/\n$/, '').split('\n')
@@ -34,7 +35,7 @@ describe('inputs', () => {
     writeFileSync(join(dir, 'access.log'), sampleLines.slice(6).join('\n') + '\n')
     const result = await analyzeAccessLogs({...base, paths: [join(dir, 'access.log*')]})
     expect(figures(result.section as AccessLogSection)).toEqual(expected)
-    expect(result.section.files).toBe(2)
+    expect(figuresOf(result).files).toBe(2)
   })
 
   it('two front ends are merged in time order: a session moving between them is followed', async () => {
@@ -69,8 +70,8 @@ describe('inputs', () => {
   it('HAProxy times carry no zone: --timezone decides', async () => {
     const haproxy = fileURLToPath(new URL('../../fixtures/access-log/haproxy.log', import.meta.url))
     const utc = await analyzeAccessLogs({...base, paths: [haproxy], timeZone: 'UTC'})
-    expect(utc.section.firstSeen).toBe('2026-11-28T10:00:01.120Z')
+    expect(figuresOf(utc).firstSeen).toBe('2026-11-28T10:00:01.120Z')
     const berlin = await analyzeAccessLogs({...base, paths: [haproxy], timeZone: 'Europe/Berlin'})
-    expect(berlin.section.firstSeen).toBe('2026-11-28T09:00:01.120Z')
+    expect(figuresOf(berlin).firstSeen).toBe('2026-11-28T09:00:01.120Z')
   })
 })

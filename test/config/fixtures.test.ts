@@ -3,13 +3,14 @@ import {checkConfig, knownRoutesFromApacheConf} from '../../src/core/config/inde
 import {findingCatalog} from '../../src/core/report/catalog.js'
 import {buildReport} from '../../src/core/report/report.js'
 import {expectValidReport} from '../helpers/schema.js'
+import {figuresOf} from '../helpers/sections.js'
 import {plantedTrees, treeOptions} from './trees.js'
 
 describe('config fixture trees', () => {
   it('the consistent tree yields no findings and the expected figures', async () => {
     const result = await checkConfig(treeOptions('consistent'))
     expect(result.findings).toEqual([])
-    const s = result.section
+    const s = figuresOf(result)
     expect(s.status).toBe('analyzed')
     expect(s.errors).toBeUndefined()
     expect(s.files).toBe(8)
@@ -125,13 +126,15 @@ describe('directories and layouts', () => {
   it('a Debian apache2.conf without ServerRoot: includes are relative to its directory', async () => {
     const result = await checkConfig({apacheConf: ['fixtures/config/debian/apache2/apache2.conf'], redact: {}})
     expect(result.section.errors).toBeUndefined()
-    expect(result.section.filesRead.map((f) => f.file)).toEqual([
+    expect(figuresOf(result).filesRead.map((f) => f.file)).toEqual([
       'fixtures/config/debian/apache2/apache2.conf',
       'fixtures/config/debian/apache2/mods-enabled/proxy_balancer.load',
       'fixtures/config/debian/apache2/ports.conf',
       'fixtures/config/debian/apache2/sites-enabled/000-shop.conf',
     ])
-    expect(result.section.balancers.map((b) => [b.name, b.routes, b.sticky])).toEqual([['shop', ['app1', 'app2'], 'JSESSIONID|jsessionid']])
+    expect(figuresOf(result).balancers.map((b) => [b.name, b.routes, b.sticky])).toEqual([
+      ['shop', ['app1', 'app2'], 'JSESSIONID|jsessionid'],
+    ])
   })
 
   it('a directory stands for the config files in their usual places inside it', async () => {
@@ -146,8 +149,8 @@ describe('directories and layouts', () => {
       redact: {},
     })
     expect(result.findings).toEqual([])
-    expect(result.section.files).toBe(8)
-    expect(result.section.jvmRoutes).toEqual(['node1', 'node2'])
+    expect(figuresOf(result).files).toBe(8)
+    expect(figuresOf(result).jvmRoutes).toEqual(['node1', 'node2'])
   })
 
   it("a Tomcat directory of nodes stands for every node's server.xml", async () => {

@@ -6,7 +6,8 @@ import {strategyFit} from '../../src/core/diagnose/strategy.js'
 import {correlationThresholds} from '../../src/core/diagnose/thresholds.js'
 import {mergeTimeline} from '../../src/core/diagnose/timeline.js'
 import {makeFinding} from '../../src/core/report/report.js'
-import type {Report, SourceSection} from '../../src/core/report/types.js'
+import type {AccessLogSection, Report} from '../../src/core/report/types.js'
+import {accessLogSection, redisSection, startup, tomcatLogSection} from '../helpers/sections.js'
 
 const t = {...correlationThresholds}
 const at = (hhmm: string): string => `2026-11-28T${hhmm}:00.000Z`
@@ -15,16 +16,15 @@ const at = (hhmm: string): string => `2026-11-28T${hhmm}:00.000Z`
 function accessSection(
   minutes: number,
   plant: Record<string, {flips?: number; churn?: number}>,
-  extra: Partial<SourceSection> = {},
-): SourceSection {
+  extra: Partial<AccessLogSection> = {},
+): AccessLogSection {
   const timeline = Array.from({length: minutes}, (_, i) => {
     const start = new Date(Date.parse(at('10:00')) + i * 60_000).toISOString()
     const hhmm = start.slice(11, 16)
     return {start, requests: 100, flips: plant[hhmm]?.flips ?? 0, newSessions: 5, churn: plant[hhmm]?.churn ?? 0}
   })
   const routeFlips = timeline.reduce((n, b) => n + b.flips, 0)
-  return {
-    status: 'analyzed',
+  return accessLogSection({
     timeline,
     routeFlips,
     sessions: 500,
@@ -32,7 +32,7 @@ function accessSection(
     routes: {node1: 3000, node2: 3000},
     flipsByRoutePair: {'node1→node2': routeFlips},
     ...extra,
-  }
+  })
 }
 
 function report(sources: Report['sources'], findings: Report['findings'] = []): Pick<Report, 'sources' | 'findings'> {
@@ -44,7 +44,7 @@ describe('correlation.flips-after-restart', () => {
     const evidence = gatherEvidence(
       report({
         accessLog: accessSection(60, {'10:20': {flips: 30}, '10:22': {flips: 10}, '10:50': {flips: 2}}),
-        tomcatLog: {status: 'analyzed', lifecycle: [{time: at('10:19'), kind: 'startup', node: 'node1'}]},
+        tomcatLog: tomcatLogSection({lifecycle: [startup(at('10:19'), 'node1')]}),
       }),
     )
     const [finding] = flipsAfterRestart(evidence, t)
@@ -56,7 +56,9 @@ describe('correlation.flips-after-restart', () => {
 
   it('stays quiet when flips are spread evenly, restarts or not', () => {
     const plant = Object.fromEntries(Array.from({length: 60}, (_, i) => [`10:${String(i).padStart(2, '0')}`, {flips: 1}]))
-    const evidence = gatherEvidence(report({accessLog: accessSection(60, plant), tomcatLog: {status: 'analyzed', restarts: [at('10:30')]}}))
+    const evidence = gatherEvidence(
+      report({accessLog: accessSection(60, plant), tomcatLog: tomcatLogSection({lifecycle: [startup(at('10:30'))]})}),
+    )
     expect(flipsAfterRestart(evidence, t)).toEqual([])
   })
 
@@ -71,7 +73,7 @@ describe('correlation.redis-errors-logouts', () => {
     const evidence = gatherEvidence(
       report({
         accessLog: accessSection(60, {'10:30': {churn: 8}, '10:31': {churn: 6}, '10:05': {churn: 1}}),
-        tomcatLog: {status: 'analyzed', redisErrorsByMinute: [{minute: at('10:30'), count: 40}]},
+        tomcatLog: tomcatLogSection({redisErrorsByMinute: [{minute: at('10:30'), count: 40}]}),
       }),
     )
     const [finding] = redisErrorsLogouts(evidence, t)
@@ -83,7 +85,7 @@ describe('correlation.redis-errors-logouts', () => {
     const evidence = gatherEvidence(
       report({
         accessLog: accessSection(60, {'10:50': {churn: 8}}),
-        tomcatLog: {status: 'analyzed', redisErrorsByMinute: [{minute: at('10:10'), count: 3}]},
+        tomcatLog: tomcatLogSection({redisErrorsByMinute: [{minute: at('10:10'), count: 3}]}),
       }),
     )
     expect(redisErrorsLogouts(evidence, t)).toEqual([])
@@ -109,7 +111,7 @@ describe('ranked causes', () => {
   })
 
   it('calls a checked cause without evidence unlikely', () => {
-    const evidence = gatherEvidence(report({redis: {status: 'analyzed', mode: 'standalone'}}))
+    const evidence = gatherEvidence(report({redis: redisSection({mode: 'standalone'})}))
     const explosion = rankCauses(evidence).find((p) => p.symptom.startsWith('Session explosion'))!
     expect(explosion.causes.every((c) => c.verdict === 'unlikely')).toBe(true)
   })
@@ -127,7 +129,7 @@ describe('correlation.strategy-fit', () => {
   it('is info when Redis holds the sessions of many backends and Redis is redundant', () => {
     const routes = {n1: 100, n2: 100, n3: 100, n4: 100, n5: 100, n6: 100}
     const evidence = gatherEvidence(
-      report({accessLog: accessSection(5, {}, {routes}), redis: {status: 'analyzed', mode: 'sentinel', sessions: 900}}),
+      report({accessLog: accessSection(5, {}, {routes}), redis: redisSection({mode: 'sentinel'}, {sessions: 900})}),
     )
     const [finding] = strategyFit(evidence, t)
     expect(finding?.severity).toBe('info')
@@ -136,7 +138,7 @@ describe('correlation.strategy-fit', () => {
 
   it('warns when Redis holds the sessions but is a lone primary', () => {
     const evidence = gatherEvidence(
-      report({redis: {status: 'analyzed', mode: 'standalone', sessions: 10}}, [makeFinding('redis.no-redundancy', {detail: ''})]),
+      report({redis: redisSection({mode: 'standalone'}, {sessions: 10})}, [makeFinding('redis.no-redundancy', {detail: ''})]),
     )
     const [finding] = strategyFit(evidence, t)
     expect(finding?.severity).toBe('warning')
@@ -149,7 +151,7 @@ describe('merged timeline', () => {
     const evidence = gatherEvidence(
       report({
         accessLog: accessSection(30, {'10:20': {flips: 7}}),
-        tomcatLog: {status: 'analyzed', restarts: [at('10:19')], redisErrorsByMinute: [{minute: at('10:20'), count: 4}]},
+        tomcatLog: tomcatLogSection({lifecycle: [startup(at('10:19'))], redisErrorsByMinute: [{minute: at('10:20'), count: 4}]}),
       }),
     )
     const timeline = mergeTimeline(evidence)
@@ -160,7 +162,9 @@ describe('merged timeline', () => {
   })
 
   it('widens buckets to keep a long span short', () => {
-    const evidence = gatherEvidence(report({tomcatLog: {status: 'analyzed', restarts: [at('00:00'), '2026-11-29T00:00:00.000Z']}}))
+    const evidence = gatherEvidence(
+      report({tomcatLog: tomcatLogSection({lifecycle: [startup(at('00:00')), startup('2026-11-29T00:00:00.000Z')]})}),
+    )
     const timeline = mergeTimeline(evidence)
     expect(timeline.length).toBeLessThanOrEqual(120)
     expect(timeline.reduce((n, b) => n + b.restarts, 0)).toBe(2)

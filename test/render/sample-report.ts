@@ -1,5 +1,6 @@
 import {buildReport, makeFinding} from '../../src/core/report/report.js'
 import type {Report} from '../../src/core/report/types.js'
+import {accessLogSection} from '../helpers/sections.js'
 
 const id = '5A1B2C3D4E5F60718293A4B5C6D7E8F9'
 
@@ -11,8 +12,7 @@ export function sampleReport(): Report {
     results: [
       {
         key: 'accessLog',
-        section: {
-          status: 'analyzed',
+        section: accessLogSection({
           files: 2,
           lines: 1200,
           parsed: 1190,
@@ -21,7 +21,7 @@ export function sampleReport(): Report {
           routes: {node1: 600, node2: 590},
           firstSeen: '2026-11-28T10:00:00.000Z',
           errors: [{input: 'old.log.gz', message: 'old.log.gz: truncated or corrupt gzip after 10 lines'}],
-        },
+        }),
         findings: [
           makeFinding('access.route-flip', {
             detail: `42 flips in 17 of 300 sessions (5.7%).\nWorst minute 10:31 with 12 flips; e.g. JSESSIONID=${id}.node1 → node2`,
@@ -36,7 +36,7 @@ export function sampleReport(): Report {
       },
       {
         key: 'redis',
-        section: {status: 'analyzed', mode: 'standalone', version: '7.0.15', sessions: 1000, sessionsWithoutTtl: 12},
+        section: {status: 'analyzed'},
         findings: [
           makeFinding('redis.unreachable', {detail: 'redis://audit:hunter2@10.0.0.5:6379 refused the connection'}),
           makeFinding('correlation.strategy-fit', {

@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {analyzeAccessLogs} from '../../src/core/access-log/index.js'
 import {analyzeTomcatLogs} from '../../src/core/tomcat-log/index.js'
 import {binPath} from '../helpers/run-cli.js'
+import {figuresOf} from '../helpers/sections.js'
 
 let dir: string
 beforeAll(async () => {
@@ -182,7 +183,7 @@ describe('impossible and outlying times', () => {
       lastSeen: '2026-11-28T10:19:00.000Z',
       bucketSeconds: 60,
     })
-    expect(all.section.timeline.length).toBeLessThanOrEqual(20)
+    expect(figuresOf(all).timeline.length).toBeLessThanOrEqual(20)
     expect(all.section.errors?.map((e) => e.message).join()).toMatch(/2 requests had a time far from the rest/)
     // `--since 2h`: every line is days old; the one dated 9999 must not count as inside.
     const recent = await analyzeAccessLogs({paths: [path], window: {since: new Date(Date.now() - 2 * 3_600_000), until: null}, redact: {}})
@@ -194,8 +195,8 @@ describe('impossible and outlying times', () => {
     const later = Array.from({length: 20}, (_, i) => request(`28/Jan/2027:10:${String(i).padStart(2, '0')}:00`, 'B'))
     await writeFile(path, [...normal, ...later].join('\n'))
     const result = await analyzeAccessLogs({paths: [path], window: noWindow, redact: {}})
-    expect(result.section.lastSeen).toBe('2027-01-28T10:19:00.000Z')
-    expect(result.section.timesOutOfRange).toBeLessThan(8)
+    expect(figuresOf(result).lastSeen).toBe('2027-01-28T10:19:00.000Z')
+    expect(figuresOf(result).timesOutOfRange).toBeLessThan(8)
   })
 
   it('Tomcat: 25:99:99 and 31 February are unknown times, not the next day; 1970 stays out', async () => {
@@ -216,13 +217,13 @@ describe('impossible and outlying times', () => {
       firstSeen: '2026-11-28T10:00:00.000Z',
       lastSeen: '2026-11-28T10:04:00.000Z',
     })
-    expect(result.section.perHour).toEqual([{hour: '2026-11-28T10:00:00.000Z', count: 5}])
+    expect(figuresOf(result).perHour).toEqual([{hour: '2026-11-28T10:00:00.000Z', count: 5}])
     const recent = await analyzeTomcatLogs({
       paths: [path],
       window: {since: new Date(Date.now() - 2 * 3_600_000), until: null},
       redact: {},
       timezone: 'UTC',
     })
-    expect(recent.section.signatures).toEqual([])
+    expect(figuresOf(recent).signatures).toEqual([])
   })
 })

@@ -8,6 +8,7 @@ import {buildReport} from '../../src/core/report/report.js'
 import type {SourceResult} from '../../src/core/report/types.js'
 import {analyzeTomcatLogs} from '../../src/core/tomcat-log/index.js'
 import {outputFormats, render} from '../../src/render/index.js'
+import {figuresOf} from '../helpers/sections.js'
 
 const window = {since: null, until: null}
 const redact = {}
@@ -104,7 +105,7 @@ describe('no secret from the input reaches any output format', () => {
         [ok(springCookie), `not a request "${springCookie}" SESSION=${springCookie}`, cut, ok(springCookie)].join('\n') + '\n',
       )
       const result = await analyzeAccessLogs({paths: [path], window, redact, cookieName: 'SESSION'})
-      expect(result.section.rejected).toBe(2)
+      expect(figuresOf(result).rejected).toBe(2)
       const fragment = springCookie.slice(0, 16)
       await expectNoSecrets(result, new Set([springCookie, uuid, fragment, uuid.slice(0, 13)]), 'spring-rejected.log')
     })
@@ -114,7 +115,7 @@ describe('no secret from the input reaches any output format', () => {
       const lines = [12, 13, 15].map((n) => `${'x'.repeat(300 - n - 2)} "${id}"`)
       await writeFile(path, lines.join('\n') + '\n')
       const result = await analyzeAccessLogs({paths: [path], window, redact})
-      expect(result.section.rejectedSamples).toHaveLength(3)
+      expect(figuresOf(result).rejectedSamples).toHaveLength(3)
       await expectNoSecrets(result, new Set([id.slice(0, 12)]), 'cut-id.log')
     })
 

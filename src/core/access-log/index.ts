@@ -17,7 +17,7 @@ import type {LineParser} from './parsed-line.js'
 import {buildSection} from './section.js'
 import {joinSegments} from './segment.js'
 import type {SessionIdRules} from './session-id.js'
-import type {AccessLogOptions, AccessLogSection} from './types.js'
+import type {AccessLogOptions} from './types.js'
 
 export {builtinFormats} from './formats.js'
 export {defaultParallelPlan, PARALLEL_MIN_BYTES} from './parallel.js'
@@ -80,7 +80,9 @@ export class Run {
   /** Chooses the stream's format: the flag's, or the best fit for its first lines. */
   formatFor(lines: readonly string[]): StreamFormat {
     const baseRules = {cookieName: this.cookieName, base64: this.cookieName.toUpperCase() === 'SESSION'}
-    const detection = this.fixedParser ? null : detectFormat(lines, (this.candidates ??= candidateParsers(this.formatOptions)), baseRules, this.formatOptions)
+    const detection = this.fixedParser
+      ? null
+      : detectFormat(lines, (this.candidates ??= candidateParsers(this.formatOptions)), baseRules, this.formatOptions)
     const parser = this.fixedParser ?? detection!.parser
     const cookieName = this.options.cookieName ?? parser.capabilities.sessionCookie ?? 'JSESSIONID'
     const format: StreamFormat = {
@@ -171,7 +173,7 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
 }
 
 /** The access-log source: reads the logs, follows sessions across routes, and raises the access.* findings. */
-export async function analyzeAccessLogs(options: AccessLogOptions): Promise<SourceResult<AccessLogSection>> {
+export async function analyzeAccessLogs(options: AccessLogOptions): Promise<SourceResult<'accessLog'>> {
   let run: Run
   try {
     run = new Run(options)
@@ -188,7 +190,7 @@ export async function analyzeAccessLogs(options: AccessLogOptions): Promise<Sour
 
   if (run.filesRead === 0) {
     const reason = run.errors.map((e) => e.message).join('; ') || 'no access log to read: give a file, a glob or - for standard input'
-    return {...errorResult(reason), section: {...errorResult(reason).section, errors: run.errors}}
+    return errorResult(reason, run.errors)
   }
   const section = buildSection(run, options)
   const nothing = nothingAnalyzable(section, options)
@@ -206,6 +208,6 @@ export async function analyzeAccessLogs(options: AccessLogOptions): Promise<Sour
   return {key: 'accessLog', section, findings: runChecks(section, context)}
 }
 
-function errorResult(reason: string): SourceResult<AccessLogSection> {
-  return {key: 'accessLog', section: {status: 'error', reason} as AccessLogSection, findings: []}
+function errorResult(reason: string, errors: InputError[] = []): SourceResult<'accessLog'> {
+  return {key: 'accessLog', section: {status: 'error', reason, ...(errors.length > 0 ? {errors} : {})}, findings: []}
 }

@@ -70,7 +70,6 @@ export interface RejectedSample {
 }
 
 export interface AccessLogSection extends SectionStatus {
-  [figure: string]: unknown
   files: number
   lines: number
   parsed: number

@@ -9,7 +9,7 @@ import {parseHaproxy} from './haproxy.js'
 import {parseWorkersProperties} from './mod-jk.js'
 import {buildModel} from './model.js'
 import {readNginxConf} from './nginx.js'
-import {type ConfigSection, configSection} from './section.js'
+import {configSection} from './section.js'
 import {propertiesFile, springFacts, springKind, yamlProperties} from './spring.js'
 import {readTomcatXml} from './tomcat.js'
 import {
@@ -35,7 +35,7 @@ export interface ConfigCheckOptions {
 export type {ConfigSection} from './section.js'
 
 /** The config source of sessdoc: reads every file given, checks them across layers, never throws for a bad file. */
-export async function checkConfig(options: ConfigCheckOptions): Promise<SourceResult<ConfigSection>> {
+export async function checkConfig(options: ConfigCheckOptions): Promise<SourceResult<'config'>> {
   const balancer = emptyBalancerFacts()
   const app = emptyAppFacts()
   const files: ParsedFile[] = []
@@ -85,7 +85,7 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<SourceRe
       inputs.length === 0
         ? 'no configuration given: pass --apache-conf, --tomcat-conf or --app-config'
         : `none of the configuration files could be read: ${redactedErrors.map((e) => e.message).join('; ')}`
-    return {key: 'config', section: {status: 'error', reason, errors: redactedErrors} as ConfigSection, findings: []}
+    return {key: 'config', section: {status: 'error', reason, errors: redactedErrors}, findings: []}
   }
   const kinds = new Set<ConfigKind>(files.map((f) => f.kind))
   const model = buildModel(balancer, app, kinds)

@@ -16,7 +16,6 @@ export interface BalancerFigure {
 }
 
 export interface ConfigSection extends SectionStatus {
-  [key: string]: unknown
   files: number
   filesRead: Array<{file: string; kind: ConfigKind}>
   balancers: BalancerFigure[]
@@ -29,6 +28,8 @@ export interface ConfigSection extends SectionStatus {
   sessionStore: SessionStore
   sessionStoreEvidence: string[]
   logFormats: Array<{nickname: string; location: string; showsSessionCookie: boolean}>
+  /** jvmRoute values left as `${...}` placeholders (set at start-up: not checkable here). */
+  unresolvedJvmRoutes?: string[]
 }
 
 export function configSection(model: ConfigModel, files: ParsedFile[], errors: InputError[]): ConfigSection {

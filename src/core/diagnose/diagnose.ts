@@ -92,16 +92,16 @@ export async function diagnose(request: DiagnoseRequest): Promise<Report> {
     guard('config', () => checkConfig({...config, redact}))
 
   const results = (await Promise.all(jobs)).filter((r): r is SourceResult => r !== null)
-  const preliminary = buildReport({results, window, now: request.now})
-  const evidence = gatherEvidence(preliminary)
+  const sources: Report['sources'] = Object.fromEntries(results.map((r) => [r.key, r.section]))
+  const evidence = gatherEvidence({sources, findings: results.flatMap((r) => r.findings)})
   const t = {...correlationThresholds, ...pick(request.thresholds, correlationThresholds)}
   const correlations: Finding[] = [...flipsAfterRestart(evidence, t), ...redisErrorsLogouts(evidence, t), ...strategyFit(evidence, t)]
+  for (const finding of correlations) evidence.findings.set(finding.id, finding)
   const report = buildReport({results, extraFindings: correlations, window, now: request.now})
-  const evidenceWithCorrelations = gatherEvidence(report)
   report.diagnosis = {
     inputs: [...inputsUsed(request), ...(request.skipped ?? [])],
-    playbooks: rankCauses(evidenceWithCorrelations),
-    timeline: mergeTimeline(evidenceWithCorrelations),
+    playbooks: rankCauses(evidence),
+    timeline: mergeTimeline(evidence),
   }
   return report
 }

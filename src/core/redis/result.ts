@@ -1,6 +1,6 @@
 import {findingCatalog, findingIds} from '../report/catalog.js'
 import {makeFinding} from '../report/report.js'
-import type {Finding, SourceResult} from '../report/types.js'
+import type {Finding, RedisSection, SourceResult} from '../report/types.js'
 import type {RedisAnalysis} from './analyze.js'
 import {connectionFailureFinding, describeTarget, type RedisConnectionFailure, type RedisTarget} from './connection/index.js'
 import {scanFindingIds} from './scan/checks.js'
@@ -8,7 +8,7 @@ import type {RedisScanResult} from './scan/index.js'
 import type {RedisStatsCollection} from './stats/index.js'
 
 /** The `redis` section and findings of an analysis: the stats, the scan, or both in one section. */
-export function redisResult(analysis: RedisAnalysis): SourceResult {
+export function redisResult(analysis: RedisAnalysis): SourceResult<'redis'> {
   if (!analysis.ok) return redisConnectionFailureResult(analysis.failure, analysis.target, {misconf: analysis.asked.stats})
   const {stats, scan} = analysis
   if (stats && scan) return statsAndScanResult(redisStatsResult(stats), scan)
@@ -21,21 +21,21 @@ export function redisResult(analysis: RedisAnalysis): SourceResult {
 const statsFindingIds = findingIds.filter((id) => findingCatalog[id].source === 'redis' && !scanFindingIds.includes(id))
 
 /** The `redis` section of a collection: analyzed with the figures, or error when no node could be read. */
-export function redisStatsResult({figures, findings, partial, errors}: RedisStatsCollection): SourceResult {
+export function redisStatsResult({figures, findings, partial, errors}: RedisStatsCollection): SourceResult<'redis'> {
   if (figures.nodes === 0) {
     const reason = errors.map((e) => e.message).join('; ') || 'no node answered INFO'
     return {key: 'redis', section: {status: 'error', reason}, findings}
   }
-  const section: SourceResult['section'] = {status: 'analyzed', ...figures, checked: statsFindingIds}
+  const section: RedisSection = {status: 'analyzed', stats: figures, checked: statsFindingIds}
   if (partial) section.partial = true
   if (errors.length > 0) section.errors = errors
   return {key: 'redis', section, findings}
 }
 
-function scanResult(scan: RedisScanResult, analysis: RedisAnalysis & {ok: true}): SourceResult {
-  const section: SourceResult['section'] = {
+function scanResult(scan: RedisScanResult, analysis: RedisAnalysis & {ok: true}): SourceResult<'redis'> {
+  const section: RedisSection = {
     status: 'analyzed',
-    ...scan.figures,
+    scan: scan.figures,
     checked: ['redis.unreachable', 'redis.auth-failed', ...scanFindingIds],
   }
   if (scan.partial || analysis.interrupted) section.partial = true
@@ -44,10 +44,10 @@ function scanResult(scan: RedisScanResult, analysis: RedisAnalysis & {ok: true})
   return {key: 'redis', section, findings: scan.findings}
 }
 
-function statsAndScanResult(stats: SourceResult, scan: RedisScanResult): SourceResult {
+function statsAndScanResult(stats: SourceResult<'redis'>, scan: RedisScanResult): SourceResult<'redis'> {
   const errors = [...(stats.section.errors ?? []), ...scan.errors]
   const checked = [...new Set([...(stats.section.checked ?? []), ...scanFindingIds])]
-  const section: SourceResult['section'] = {...stats.section, ...scan.figures, status: 'analyzed', checked}
+  const section: RedisSection = {...stats.section, scan: scan.figures, status: 'analyzed', checked}
   if (stats.section.partial || scan.partial) section.partial = true
   if (errors.length > 0) section.errors = errors
   return {key: 'redis', section, findings: [...stats.findings, ...scan.findings]}
@@ -62,7 +62,7 @@ function redisConnectionFailureResult(
   failure: {kind: RedisConnectionFailure['kind']; message: string},
   target: RedisTarget,
   options: {misconf: boolean},
-): SourceResult {
+): SourceResult<'redis'> {
   // A db that cannot be used is the user's mistake: the section says so, the report is UNKNOWN (exit 3).
   if (failure.kind === 'bad-db') return {key: 'redis', section: {status: 'error', reason: failure.message}, findings: []}
   const finding =

@@ -1,6 +1,6 @@
 import {toolVersion} from '../version.js'
 import {type FindingId, findingCatalog} from './catalog.js'
-import type {Finding, Report, Severity, SourceKey, SourceResult, SourceSection, Status} from './types.js'
+import type {AnySection, Finding, Report, SectionOf, Sections, Severity, SourceKey, SourceResult, Status} from './types.js'
 
 export interface FindingInput {
   detail: string
@@ -39,7 +39,7 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
  * The worst finding decides; a report in which no requested source could be analyzed
  * and nothing was found is `unknown`.
  */
-export function reportStatus(findings: readonly Finding[], sections: readonly SourceSection[]): Status {
+export function reportStatus(findings: readonly Finding[], sections: readonly AnySection[]): Status {
   if (findings.some((f) => f.severity === 'critical')) return 'critical'
   const analyzed = sections.some((s) => s.status === 'analyzed')
   if (!analyzed && findings.length === 0) return 'unknown'
@@ -58,8 +58,8 @@ export interface ReportInput {
 export function buildReport({results, extraFindings = [], window, now = reportTime()}: ReportInput): Report {
   const findings = sortFindings([...results.flatMap((r) => r.findings), ...extraFindings])
   const sources: Report['sources'] = {}
-  for (const r of results) sources[r.key] = r.section
-  const sections = Object.values(sources)
+  for (const r of results) setSection(sources, r)
+  const sections = results.map((r) => r.section)
   const report: Report = {
     schemaVersion: 1,
     tool: {name: 'sessdoc', version: toolVersion},
@@ -71,6 +71,25 @@ export function buildReport({results, extraFindings = [], window, now = reportTi
   }
   if (sections.some((s) => s.partial)) report.partial = true
   return report
+}
+
+function setSection(sources: Report['sources'], result: SourceResult): void {
+  // TypeScript cannot follow the key-section pairing through an index; SourceResult guarantees it.
+  ;(sources as Partial<Record<SourceKey, AnySection>>)[result.key] = result.section
+}
+
+const statusKeys = new Set(['status', 'reason', 'partial', 'errors', 'checked'])
+
+/** A source's figures when it was analyzed, else undefined. */
+export function analyzedSection<K extends SourceKey>(report: Pick<Report, 'sources'>, key: K): Sections[K] | undefined {
+  const section = report.sources[key]
+  // FailedSection is never 'analyzed'; TypeScript cannot narrow a generic key's union by it.
+  return section?.status === 'analyzed' ? (section as Sections[K]) : undefined
+}
+
+/** Whether a section carries its source's figures (analyzed, or an error that kept what was read). */
+export function hasFigures<K extends SourceKey>(section: SectionOf<K>): section is Sections[K] {
+  return section.status === 'analyzed' || Object.keys(section).some((key) => !statusKeys.has(key))
 }
 
 /** Now, or SOURCE_DATE_EPOCH (seconds) when set: the reproducible-builds convention, for golden files. */
@@ -88,13 +107,19 @@ export function markInterrupted(report: Report): void {
   if (report.status === 'ok') report.status = 'unknown'
 }
 
-const sourceNames: Record<SourceKey, string> = {accessLog: 'access log', tomcatLog: 'app log', redis: 'Redis', config: 'config'}
+const sourceNames: Record<SourceKey, string> = {
+  accessLog: 'access log',
+  tomcatLog: 'app log',
+  redis: 'Redis',
+  config: 'config',
+  drain: 'drain-status',
+}
 
 /** Why a report is UNKNOWN, one line each: the sources that could not be analyzed, an interruption. */
 export function unknownReasons(report: Report): string[] {
   if (report.status !== 'unknown') return []
   const reasons: string[] = []
-  for (const [key, section] of Object.entries(report.sources) as Array<[SourceKey, SourceSection | undefined]>) {
+  for (const [key, section] of Object.entries(report.sources) as Array<[SourceKey, AnySection | undefined]>) {
     if (section && section.status !== 'analyzed') reasons.push(`${sourceNames[key]}: ${section.reason ?? section.status}`)
   }
   if (report.partial) reasons.push('interrupted before the end: nothing was found in what was read, which does not make it OK')

@@ -1,9 +1,16 @@
+import type {AccessLogSection} from '../access-log/types.js'
+import type {ConfigSection} from '../config/section.js'
+import type {DrainSection} from '../drain/types.js'
+import type {LayoutFigures, RedisScanFigures} from '../redis/scan/figures.js'
+import type {RedisNodeRow, RedisStatsFigures} from '../redis/stats/figures.js'
+import type {KeySizeBucket} from '../redis/stats/info-parser.js'
+import type {TomcatLogSection} from '../tomcat-log/section.js'
+import type {SignatureSummary} from '../tomcat-log/types.js'
 import type {FindingId} from './catalog.js'
 
 export type Severity = 'info' | 'warning' | 'critical'
 export type Status = 'ok' | 'warning' | 'critical' | 'unknown'
 export type FindingSource = 'access-log' | 'tomcat-log' | 'redis' | 'config' | 'correlation' | 'drain-status'
-export type SourceKey = 'accessLog' | 'tomcatLog' | 'redis' | 'config'
 
 export interface Finding {
   id: FindingId
@@ -32,7 +39,38 @@ export interface SectionStatus {
   checked?: FindingId[]
 }
 
-export type SourceSection = SectionStatus & Record<string, unknown>
+/**
+ * Each source's section, keyed as in the JSON report. A source owns its section type (beside its
+ * code); this map is the one place that names them all, so renderers import only core/report.
+ */
+export interface Sections {
+  accessLog: AccessLogSection
+  tomcatLog: TomcatLogSection
+  redis: RedisSection
+  config: ConfigSection
+  drain: DrainSection
+}
+
+export type SourceKey = keyof Sections
+
+/** A source asked for that could not be analyzed at all: no figures, a reason. */
+export interface FailedSection extends SectionStatus {
+  status: 'error' | 'skipped'
+}
+
+/** What `sources[key]` holds: the source's figures (analyzed, or an error that kept its figures), or a bare failure. */
+export type SectionOf<K extends SourceKey> = Sections[K] | FailedSection
+
+export type AnySection = SectionOf<SourceKey>
+
+/**
+ * Redis: server stats (`redis stats`) and the keyspace scan (`redis scan`), each present when it ran.
+ * The JSON report shows them flat in `sources.redis` (CONTRACT.md); only the JSON renderer flattens.
+ */
+export interface RedisSection extends SectionStatus {
+  stats?: RedisStatsFigures
+  scan?: RedisScanFigures
+}
 
 export interface InputError {
   input: string
@@ -47,7 +85,7 @@ export interface Report {
   partial?: boolean
   window: {since: string | null; until: string | null}
   findings: Finding[]
-  sources: Partial<Record<SourceKey, SourceSection>>
+  sources: {[K in SourceKey]?: SectionOf<K>}
   /** diagnose only: ranked causes per symptom and the merged timeline. */
   diagnosis?: Diagnosis
 }
@@ -86,8 +124,18 @@ export interface TimelineBucket {
 }
 
 /** What an analyzer hands back: its section and the findings it raised. */
-export interface SourceResult<S extends SectionStatus = SourceSection> {
-  key: SourceKey
-  section: S
-  findings: Finding[]
+export type SourceResult<K extends SourceKey = SourceKey> = {
+  [P in K]: {key: P; section: SectionOf<P>; findings: Finding[]}
+}[K]
+
+export type {
+  AccessLogSection,
+  ConfigSection,
+  KeySizeBucket,
+  LayoutFigures,
+  RedisNodeRow,
+  RedisScanFigures,
+  RedisStatsFigures,
+  SignatureSummary,
+  TomcatLogSection,
 }

@@ -1,45 +1,13 @@
-import type {SourceSection} from '../../core/report/types.js'
-import {downsample, sparkline} from '../chart.js'
-import {escapeMarkdown} from '../escape.js'
-import {formatValue, markdownTable, type SectionRenderer, textTable} from './section-renderer.js'
-
-interface Figures {
-  detectedFormat?: string | null
-  formatSource?: string | null
-  lines?: number
-  parsed?: number
-  rejected?: number
-  outsideWindow?: number
-  requestsWithSession?: number
-  sessions?: number
-  routeFlips?: number
-  sessionsWithFlips?: number
-  failoversKept?: number
-  sessionsLost?: number
-  churnEvents?: number
-  churnClients?: number
-  sessionIdInUrl?: number
-  sessionsWithoutRoute?: number
-  retries?: number
-  routeSource?: string | null
-  firstSeen?: string | null
-  lastSeen?: string | null
-  bucketSeconds?: number
-  routes?: Record<string, number>
-  cookieRoutes?: Record<string, number>
-  knownWorkers?: string[]
-  unknownRoutes?: Record<string, number>
-  flipsByRoutePair?: Record<string, number>
-  timeline?: Array<{start: string; requests: number; flips: number}>
-}
+import type {AccessLogSection} from '../../core/report/types.js'
+import {formatCount, shortTime} from '../../core/report/units.js'
+import type {Block} from '../blocks.js'
+import {downsample} from '../chart.js'
+import type {SectionView} from './section-view.js'
 
 const CHART_WIDTH = 60
-const n = (value: number | undefined): string => formatValue(value ?? 0)
-const pct = (part: number | undefined, whole: number | undefined): string =>
-  whole ? ` (${(((part ?? 0) * 100) / whole).toFixed(1)}%)` : ''
-const shortTime = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z') : '–')
+const pct = (part: number, whole: number): string => (whole ? ` (${((part * 100) / whole).toFixed(1)}%)` : '')
 
-function summaryRows(f: Figures): string[][] {
+function summaryRows(f: AccessLogSection): string[][] {
   const rows: string[][] = [
     [
       'Format',
@@ -49,90 +17,59 @@ function summaryRows(f: Figures): string[][] {
     ],
     [
       'Lines',
-      `${n(f.lines)}: ${n(f.parsed)} parsed, ${n(f.rejected)} rejected${f.outsideWindow ? `, ${n(f.outsideWindow)} outside the window` : ''}`,
+      `${formatCount(f.lines)}: ${formatCount(f.parsed)} parsed, ${formatCount(f.rejected)} rejected${f.outsideWindow ? `, ${formatCount(f.outsideWindow)} outside the window` : ''}`,
     ],
     ['Period', f.firstSeen ? `${shortTime(f.firstSeen)} – ${shortTime(f.lastSeen)}` : '–'],
-    ['Requests with a session', `${n(f.requestsWithSession)}${pct(f.requestsWithSession, f.parsed)}`],
-    ['Sessions', n(f.sessions)],
-    ['Route flips', `${n(f.routeFlips)} in ${n(f.sessionsWithFlips)} sessions${pct(f.sessionsWithFlips, f.sessions)}`],
-    ['Failovers that kept the session', n(f.failoversKept)],
-    ['Sessions lost on another route', n(f.sessionsLost)],
-    ['Session churn', `${n(f.churnEvents)} new ids to ${n(f.churnClients)} clients`],
-    ['Session ids in URLs', n(f.sessionIdInUrl)],
+    ['Requests with a session', `${formatCount(f.requestsWithSession)}${pct(f.requestsWithSession, f.parsed)}`],
+    ['Sessions', formatCount(f.sessions)],
+    ['Route flips', `${formatCount(f.routeFlips)} in ${formatCount(f.sessionsWithFlips)} sessions${pct(f.sessionsWithFlips, f.sessions)}`],
+    ['Failovers that kept the session', formatCount(f.failoversKept)],
+    ['Sessions lost on another route', formatCount(f.sessionsLost)],
+    ['Session churn', `${formatCount(f.churnEvents)} new ids to ${formatCount(f.churnClients)} clients`],
+    ['Session ids in URLs', formatCount(f.sessionIdInUrl)],
   ]
-  if (f.sessionsWithoutRoute) rows.push(['Sessions without a route', n(f.sessionsWithoutRoute)])
-  if (f.retries) rows.push(['Retried on another server', n(f.retries)])
+  if (f.sessionsWithoutRoute) rows.push(['Sessions without a route', formatCount(f.sessionsWithoutRoute)])
+  if (f.retries) rows.push(['Retried on another server', formatCount(f.retries)])
+  if (f.timesOutOfRange) rows.push(['Times out of range', formatCount(f.timesOutOfRange)])
   return rows
 }
 
-function routeRows(f: Figures): string[][] {
-  const known = new Set(f.knownWorkers ?? [])
-  const unknown = f.unknownRoutes ?? {}
-  const names = [...new Set([...Object.keys(f.routes ?? {}), ...Object.keys(f.cookieRoutes ?? {})])].sort()
-  return names.map((route) => {
-    const row = [route, n(f.routes?.[route])]
-    if (f.cookieRoutes) row.push(n(f.cookieRoutes[route]))
-    row.push(route in unknown ? 'unknown' : known.has(route) ? 'known' : known.size > 0 ? '–' : 'not checked')
+function routesTable(f: AccessLogSection): Block | null {
+  const known = new Set(f.knownWorkers)
+  const names = [...new Set([...Object.keys(f.routes), ...Object.keys(f.cookieRoutes ?? {})])].sort()
+  if (names.length === 0) return null
+  const rows = names.map((route) => {
+    const row = [route, formatCount(f.routes[route] ?? 0)]
+    if (f.cookieRoutes) row.push(formatCount(f.cookieRoutes[route] ?? 0))
+    row.push(route in f.unknownRoutes ? 'unknown' : known.has(route) ? 'known' : known.size > 0 ? '–' : 'not checked')
     return row
   })
+  const head = f.cookieRoutes ? ['Route', 'Requests served', 'Ids with this suffix', 'Worker'] : ['Route', 'Requests', 'Worker']
+  return {kind: 'table', head, rows}
 }
 
-function routeHead(f: Figures): string[] {
-  return f.cookieRoutes ? ['Route', 'Requests served', 'Ids with this suffix', 'Worker'] : ['Route', 'Requests', 'Worker']
-}
-
-function flipChart(f: Figures): {label: string; chart: string} | null {
-  const timeline = f.timeline ?? []
+function flipChart(f: AccessLogSection): Block | null {
+  const timeline = f.timeline
   if (timeline.length < 2 || !f.routeFlips) return null
   const values = downsample(
     timeline.map((e) => e.flips),
     CHART_WIDTH,
   )
-  const per = (f.bucketSeconds ?? 60) * Math.max(1, timeline.length / values.length)
+  const per = f.bucketSeconds * Math.max(1, timeline.length / values.length)
   const unit = per % 3600 === 0 ? `${per / 3600} h` : per % 60 === 0 ? `${per / 60} min` : `${Math.round(per)} s`
-  return {
-    label: `Flips per ${unit}, ${shortTime(timeline[0]!.start)} → ${shortTime(timeline[timeline.length - 1]!.start)}, max ${Math.max(...values)}`,
-    chart: sparkline(values),
-  }
+  const label = `Flips per ${unit}, ${shortTime(timeline[0]!.start)} → ${shortTime(timeline.at(-1)!.start)}, max ${Math.max(...values)}`
+  return {kind: 'chart', label, values}
 }
 
 /** The access-log figures: a summary, flips by route pair, routes, and a sparkline of flips over time. */
-export const accessLogRenderer: SectionRenderer = {
+export const accessLogView: SectionView<'accessLog'> = {
   title: 'Access log',
-  text(section: SourceSection, context) {
-    const f = section as Figures
-    const lines = [textTable(['Figure', 'Value'], summaryRows(f), context)]
-    const pairs = Object.entries(f.flipsByRoutePair ?? {})
+  blocks(f) {
+    const blocks: Block[] = [{kind: 'table', head: ['Figure', 'Value'], rows: summaryRows(f)}]
+    const pairs = Object.entries(f.flipsByRoutePair)
     if (pairs.length > 0)
-      lines.push(
-        textTable(
-          ['Flip (from → to)', 'Flips'],
-          pairs.map(([pair, count]) => [pair, n(count)]),
-          context,
-        ),
-      )
-    const routes = routeRows(f)
-    if (routes.length > 0) lines.push(textTable(routeHead(f), routes, context))
-    const chart = flipChart(f)
-    if (chart) lines.push(`${chart.label}\n${chart.chart}`)
-    return lines
-  },
-  markdown(section: SourceSection) {
-    const f = section as Figures
-    const lines = [...markdownTable(['Figure', 'Value'], summaryRows(f)), '']
-    const pairs = Object.entries(f.flipsByRoutePair ?? {})
-    if (pairs.length > 0)
-      lines.push(
-        ...markdownTable(
-          ['Flip (from → to)', 'Flips'],
-          pairs.map(([pair, count]) => [pair, n(count)]),
-        ),
-        '',
-      )
-    const routes = routeRows(f)
-    if (routes.length > 0) lines.push(...markdownTable(routeHead(f), routes), '')
-    const chart = flipChart(f)
-    if (chart) lines.push(`${escapeMarkdown(chart.label)}: \`${chart.chart}\``, '')
-    return lines
+      blocks.push({kind: 'table', head: ['Flip (from → to)', 'Flips'], rows: pairs.map(([pair, count]) => [pair, formatCount(count)])})
+    for (const block of [routesTable(f), flipChart(f)]) if (block) blocks.push(block)
+    return blocks
   },
 }

@@ -1,15 +1,25 @@
-import type {SourceKey} from '../../core/report/types.js'
-import {accessLogRenderer} from './access-log.js'
-import {configRenderer} from './config.js'
-import {redisRenderer} from './redis.js'
-import type {SectionRenderer} from './section-renderer.js'
-import {tomcatLogRenderer} from './tomcat-log.js'
+import type {AnySection, SourceKey} from '../../core/report/types.js'
+import type {Block} from '../blocks.js'
+import {accessLogView} from './access-log.js'
+import {configView} from './config.js'
+import {drainView} from './drain.js'
+import {redisView} from './redis.js'
+import type {SectionViews} from './section-view.js'
+import {tomcatLogView} from './tomcat-log.js'
 
-export const sectionRenderers: Record<SourceKey, SectionRenderer> = {
-  accessLog: accessLogRenderer,
-  tomcatLog: tomcatLogRenderer,
-  redis: redisRenderer,
-  config: configRenderer,
+export const sectionViews: SectionViews = {
+  accessLog: accessLogView,
+  tomcatLog: tomcatLogView,
+  redis: redisView,
+  config: configView,
+  drain: drainView,
 }
 
-export const sourceOrder: SourceKey[] = ['accessLog', 'tomcatLog', 'redis', 'config']
+export const sourceOrder: SourceKey[] = ['accessLog', 'tomcatLog', 'redis', 'config', 'drain']
+
+/** The blocks of an analyzed section (none for one that failed). */
+export function sectionBlocks<K extends SourceKey>(key: K, section: AnySection): Block[] {
+  if (section.status !== 'analyzed') return []
+  // The report pairs each key with its own section type; TypeScript cannot follow it through the lookup.
+  return (sectionViews[key] as SectionViews[SourceKey] as {blocks(s: typeof section): Block[]}).blocks(section)
+}

@@ -1,41 +1,24 @@
-import type {LayoutFigures, RedisScanFigures} from '../../core/redis/scan/figures.js'
-import type {SourceSection} from '../../core/report/types.js'
-import {escapeMarkdown, sanitizeTerminal} from '../escape.js'
-import type {RenderOptions} from '../options.js'
-import {markdownTable, type TextContext, textTable} from './section-renderer.js'
+import type {LayoutFigures, RedisScanFigures} from '../../core/report/types.js'
+import {formatBytes, formatCount, formatPercent, formatTimeout} from '../../core/report/units.js'
+import type {Block} from '../blocks.js'
+import {sanitizeTerminal} from '../escape.js'
 
-/** The figures `redis scan` puts in the Redis section, or undefined when the section has none. */
-function scanFigures(section: SourceSection): Partial<RedisScanFigures> | undefined {
-  return typeof section.keysScanned === 'number' ? (section as unknown as Partial<RedisScanFigures>) : undefined
-}
-
-const n = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : value.toLocaleString('en-US'))
-export function bytes(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–'
-  if (value >= 1024 * 1024 * 1024) return `${(value / 1024 ** 3).toFixed(1)} GB`
-  if (value >= 1024 * 1024) return `${(value / 1024 ** 2).toFixed(1)} MB`
-  if (value >= 1024) return `${(value / 1024).toFixed(1)} KB`
-  return `${value} B`
-}
-const percent = (share: number | null | undefined): string => (share === null || share === undefined ? '–' : `${(share * 100).toFixed(1)}%`)
+const n = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : formatCount(value))
+const bytes = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : formatBytes(value))
+const percent = (share: number | null | undefined): string => (share === null || share === undefined ? '–' : formatPercent(share))
 /** Key names are chosen by whoever writes to Redis: no control character, not even a newline, goes out raw. */
 const keyText = (key: string): string => sanitizeTerminal(key).replace(/[\t\n]/g, (c) => `\\x0${c.charCodeAt(0).toString(16)}`)
 const keyList = (keys: readonly string[]): string => keys.map(keyText).join(', ')
-const seconds = (s: number | null): string =>
-  s === null ? '–' : s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`
+const seconds = (s: number | null): string => (s === null ? '–' : formatTimeout(s))
 
-interface Block {
-  title?: string
-  head: string[]
-  rows: string[][]
-}
-
-function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]} {
+/** The scan part of the Redis section (redis scan, diagnose): tables first, then notes. */
+export function redisScanBlocks(f: RedisScanFigures): Block[] {
   const notes: string[] = []
   const tables: Block[] = []
   const scan = f.scan
   const memory = f.sessionMemory
   tables.push({
+    kind: 'table',
     head: ['Scan', 'Value'],
     rows: [
       ['Layout found', f.preset ?? 'none'],
@@ -61,6 +44,7 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
   const layouts = Object.entries(f.layouts ?? {}) as Array<[string, LayoutFigures]>
   if (layouts.length > 0) {
     tables.push({
+      kind: 'table',
       title: 'Sessions by layout',
       head: ['Layout', 'Sessions', 'No TTL', 'p50', 'p95', 'p99', 'Max', '≥1 KB', '≥10 KB', '≥100 KB', 'Timeout'],
       rows: layouts.map(([name, l]) => [
@@ -84,7 +68,7 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
       for (const [role, c] of Object.entries(l.companions)) companionRows.push([name, role, n(c.keys), n(c.withoutTtl)])
     }
     if (companionRows.length > 0)
-      tables.push({title: 'Companion keys', head: ['Layout', 'Kind', 'Keys', 'Without TTL'], rows: companionRows})
+      tables.push({kind: 'table', title: 'Companion keys', head: ['Layout', 'Kind', 'Keys', 'Without TTL'], rows: companionRows})
     for (const [name, l] of layouts) {
       if (l.noTtlSamples.length > 0) notes.push(`${name}: sessions without TTL, e.g. ${keyList(l.noTtlSamples.slice(0, 5))}`)
       if (l.timeout.noTtlNeverExpiring > 0)
@@ -96,13 +80,19 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
   if (f.ttlHistogram && (f.sessions ?? 0) > 0) {
     const max = Math.max(1, ...f.ttlHistogram.map((b) => b.count))
     tables.push({
+      kind: 'table',
       title: 'Session TTLs',
       head: ['TTL', 'Sessions', ''],
       rows: f.ttlHistogram.map((b) => [b.label, n(b.count), '█'.repeat(Math.round((b.count / max) * 30))]),
     })
   }
   if (f.largestSessions && f.largestSessions.length > 0) {
-    tables.push({title: 'Largest sessions', head: ['Key', 'Bytes'], rows: f.largestSessions.map((s) => [keyText(s.key), bytes(s.bytes)])})
+    tables.push({
+      kind: 'table',
+      title: 'Largest sessions',
+      head: ['Key', 'Bytes'],
+      rows: f.largestSessions.map((s) => [keyText(s.key), bytes(s.bytes)]),
+    })
   }
   const e = f.expiryCheck
   if (e?.keysWithoutExpiry) {
@@ -131,6 +121,7 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
   }
   if (f.scanNodes && f.scanNodes.length > 1) {
     tables.push({
+      kind: 'table',
       title: 'Nodes scanned',
       head: ['Node', 'Role', 'Keys', 'Sessions', 'No TTL', 'Complete'],
       rows: f.scanNodes.map((node) => [
@@ -143,34 +134,7 @@ function blocks(f: Partial<RedisScanFigures>): {notes: string[]; tables: Block[]
       ]),
     })
   }
-  return {notes, tables}
-}
-
-export function redisScanText(section: SourceSection, context: TextContext): string[] {
-  const f = scanFigures(section)
-  if (!f) return []
-  const {notes, tables} = blocks(f)
-  const lines: string[] = []
-  for (const t of tables) {
-    if (t.title) lines.push(context.chalk.bold(t.title))
-    lines.push(textTable(t.head, t.rows, context))
-  }
-  for (const note of notes) lines.push(`  ${sanitizeTerminal(note)}`)
-  return lines
-}
-
-export function redisScanMarkdown(section: SourceSection, _options: RenderOptions): string[] {
-  const f = scanFigures(section)
-  if (!f) return []
-  const {notes, tables} = blocks(f)
-  const lines: string[] = []
-  for (const t of tables) {
-    if (t.title) lines.push(`**${t.title}**`, '')
-    lines.push(...markdownTable(t.head, t.rows), '')
-  }
-  for (const note of notes) lines.push(`- ${escapeMarkdown(note)}`)
-  if (notes.length > 0) lines.push('')
-  return lines
+  return [...tables, ...notes.map((text): Block => ({kind: 'note', text}))]
 }
 
 /** ", 2 cursor lanes" when a node was walked in more than one. */

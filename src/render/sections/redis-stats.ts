@@ -1,43 +1,16 @@
-import type {RedisNodeRow, RedisStatsFigures} from '../../core/redis/stats/figures.js'
-import {formatBytes, formatCount, formatDuration, formatPercent} from '../../core/redis/stats/format.js'
-import type {KeySizeBucket} from '../../core/redis/stats/info-parser.js'
-import type {SourceSection} from '../../core/report/types.js'
-import type {RenderOptions} from '../options.js'
-import {markdownTable, type TextContext, textTable} from './section-renderer.js'
+import type {KeySizeBucket, RedisNodeRow, RedisStatsFigures} from '../../core/report/types.js'
+import {formatBytes, formatCount, formatDuration, formatPercent} from '../../core/report/units.js'
+import type {Block} from '../blocks.js'
 
-interface Table {
-  title?: string
-  head: string[]
-  rows: string[][]
-}
+type Table = Extract<Block, {kind: 'table'}>
 
-/** The stats part of the Redis section (redis stats, diagnose); nothing when the section has no stats. */
-export function redisStatsText(section: SourceSection, context: TextContext): string[] {
-  return statsTables(section).map(
-    (table) => (table.title ? `${context.chalk.bold(table.title)}\n` : '') + textTable(table.head, table.rows, context),
-  )
-}
-
-export function redisStatsMarkdown(section: SourceSection, _options: RenderOptions): string[] {
-  const lines: string[] = []
-  for (const table of statsTables(section)) {
-    if (table.title) lines.push(`**${table.title}**`, '')
-    lines.push(...markdownTable(table.head, table.rows), '')
-  }
-  return lines
-}
-
-export function hasRedisStats(section: SourceSection): boolean {
-  return Array.isArray(section.nodeStats) && typeof section.memory === 'object' && section.memory !== null
-}
-
-function statsTables(section: SourceSection): Table[] {
-  if (!hasRedisStats(section)) return []
-  const s = section as unknown as RedisStatsFigures
-  const tables: Table[] = [{head: ['Figure', 'Value'], rows: summaryRows(s)}]
+/** The stats part of the Redis section (redis stats, diagnose). */
+export function redisStatsBlocks(s: RedisStatsFigures): Block[] {
+  const tables: Table[] = [{kind: 'table', head: ['Figure', 'Value'], rows: summaryRows(s)}]
   const keyspace = Object.entries(s.keyspace ?? {})
   if (keyspace.length > 0) {
     tables.push({
+      kind: 'table',
       title: 'Keyspace',
       head: ['Database', 'Keys', 'With expiry', 'Without expiry'],
       rows: keyspace.map(([db, c]) => [
@@ -49,14 +22,14 @@ function statsTables(section: SourceSection): Table[] {
     })
   }
   const links = replicationRows(s.nodeStats)
-  if (links.length > 0) tables.push({title: 'Replication', head: ['Node', 'Peer', 'Link', 'Lag'], rows: links})
+  if (links.length > 0) tables.push({kind: 'table', title: 'Replication', head: ['Node', 'Peer', 'Link', 'Lag'], rows: links})
   if (s.nodeStats.length > 1) tables.push(nodesTable(s.nodeStats))
   for (const [db, kinds] of Object.entries(s.keySizes ?? {})) {
     const rows = Object.entries(kinds)
       .filter(([, buckets]) => buckets.length > 0)
       .map(([kind, buckets]) => [kind.replace('_', ' '), histogramText(kind, buckets)])
     if (rows.length > 0)
-      tables.push({title: `Key sizes (${db}, INFO keysizes)`, head: ['Kind', 'Keys from … (power-of-two buckets)'], rows})
+      tables.push({kind: 'table', title: `Key sizes (${db}, INFO keysizes)`, head: ['Kind', 'Keys from … (power-of-two buckets)'], rows})
   }
   return tables
 }
@@ -79,7 +52,7 @@ function nodesTable(nodes: readonly RedisNodeRow[]): Table {
   ]
   const head = ['Node', 'Role', 'Used', 'Max', 'Usage', policies ? 'Policy' : null, 'Hit rate', 'Evicted', 'Keys', 'No TTL', 'Replicas']
   const present = (row: Array<string | null>): string[] => row.filter((c): c is string => c !== null)
-  return {title: 'Nodes', head: present(head), rows: nodes.map((n) => present(cells(n)))}
+  return {kind: 'table', title: 'Nodes', head: present(head), rows: nodes.map((n) => present(cells(n)))}
 }
 
 function summaryRows(s: RedisStatsFigures): string[][] {
@@ -170,32 +143,4 @@ function maxText(maxBytes: number | null): string {
 function histogramText(kind: string, buckets: readonly KeySizeBucket[]): string {
   const bytes = kind.endsWith('_sizes')
   return buckets.map((b) => `${bytes ? formatBytes(b.from).replace('.0 ', ' ') : formatCount(b.from)}: ${formatCount(b.count)}`).join(', ')
-}
-
-/** Figures of `sources.redis` that belong to redis stats (CONTRACT.md splits the section with redis scan). */
-export const redisStatsFigureKeys: ReadonlySet<string> = new Set([
-  'mode',
-  'nodes',
-  'version',
-  'uptimeSeconds',
-  'memory',
-  'hitRate',
-  'keyspaceHits',
-  'keyspaceMisses',
-  'evictedKeys',
-  'expiredKeys',
-  'replicas',
-  'keyspace',
-  'clients',
-  'persistence',
-  'sentinel',
-  'cluster',
-  'keySizes',
-  'nodeStats',
-])
-
-/** The section without the stats figures, for the renderer of the scan figures. */
-export function withoutStatsFigures(section: SourceSection): SourceSection {
-  if (!hasRedisStats(section)) return section
-  return Object.fromEntries(Object.entries(section).filter(([key]) => !redisStatsFigureKeys.has(key))) as SourceSection
 }

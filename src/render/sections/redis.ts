@@ -1,10 +1,13 @@
-import {redisScanMarkdown, redisScanText} from './redis-scan.js'
-import {redisStatsMarkdown, redisStatsText, withoutStatsFigures} from './redis-stats.js'
-import type {SectionRenderer} from './section-renderer.js'
+import type {Block} from '../blocks.js'
+import {redisScanBlocks} from './redis-scan.js'
+import {redisStatsBlocks} from './redis-stats.js'
+import type {SectionView} from './section-view.js'
 
 /** The Redis section: server stats (redis stats), then the keyspace scan (redis scan); diagnose shows both. */
-export const redisRenderer: SectionRenderer = {
+export const redisView: SectionView<'redis'> = {
   title: 'Redis',
-  text: (section, context) => [...redisStatsText(section, context), ...redisScanText(withoutStatsFigures(section), context)],
-  markdown: (section, options) => [...redisStatsMarkdown(section, options), ...redisScanMarkdown(withoutStatsFigures(section), options)],
+  blocks: (section): Block[] => [
+    ...(section.stats ? redisStatsBlocks(section.stats) : []),
+    ...(section.scan ? redisScanBlocks(section.scan) : []),
+  ],
 }

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import * as load from '../../../fixtures/redis/load.mjs'
-import type {Report} from '../../../src/core/report/types.js'
+import type {FlatRedisSection, JsonReport} from '../../../src/render/json.js'
 import {freePort, startRedis, type TestRedis} from '../../helpers/redis-server.js'
 import {runCli} from '../../helpers/run-cli.js'
 import {expectValidReport} from '../../helpers/schema.js'
@@ -25,9 +25,9 @@ describe('sessdoc redis scan (the binary)', () => {
     const {stdout, stderr, code} = await runCli(['redis', 'scan', '--redis', server.url, '--json'], {env})
     expect(code).toBe(1)
     expect(stderr).toBe('')
-    const report = JSON.parse(stdout) as Report
+    const report = JSON.parse(stdout) as JsonReport
     expectValidReport(report)
-    const redis = report.sources.redis!
+    const redis = report.sources.redis as FlatRedisSection
     expect(redis).toMatchObject({
       status: 'analyzed',
       keysScanned: 60 + 55 + 5 + 3,
@@ -35,9 +35,9 @@ describe('sessdoc redis scan (the binary)', () => {
       sessionsWithoutTtl: 5,
       preset: 'spring-session',
     })
-    expect(Object.keys(redis.sizeBytes as object)).toEqual(['p50', 'p95', 'p99', 'max'])
-    expect((redis.ttlHistogram as Array<{le: number | null}>).at(-1)).toMatchObject({le: null, count: 5})
-    expect((redis.largestSessions as Array<{key: string}>)[0]!.key).toMatch(/^spring:session:sessions:sid:[0-9a-f]{8}$/)
+    expect(Object.keys(redis.sizeBytes!)).toEqual(['p50', 'p95', 'p99', 'max'])
+    expect(redis.ttlHistogram!.at(-1)).toMatchObject({le: null, count: 5})
+    expect(redis.largestSessions![0]!.key).toMatch(/^spring:session:sessions:sid:[0-9a-f]{8}$/)
     expect(report.findings.map((f) => f.id)).toContain('redis.no-ttl')
     for (const id of noTtlKeys) expect(stdout).not.toContain(id)
     expect(stdout).not.toContain('"pw"')
@@ -47,7 +47,7 @@ describe('sessdoc redis scan (the binary)', () => {
     const text = await runCli(['redis', 'scan', '--redis', server.url, '--lanes', '4', '--format', 'text'], {env})
     expect(text.stdout).toMatch(/lua probe, 4 cursor lanes/)
     const json = await runCli(['redis', 'scan', '--redis', server.url, '--lanes', '2', '--json'], {env})
-    const redis = (JSON.parse(json.stdout) as Report).sources.redis as unknown as {
+    const redis = (JSON.parse(json.stdout) as JsonReport).sources.redis as unknown as {
       scanNodes: Array<{lanes: number}>
       sessionsWithoutTtl: number
     }
@@ -62,7 +62,7 @@ describe('sessdoc redis scan (the binary)', () => {
     expect(code).toBe(1)
     expect(stdout).toMatch(/--fix-ttl 900 \(dry run\): 5 sessions without TTL would get a TTL/)
     const again = await runCli(['redis', 'scan', '--redis', server.url, '--json'], {env})
-    expect((JSON.parse(again.stdout) as Report).sources.redis!.sessionsWithoutTtl).toBe(5)
+    expect(((JSON.parse(again.stdout) as JsonReport).sources.redis as FlatRedisSection).sessionsWithoutTtl).toBe(5)
   })
 
   it('--password works and warns on stderr; --show-session-ids shows the keys as they are', async () => {
@@ -80,13 +80,13 @@ describe('sessdoc redis scan (the binary)', () => {
     expect(code).toBe(1)
     expect(stderr).toMatch(/--password shows in ps/)
     expect(stderr).not.toContain('pw ')
-    expect((JSON.parse(stdout) as Report).sources.redis!.sessions).toBe(60)
+    expect(((JSON.parse(stdout) as JsonReport).sources.redis as FlatRedisSection).sessions).toBe(60)
   })
 
   it('a wrong password is redis.auth-failed, critical, exit 2', async () => {
     const {stdout, code} = await runCli(['redis', 'scan', '--redis', server.url, '--json'], {env: {SESSDOC_REDIS_PASSWORD: 'nope'}})
     expect(code).toBe(2)
-    const report = JSON.parse(stdout) as Report
+    const report = JSON.parse(stdout) as JsonReport
     expect(report.findings.map((f) => f.id)).toEqual(['redis.auth-failed'])
     expect(report.sources.redis).toMatchObject({status: 'error'})
     expect(stdout).not.toContain('nope')
@@ -98,7 +98,7 @@ describe('sessdoc redis scan (the binary)', () => {
     const {stdout, code} = await runCli(['redis', 'scan', '--redis', `redis://127.0.0.1:${port}`, '--json', '--connect-timeout', '500'])
     expect(code).toBe(2)
     expect(Date.now() - started).toBeLessThan(5000)
-    expect((JSON.parse(stdout) as Report).findings[0]!.id).toBe('redis.unreachable')
+    expect((JSON.parse(stdout) as JsonReport).findings[0]!.id).toBe('redis.unreachable')
   })
 
   it.each([

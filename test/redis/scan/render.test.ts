@@ -73,7 +73,7 @@ function plantedScan(): ReturnType<typeof buildFigures> & {findings: ReturnType<
 describe('redis scan section and findings (golden)', () => {
   const {findings, ...figures} = plantedScan()
   const report = buildReport({
-    results: [{key: 'redis', section: {status: 'analyzed', ...figures}, findings}],
+    results: [{key: 'redis', section: {status: 'analyzed', scan: figures}, findings}],
     now: new Date('2026-11-28T10:00:00Z'),
   })
 

@@ -10,10 +10,15 @@ import {collectRedisStats, type RedisStatsFigures} from '../../../src/core/redis
 import type {Finding, SourceResult} from '../../../src/core/report/types.js'
 import {statsResult} from '../../helpers/redis-results.js'
 import {freePort, startCluster, startRedis, type TestCluster, type TestRedis} from '../../helpers/redis-server.js'
+import {figuresOf} from '../../helpers/sections.js'
 
 const target = (url: string, extra: Partial<RedisTarget> = {}): RedisTarget => ({url, connectTimeoutMs: 2000, ...extra})
 const ids = (result: SourceResult): string[] => result.findings.map((f) => `${f.id}:${f.severity}`).sort()
-const figures = (result: SourceResult): RedisStatsFigures => result.section as unknown as RedisStatsFigures
+const figures = (result: SourceResult<'redis'>): RedisStatsFigures => {
+  const stats = figuresOf(result).stats
+  if (!stats) throw new Error('no stats figures in the Redis section')
+  return stats
+}
 const finding = (result: SourceResult, id: string): Finding => {
   const found = result.findings.find((f) => f.id === id)
   if (!found) throw new Error(`no ${id} among ${ids(result).join(', ')}`)

@@ -5,10 +5,9 @@ import type {NodeStats} from '../../../src/core/redis/stats/node-stats.js'
 import {defaultRedisStatsThresholds} from '../../../src/core/redis/stats/options.js'
 import type {RedisStatsView} from '../../../src/core/redis/stats/view.js'
 import {buildReport} from '../../../src/core/report/report.js'
-import type {Report} from '../../../src/core/report/types.js'
+import type {RedisScanFigures, RedisSection, Report} from '../../../src/core/report/types.js'
 import {renderJson} from '../../../src/render/json.js'
 import {renderMarkdown} from '../../../src/render/markdown.js'
-import {hasRedisStats, withoutStatsFigures} from '../../../src/render/sections/redis-stats.js'
 import {renderText} from '../../../src/render/text.js'
 import {expectGolden} from '../../helpers/golden.js'
 import {expectValidReport} from '../../helpers/schema.js'
@@ -17,7 +16,7 @@ import {nodeFromFixture} from './fixtures.js'
 const now = new Date('2026-11-28T18:00:00.000Z')
 
 function report(view: RedisStatsView): Report {
-  const section = {status: 'analyzed' as const, ...redisStatsFigures(view)}
+  const section = {status: 'analyzed' as const, stats: redisStatsFigures(view)}
   return buildReport({results: [{key: 'redis', section, findings: runRedisStatsChecks(view, defaultRedisStatsThresholds)}], now})
 }
 
@@ -78,17 +77,20 @@ describe('the Redis stats section in text, Markdown and JSON', () => {
     const r = report(clusterView())
     const parsed = JSON.parse(renderJson(r)) as Report
     expectValidReport(parsed)
-    expect(parsed.sources.redis).toEqual(JSON.parse(JSON.stringify(r.sources.redis)))
+    const {stats, ...status} = r.sources.redis as RedisSection
+    expect(parsed.sources.redis).toEqual(JSON.parse(JSON.stringify({...status, ...stats})))
   })
 
-  it('leaves the scan figures to the scan renderer and shows nothing for a scan-only section', () => {
-    const section = {...report(clusterView()).sources.redis!, keysScanned: 10, sessions: 8}
-    expect(Object.keys(withoutStatsFigures(section)).sort()).toEqual(['keysScanned', 'sessions', 'status'])
-    expect(hasRedisStats({status: 'analyzed', keysScanned: 10})).toBe(false)
-    const text = renderText(buildReport({results: [{key: 'redis', section: {status: 'analyzed', keysScanned: 10}, findings: []}], now}), {
-      color: false,
-    })
-    expect(text).not.toContain('Eviction policy')
-    expect(text).toContain('Keys scanned')
+  it('JSON shows the stats and the scan figures side by side in sources.redis (CONTRACT.md), text shows stats only when present', () => {
+    const stats = report(clusterView()).sources.redis as RedisSection
+    const scan = {keysScanned: 10, sessions: 8} as RedisScanFigures
+    const both = buildReport({results: [{key: 'redis', section: {...stats, scan}, findings: []}], now})
+    const flat = JSON.parse(renderJson(both)).sources.redis
+    expect(flat).toMatchObject({status: 'analyzed', mode: 'cluster', keysScanned: 10, sessions: 8})
+    expect(flat).not.toHaveProperty('stats')
+    expect(flat).not.toHaveProperty('scan')
+    const statsOnly = renderText(report(clusterView()), {color: false})
+    expect(statsOnly).toContain('Eviction policy')
+    expect(statsOnly).not.toContain('Keys scanned')
   })
 })

@@ -1,6 +1,6 @@
 import {makeFinding} from '../../report/report.js'
 import type {Finding} from '../../report/types.js'
-import {formatBytes, formatCount, formatDuration, formatPercent, listOf} from './format.js'
+import {formatBytes, formatCount, formatDuration, formatPercent, listOf} from '../../report/units.js'
 import type {NodeStats} from './node-stats.js'
 import type {RedisStatsThresholds} from './options.js'
 import {bytesBehind, hitRate, keysWithoutExpiry, memoryUsage, type RedisStatsView} from './view.js'

@@ -1,4 +1,4 @@
-/** Numbers as a finding's detail shows them (plain text: renderers colour, the core does not). */
+/** Numbers as every output shows them: finding details (core) and the renderers use the same words and units. */
 
 const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
 
@@ -36,4 +36,14 @@ export function listOf(items: readonly string[], max = 4): string {
   if (items.length <= 1) return items[0] ?? ''
   if (items.length <= max) return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
   return `${items.slice(0, max - 1).join(', ')} and ${items.length - max + 1} more`
+}
+
+/** An ISO time without its milliseconds, readable: `2026-11-28 10:31:05Z`; '–' for none. */
+export function shortTime(iso: string | null | undefined): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z') : '–'
+}
+
+/** A configured timeout: `30 min`, `1 h`, `45 s`. */
+export function formatTimeout(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`
 }

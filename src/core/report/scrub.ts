@@ -1,5 +1,5 @@
-import {type RedactOptions, scrubText} from '../core/redact.js'
-import type {Report} from '../core/report/types.js'
+import {type RedactOptions, scrubText} from '../redact.js'
+import type {Report} from './types.js'
 
 /**
  * Passes every string of the report through scrubText, so that a session id or password that an
@@ -19,3 +19,5 @@ function scrubValue(value: unknown, options: RedactOptions): unknown {
   }
   return value
 }
+
+export type {RedactOptions} from '../redact.js'
