@@ -2,6 +2,7 @@ import {createReadStream} from 'node:fs'
 import {afterEach, describe, expect, it} from 'vitest'
 import Diagnose from '../../src/commands/diagnose.js'
 import type {Report} from '../../src/core/report/types.js'
+import {analyzeTomcatLogs} from '../../src/core/tomcat-log/index.js'
 import {runCommand} from '../helpers/run-command.js'
 import {analyze, fixture} from './helpers.js'
 
@@ -48,6 +49,17 @@ describe('logs inside a carrier (journald, container runtimes, kubectl)', () => 
     expect(section.signatures.map((s) => s.rule)).toEqual(want.rules)
     expect(section.signatures.find((s) => s.rule === 'not-serializable')?.offendingClass).toBe('com.shop.cart.Cart')
     expect(JSON.stringify(section)).not.toContain('3F2A9C41D0B7E85A6C1F24D9B03E7A15')
+  })
+
+  it('a journal with only a start in it is analyzed (OK), its carrier named; an access log is still no application log', async () => {
+    const {Readable} = await import('node:stream')
+    const stdin = Readable.from(['Dec 05 10:00:03 web1 tomcat10[812]: Server startup in [2310] milliseconds\n'])
+    const {section} = await analyze(['-'], {stdin})
+    expect(section.status).toBe('analyzed')
+    expect(section.fileDetails[0]).toMatchObject({format: null, carrier: 'journald-short'})
+    const access = Readable.from(['127.0.0.1 - - [05/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 12\n'])
+    const result = await analyzeTomcatLogs({paths: ['-'], stdin: access, window: {since: null, until: null}, timezone: 'UTC', redact: {}})
+    expect(result.section.status).toBe('error')
   })
 
   it('reads journalctl output from standard input', async () => {

@@ -1,10 +1,12 @@
 import type {Readable} from 'node:stream'
 import {expandInputs} from '../input/expand-inputs.js'
+import type {CarrierName} from '../input/line-carriers.js'
 import {readLines} from '../input/read-lines.js'
 import {outOfRangeNote} from '../input/time-range.js'
 import type {TimeWindow} from '../input/time-window.js'
 import {emptyWindowNote} from '../input/time-window.js'
 import {checkTimeZone, machineTimeZone, wallToUtc} from '../input/time-zone.js'
+import {chooseTomcatLogs} from '../input/tomcat-logs-dir.js'
 import type {RedactOptions} from '../redact.js'
 import type {FailedSection, InputError, SourceResult} from '../report/types.js'
 import {iso, TomcatLogAggregator} from './aggregate.js'
@@ -36,7 +38,7 @@ export async function analyzeTomcatLogs(options: TomcatLogOptions): Promise<Sour
   if (zoneError) return errorResult(zoneError, [])
   const zone = options.timezone ?? machineTimeZone()
   const toUtc = wallToUtc(options.timezone)
-  const expanded = await expandInputs(options.paths)
+  const expanded = await expandInputs(options.paths, {chooseInDirectory: chooseTomcatLogs})
   const errors: InputError[] = [...expanded.errors]
   const aggregator = new TomcatLogAggregator(options.window, options.redact)
   const files: TomcatLogFile[] = []
@@ -58,13 +60,22 @@ export async function analyzeTomcatLogs(options: TomcatLogOptions): Promise<Sour
     lines += result.lines
     truncated += result.truncatedLines
     const format = dominant(joiner.stats.formats)
-    if (format === null && result.lines > 0) {
+    const carrier = dominant(joiner.stats.carriers)
+    if (format === null && carrier === null && result.lines > 0) {
       errors.push({
         input: path,
         message: `${path}: no line looks like a Tomcat, Spring Boot, logback/log4j2 or JSON log line; check that this is an application log (see docs/tomcat-log.md for the formats read)`,
       })
     }
-    files.push({path, lines: result.lines, events: joiner.stats.events, format, formats: joiner.stats.formats, gzip: result.gzip})
+    files.push({
+      path,
+      lines: result.lines,
+      events: joiner.stats.events,
+      format,
+      formats: joiner.stats.formats,
+      gzip: result.gzip,
+      ...(carrier ? {carrier} : {}),
+    })
   }
   if (readable === 0) {
     return errorResult(
@@ -118,7 +129,7 @@ function nothingAnalyzable(section: TomcatLogSection, windowNote: string | undef
     return aborted
       ? 'interrupted before any line was read'
       : 'the log is empty: no line to analyze; check the path (was it rotated away?) and that the application writes there'
-  if (section.fileDetails.every((f) => f.format === null))
+  if (section.fileDetails.every((f) => f.format === null && f.carrier === undefined))
     return (
       section.errors?.find((e) => e.message.includes('no line looks like'))?.message ??
       'no line looks like an application log line (see docs/tomcat-log.md)'
@@ -126,10 +137,10 @@ function nothingAnalyzable(section: TomcatLogSection, windowNote: string | undef
   return windowNote ?? null
 }
 
-function dominant(formats: Partial<Record<FormatName, number>>): FormatName | null {
-  let best: FormatName | null = null
+function dominant<Name extends FormatName | CarrierName>(formats: Partial<Record<Name, number>>): Name | null {
+  let best: Name | null = null
   let bestCount = 0
-  for (const [name, count] of Object.entries(formats) as Array<[FormatName, number]>) {
+  for (const [name, count] of Object.entries(formats) as Array<[Name, number]>) {
     if (count > bestCount) {
       best = name
       bestCount = count

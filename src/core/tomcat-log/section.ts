@@ -1,3 +1,4 @@
+import type {CarrierName} from '../input/line-carriers.js'
 import type {SectionStatus} from '../report/types.js'
 import type {OtherSignature} from './aggregate.js'
 import type {Category, FormatName, LifecycleEvent, SignatureSummary} from './types.js'
@@ -10,6 +11,8 @@ export interface TomcatLogFile {
   format: FormatName | null
   formats: Partial<Record<FormatName, number>>
   gzip: boolean
+  /** What carried most lines (journald, a container runtime, a wrapper…), when something did. */
+  carrier?: CarrierName
 }
 
 /** `sources.tomcatLog`: the CONTRACT.md figures first, then ours. */
