@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {extractChain, parseExceptionLine} from '../../src/core/tomcat-log/chain.js'
 import {classify} from '../../src/core/tomcat-log/classify.js'
 import {rules} from '../../src/core/tomcat-log/rules.js'
-import {normalizeMessage} from '../../src/core/tomcat-log/signature.js'
+import {normalizeMessage, offendingClass} from '../../src/core/tomcat-log/signature.js'
 import type {LogEvent} from '../../src/core/tomcat-log/types.js'
 
 const event = (message: string, continuation: string[] = [], logger = 'com.shop.X'): LogEvent => ({
@@ -144,6 +144,18 @@ describe('the rule catalog', () => {
     expect(old?.rule.id).toBe('invalid-class')
     expect(modern?.rule.id).toBe('invalid-class')
     expect(old?.chain.links.map((l) => l.className)).toEqual(modern?.chain.links.map((l) => l.className))
+  })
+})
+
+describe('the class to fix', () => {
+  it('is read from a WriteAbortedException message, where Tomcat names the NotSerializableException', () => {
+    const logged = event('Exception loading sessions from persistent storage', [
+      'java.io.WriteAbortedException: writing aborted; java.io.NotSerializableException: com.shop.cart.Cart',
+      '\tat java.base/java.io.ObjectInputStream.readObject0(ObjectInputStream.java:1744)',
+    ])
+    const classified = classify(logged)!
+    expect(classified.rule.id).toBe('write-aborted')
+    expect(offendingClass(classified, logged.message)).toBe('com.shop.cart.Cart')
   })
 })
 

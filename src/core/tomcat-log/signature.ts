@@ -74,6 +74,11 @@ export function offendingClass(classified: Classified, eventMessage: string): st
     const name = simpleName(link.className)
     if (name === 'NotSerializableException' || name === 'ClassNotFoundException') return firstWord(link.message)
     if (name === 'InvalidClassException') return firstWord(link.message.split(';')[0] ?? '')
+    // "writing aborted; java.io.NotSerializableException: com.shop.Cart": the class is in the message only.
+    if (name === 'WriteAbortedException') {
+      const named = /NotSerializableException: ([\w.$]+)/.exec(link.message)?.[1]
+      if (named) return named
+    }
   }
   const match = /DefaultSerializer requires a Serializable payload but received an object of type \[([\w.$]+)\]/.exec(
     classified.chain.links.map((l) => l.message).join('\n') + '\n' + eventMessage,
