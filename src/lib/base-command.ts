@@ -10,6 +10,7 @@ import {type OutputFormat, render} from '../render/index.js'
 import {StdoutError, UserError} from './errors.js'
 import {reportFlags} from './flags.js'
 import {guardStdout, writeReportFile, writeStdout} from './output.js'
+import {terminalWidth, useColor} from './terminal.js'
 
 const debug = createDebug('sessdoc:command')
 
@@ -64,8 +65,9 @@ export abstract class SessdocCommand extends Command {
     if (this.signal.aborted) markInterrupted(report)
     const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'text')
     const toTerminal = !flags.output && process.stdout.isTTY === true
-    const color = flags.color && toTerminal && !process.env.NO_COLOR && format === 'text'
-    const text = await render(report, format, {color, showSessionIds: flags['show-session-ids']})
+    const terminal = {isTTY: toTerminal, columns: process.stdout.columns, env: process.env, colorFlag: flags.color}
+    const color = format === 'text' && useColor(terminal)
+    const text = await render(report, format, {color, width: terminalWidth(terminal), showSessionIds: flags['show-session-ids']})
     if (flags.output) await writeReportFile(flags.output, text)
     else await writeStdout(text)
     // An UNKNOWN verdict says why on stderr too (cron mails it), unless the text report on the terminal just did.

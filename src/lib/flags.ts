@@ -40,9 +40,9 @@ export const reportFlags = {
     helpGroup: 'OUTPUT',
   })(),
   color: Flags.boolean({
-    default: true,
     allowNo: true,
-    description: 'Colour the text output (off when not a terminal or NO_COLOR is set).',
+    description:
+      'Colour the text output: --color forces it (also when piped), --no-color turns it off. Without either: FORCE_COLOR, then NO_COLOR, TERM=dumb and a pipe or file turn it off.',
     helpGroup: 'OUTPUT',
   }),
   'show-session-ids': Flags.boolean({

@@ -2,6 +2,7 @@ import type {ChalkInstance} from 'chalk'
 import type {Diagnosis, RankedCause, TimelineBucket} from '../core/report/types.js'
 import {downsample, sparkline} from './chart.js'
 import {escapeMarkdown, sanitizeTerminal} from './escape.js'
+import {wrapText} from './wrap.js'
 
 const verdictOrder: RankedCause['verdict'][] = ['likely', 'possible', 'unknown', 'unlikely']
 
@@ -10,13 +11,14 @@ function relevantPlaybooks(diagnosis: Diagnosis): Diagnosis['playbooks'] {
   return diagnosis.playbooks.filter((p) => p.causes.some((c) => c.verdict === 'likely' || c.verdict === 'possible'))
 }
 
-export function diagnosisText(diagnosis: Diagnosis, chalk: ChalkInstance): string[] {
+/** The ranked causes and the timeline, wrapped to `width` columns (Infinity: unwrapped). */
+export function diagnosisText(diagnosis: Diagnosis, chalk: ChalkInstance, width = Number.POSITIVE_INFINITY): string[] {
   const lines: string[] = []
   const playbooks = relevantPlaybooks(diagnosis)
   if (playbooks.length > 0) {
     lines.push(chalk.bold('Likely causes'))
     for (const playbook of playbooks) {
-      lines.push(`  ${chalk.bold(sanitizeTerminal(playbook.symptom))}`)
+      lines.push(...wrapText(chalk.bold(sanitizeTerminal(playbook.symptom)), width, {indent: '  '}))
       const causes = [...playbook.causes].sort(
         (a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict) || b.score - a.score,
       )
@@ -27,16 +29,24 @@ export function diagnosisText(diagnosis: Diagnosis, chalk: ChalkInstance): strin
             : cause.verdict === 'possible'
               ? chalk.yellow(cause.verdict)
               : chalk.dim(cause.verdict)
-        lines.push(`    ${i + 1}. ${sanitizeTerminal(cause.cause)} (${tag})`)
-        if (cause.findings.length) lines.push(chalk.dim(`       seen: ${cause.findings.join(', ')}`))
+        const number = `    ${i + 1}. `
+        const under = ' '.repeat(number.length)
+        lines.push(...wrapText(`${sanitizeTerminal(cause.cause)} (${tag})`, width, {indent: number, hanging: under}))
+        if (cause.findings.length)
+          lines.push(
+            ...wrapText(`seen: ${cause.findings.join(', ')}`, width, {indent: under, hanging: `${under}  `}).map((l) => chalk.dim(l)),
+          )
         if (cause.verdict === 'unknown' || cause.verdict === 'possible') {
-          for (const m of cause.missing) lines.push(chalk.dim(`       not checked: ${sanitizeTerminal(m)}`))
+          for (const m of cause.missing)
+            lines.push(
+              ...wrapText(`not checked: ${sanitizeTerminal(m)}`, width, {indent: under, hanging: `${under}  `}).map((l) => chalk.dim(l)),
+            )
         }
       })
     }
     lines.push('')
   }
-  if (diagnosis.timeline.length > 1) lines.push(...timelineText(diagnosis.timeline, chalk), '')
+  if (diagnosis.timeline.length > 1) lines.push(...timelineText(diagnosis.timeline, chalk, width), '')
   return lines
 }
 
@@ -58,10 +68,14 @@ export function timelineRows(timeline: readonly TimelineBucket[], width = 60): A
     .filter((r) => r.total > 0)
 }
 
-function timelineText(timeline: readonly TimelineBucket[], chalk: ChalkInstance): string[] {
+/** Label, sparkline and total per row; the sparkline gets what the width leaves (at most 60 marks, at least 10). */
+function timelineText(timeline: readonly TimelineBucket[], chalk: ChalkInstance, width: number): string[] {
   const first = timeline[0]!.start
   const last = timeline.at(-1)!.start
-  return [chalk.bold(`Timeline ${first} … ${last}`), ...timelineRows(timeline).map((r) => `  ${r.label.padEnd(17)} ${r.chart}  ${r.total}`)]
+  const totals = timelineRows(timeline).map((r) => String(r.total).length)
+  const chartWidth = Math.max(10, Math.min(60, width - 2 - 17 - 1 - 2 - Math.max(0, ...totals)))
+  const title = wrapText(chalk.bold(`Timeline ${first} … ${last}`), width, {hanging: '  '})
+  return [...title, ...timelineRows(timeline, chartWidth).map((r) => `  ${r.label.padEnd(17)} ${r.chart}  ${r.total}`)]
 }
 
 export function diagnosisMarkdown(diagnosis: Diagnosis): string[] {

@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Report} from '../../src/core/report/types.js'
+import {displayWidth} from '../../src/render/wrap.js'
 import {expectGolden, goldenRun} from '../helpers/golden.js'
 import {runCli} from '../helpers/run-cli.js'
 import {expectValidReport} from '../helpers/schema.js'
@@ -88,6 +89,21 @@ describe('diagnose on the demo incident (all sources tell one story)', () => {
     expectGolden('diagnose/demo.md', md.stdout)
     const json = await runCli(['diagnose', ...demo, '--json'], {env})
     expectGolden('diagnose/demo.json', json.stdout)
+  })
+
+  it.each([80, 120])('fits a %i-column terminal: no line wider, prose wrapped, tables fitted (golden)', async (columns) => {
+    // Piped, so the width comes from COLUMNS (80 when it is not set: the README's output).
+    const run = await runCli(['diagnose', ...demo, '--no-color'], {env: {...env, COLUMNS: String(columns)}})
+    expect(run.code).toBe(2)
+    const lines = run.stdout.split('\n')
+    for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(columns)
+    // The box-drawing tables and sparklines are there, only narrower.
+    expect(run.stdout).toMatch(/┌─/)
+    expect(run.stdout).toMatch(/route flips +[ ▁▂▃▄▅▆▇█]+ +\d+/)
+    if (columns === 80) {
+      const unset = await runCli(['diagnose', ...demo, '--no-color'], {env: {...env, COLUMNS: ''}})
+      expect(unset.stdout).toBe(run.stdout)
+    } else expectGolden('diagnose/demo.120.txt.md', goldenRun(`COLUMNS=120 sessdoc diagnose ${demo.join(' ')}`, run.stdout, run.code))
   })
 
   it('honours --fail-on', async () => {
