@@ -1,5 +1,6 @@
 import {Command, type Interfaces} from '@oclif/core'
 import createDebug from 'debug'
+import {didYouMean} from '../core/did-you-mean.js'
 import {parseTimeWindow, type TimeWindow} from '../core/input/time-window.js'
 import {checkTimeZone} from '../core/input/time-zone.js'
 import {ExitCode, exitCodeFor, type FailOn} from '../core/report/exit-code.js'
@@ -90,11 +91,15 @@ export abstract class SessdocCommand extends Command {
         ? usageMessage(error.message)
         : `internal error: ${firstLine(error.message)}`
     const userHint = error instanceof UserError ? (error as UserError).hint : undefined
+    const help = `sessdoc ${(this.id ?? '').replaceAll(':', ' ')} --help`
+    const near = nearFlag(error.message, this.knownFlags())
     const hint = userHint
       ? userHint
-      : usage
-        ? `see: sessdoc ${this.id ?? ''} --help`
-        : 'run again with DEBUG=sessdoc:* to see the stack trace, and report it'
+      : near
+        ? `did you mean ${near}? (see: ${help})`
+        : usage
+          ? `see: ${help}`
+          : 'run again with DEBUG=sessdoc:* to see the stack trace, and report it'
     debug('%s', error.stack)
     if (process.env.DEBUG && !usage) process.stderr.write(`${error.stack}\n`)
     process.exitCode = ExitCode.unknown
@@ -105,6 +110,25 @@ export abstract class SessdocCommand extends Command {
       process.stderr.write(`Error: ${message}\nHint: ${hint}\n`)
     }
   }
+
+  /** The command's flags as typed: --name, -c, and --no-name for the negatable ones. */
+  private knownFlags(): string[] {
+    const ctor = this.constructor as typeof SessdocCommand
+    const flags = {...ctor.baseFlags, ...ctor.flags} as Record<string, {char?: string; allowNo?: boolean}>
+    const names = ['--json', '--help']
+    for (const [name, flag] of Object.entries(flags)) {
+      names.push(`--${name}`)
+      if (flag.allowNo) names.push(`--no-${name}`)
+    }
+    return names
+  }
+}
+
+/** For oclif's "Nonexistent flag: --acess-log": the nearest flag the command has (--access-log). */
+export function nearFlag(message: string, known: readonly string[]): string | undefined {
+  const typed = /^Nonexistent flags?: (--?[\w-]+)/.exec(message)?.[1]
+  if (!typed) return undefined
+  return didYouMean(typed, known)
 }
 
 function isParseError(error: Error): boolean {

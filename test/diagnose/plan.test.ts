@@ -31,6 +31,27 @@ describe('config file validation', () => {
     ['a wrong type', 'redis:\n  connectTimeout: soon\n', /redis.connectTimeout must be a number/],
     ['a bad enum', 'failOn: sometimes\n', /failOn must be one of warning, critical, never/],
     ['a non-mapping', '- a\n- b\n', /the top level must be a mapping/],
+    [
+      'a typo with a suggestion (#19)',
+      'accesLog:\n  paths: [x]\n',
+      /^sessdoc.config.yml: unknown setting 'accesLog' \(did you mean 'accessLog'\?\)/,
+    ],
+    ['a nested typo with a suggestion', 'redis:\n  replcia: true\n', /unknown setting 'redis.replcia' \(did you mean 'redis.replica'\?\)/],
+    [
+      'a bad threshold value, naming the key and the file (#19)',
+      'thresholds:\n  restartWindowMinutes: ten\n',
+      /^sessdoc.config.yml: thresholds.restartWindowMinutes must be a number, got "ten"$/,
+    ],
+    [
+      'an unknown threshold, naming the file, with a suggestion (#19)',
+      'thresholds:\n  restartWindowMinute: 5\n',
+      /^sessdoc.config.yml: unknown threshold 'thresholds.restartWindowMinute' \(did you mean 'thresholds.restartWindowMinutes'\?\)$/,
+    ],
+    [
+      'an unknown threshold, naming the file and the known ones',
+      'thresholds:\n  flipz: 5\n',
+      /^sessdoc.config.yml: unknown threshold 'thresholds.flipz'; known: restartWindowMinutes,/,
+    ],
   ])('rejects %s', (_name, text, message) => {
     const parsed = parseConfigText(text, 'sessdoc.config.yml')
     expect(parsed.ok).toBe(false)

@@ -2,7 +2,11 @@ import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {extname, join} from 'node:path'
 import {parseDocument} from 'yaml'
+import {didYouMean} from '../did-you-mean.js'
 import type {Parsed} from '../input/time-window.js'
+import {defaultScanThresholds} from '../redis/scan/checks.js'
+import {defaultRedisStatsThresholds} from '../redis/stats/index.js'
+import {correlationThresholds} from './thresholds.js'
 
 /** The scheduled audit in one file: sources, formats, workers, presets, thresholds, output. */
 export interface DiagnoseConfig {
@@ -87,6 +91,13 @@ const shape: Shape = {
   output: 'string',
 }
 
+/** The names a config file's `thresholds` may set: diagnose's correlations, Redis stats, Redis scan. */
+export const thresholdNames: readonly string[] = [
+  ...Object.keys(correlationThresholds),
+  ...Object.keys(defaultRedisStatsThresholds),
+  ...Object.keys(defaultScanThresholds),
+]
+
 export const defaultConfigNames = ['sessdoc.config.yml', 'sessdoc.config.yaml', 'sessdoc.config.json']
 
 /** `--config FILE`, else `sessdoc.config.*` in the current directory, else none. */
@@ -147,7 +158,7 @@ function check(value: unknown, type: FieldType, path: string, problems: string[]
       const childPath = path ? `${path}.${key}` : key
       if (!childType) {
         const known = Object.keys(type.object)
-        const near = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[-_]/g, ''))
+        const near = didYouMean(key, known)
         problems.push(
           `unknown setting '${childPath}'${near ? ` (did you mean '${path ? `${path}.` : ''}${near}'?)` : `; known here: ${known.join(', ')}`}`,
         )
@@ -176,8 +187,16 @@ function check(value: unknown, type: FieldType, path: string, problems: string[]
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) problems.push(`${at} must be a list of strings`)
       return
     case 'numbers':
-      if (!value || typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'number')) {
-        problems.push(`${at} must map threshold names to numbers`)
+      if (!value || typeof value !== 'object' || Array.isArray(value))
+        return void problems.push(`${at} must map threshold names to numbers`)
+      for (const [key, number] of Object.entries(value)) {
+        if (!thresholdNames.includes(key)) {
+          const near = didYouMean(key, thresholdNames)
+          problems.push(
+            `unknown threshold '${path}.${key}'${near ? ` (did you mean '${path}.${near}'?)` : `; known: ${thresholdNames.join(', ')}`}`,
+          )
+        } else if (typeof number !== 'number' || !Number.isFinite(number))
+          problems.push(`${path}.${key} must be a number, got ${JSON.stringify(number) ?? String(number)}`)
       }
       return
   }
