@@ -10,6 +10,7 @@ const sourceLabel: Record<SourceKey, string> = {
   redis: 'redis',
   config: 'config',
   drain: 'drain-status',
+  trace: 'trace',
 }
 
 /** Metrics in the Prometheus text format, for node_exporter's textfile collector. */

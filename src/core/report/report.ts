@@ -113,6 +113,7 @@ const sourceNames: Record<SourceKey, string> = {
   redis: 'Redis',
   config: 'config',
   drain: 'drain-status',
+  trace: 'trace',
 }
 
 /** Why a report is UNKNOWN, one line each: the sources that could not be analyzed, an interruption. */

@@ -6,6 +6,7 @@ import type {RedisNodeRow, RedisStatsFigures} from '../redis/stats/figures.js'
 import type {KeySizeBucket} from '../redis/stats/info-parser.js'
 import type {TomcatLogSection} from '../tomcat-log/section.js'
 import type {SignatureSummary} from '../tomcat-log/types.js'
+import type {TraceSection} from '../trace/types.js'
 import type {FindingId} from './catalog.js'
 
 export type Severity = 'info' | 'warning' | 'critical'
@@ -49,6 +50,7 @@ export interface Sections {
   redis: RedisSection
   config: ConfigSection
   drain: DrainSection
+  trace: TraceSection
 }
 
 export type SourceKey = keyof Sections

@@ -6,6 +6,7 @@ import {drainView} from './drain.js'
 import {redisView} from './redis.js'
 import type {SectionViews} from './section-view.js'
 import {tomcatLogView} from './tomcat-log.js'
+import {traceView} from './trace.js'
 
 export const sectionViews: SectionViews = {
   accessLog: accessLogView,
@@ -13,9 +14,10 @@ export const sectionViews: SectionViews = {
   redis: redisView,
   config: configView,
   drain: drainView,
+  trace: traceView,
 }
 
-export const sourceOrder: SourceKey[] = ['accessLog', 'tomcatLog', 'redis', 'config', 'drain']
+export const sourceOrder: SourceKey[] = ['accessLog', 'tomcatLog', 'redis', 'config', 'drain', 'trace']
 
 /** The blocks of an analyzed section (none for one that failed). */
 export function sectionBlocks<K extends SourceKey>(key: K, section: AnySection): Block[] {

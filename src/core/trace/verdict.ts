@@ -1,0 +1,83 @@
+import type {IdChain, SeenRequest} from './access.js'
+import {nodeOf} from './access.js'
+import type {TraceAppEvent, TraceNodeEvent, TraceVerdict} from './types.js'
+
+/** A restart or DOWN of the home node within this long before a loss explains it. */
+const RESTART_WINDOW_MS = 10 * 60_000
+
+const hms = (ms: number): string => (Number.isNaN(ms) ? 'an unknown time' : new Date(ms).toISOString().slice(11, 19))
+
+/** The sentence at the top of the trace, with the finding ids that explain it. */
+export function judgeTrace(chain: IdChain, nodeEvents: readonly TraceNodeEvent[], appEvents: readonly TraceAppEvent[]): TraceVerdict {
+  const requests = chain.requests
+  if (requests.length === 0) return {outcome: 'not-found', text: 'No request carries this session id in the logs read.', findingIds: []}
+  const loss = chain.changes.find((c) => c.cause === 'misrouted' || c.cause === 'unknown')
+  const serialization = appEvents.some((e) => /serializ/i.test(e.message))
+  if (loss) {
+    const home = chain.home.get(loss.from) ?? null
+    const node = nodeOf(loss.at)
+    const event = home ? nodeEventBefore(nodeEvents, home, loss.at.time) : null
+    const findingIds: string[] = []
+    let text: string
+    if (loss.cause === 'misrouted') {
+      findingIds.push('access.route-flip')
+      text = `Lost at ${hms(loss.at.time)}: the request went to ${node} while the session lived on ${home}`
+      if (event) {
+        findingIds.push('correlation.flips-after-restart')
+        text += ` (${home} ${eventWords(event)} at ${event.time?.slice(11, 19)} without draining)`
+      }
+    } else {
+      text = `Lost at ${hms(loss.at.time)}: ${node ?? 'the node'} answered with a new id`
+      if (node && node === home) text += `, although it is the session's home: it no longer had the session`
+      if (event) text += ` (${home} ${eventWords(event)} at ${event.time?.slice(11, 19)})`
+      if (event) findingIds.push('config.no-failover-path')
+    }
+    if (serialization) findingIds.push('tomcat.serialization')
+    return {outcome: 'lost', text: `${text}.`, findingIds}
+  }
+  const expired = chain.changes.find((c) => c.cause === 'expired')
+  if (expired) {
+    return {
+      outcome: 'expired',
+      text: `Expired before ${hms(expired.at.time + expired.gapMs)}: ${expired.why}; the client came back with a new id.`,
+      findingIds: ['config.session-timeout'],
+    }
+  }
+  const last = requests.at(-1) as SeenRequest
+  const span = `${requests.length} request(s) from ${hms(requests[0]!.time)} to ${hms(last.time)}`
+  const nodes = [...new Set(requests.map(nodeOf).filter((n): n is string => n !== null))]
+  const where = nodes.length === 1 ? `, all on ${nodes[0]}` : nodes.length > 1 ? ` on ${nodes.join(', ')}` : ''
+  const flips = requests.some((r, i) => i > 0 && nodeOf(r) !== nodeOf(requests[i - 1]!))
+  if (chain.changes.length > 0)
+    return {
+      outcome: 'rotated',
+      text: `Not lost: the id changed ${chain.changes.length} time(s), at login; ${span}${where}.`,
+      findingIds: flips ? ['access.route-flip'] : [],
+    }
+  return {outcome: 'alive', text: `No loss seen: ${span}${where}.`, findingIds: flips ? ['access.route-flip'] : []}
+}
+
+function nodeEventBefore(events: readonly TraceNodeEvent[], node: string, at: number): TraceNodeEvent | null {
+  const near = events.filter((e) => {
+    if (e.node !== node || e.time === null) return false
+    const t = Date.parse(e.time)
+    return t <= at + 1000 && at - t <= RESTART_WINDOW_MS && e.kind !== 'up' && e.kind !== 'ready'
+  })
+  return near.at(-1) ?? null
+}
+
+function eventWords(e: TraceNodeEvent): string {
+  switch (e.kind) {
+    case 'startup':
+      return 'restarted'
+    case 'shutdown':
+      return 'was stopped'
+    case 'down':
+      return 'went DOWN'
+    case 'deploy':
+    case 'undeploy':
+      return `was ${e.kind}ed`
+    default:
+      return `was set to ${e.kind}`
+  }
+}
