@@ -11,6 +11,7 @@ const sourceLabel: Record<SourceKey, string> = {
   config: 'config',
   drain: 'drain-status',
   trace: 'trace',
+  watch: 'watch',
 }
 
 /** Metrics in the Prometheus text format, for node_exporter's textfile collector. */

@@ -26,6 +26,7 @@ describe('finding catalog', () => {
       config: 'config',
       correlation: 'correlation',
       'drain-status': 'drain',
+      watch: 'watch',
     }[info.source]
     expect(id.startsWith(`${prefix}.`)).toBe(true)
   })

@@ -394,6 +394,28 @@ export const findingCatalog = {
     causes: [],
     actions: ['Stop the node, deploy, check its health, then set the member back to active'],
   },
+  'watch.max-lost': {
+    source: 'watch',
+    title: 'Users lost their sessions while watching: more than --max-lost',
+    severity: 'critical',
+    why: 'Each lost session is a user logged out (an empty cart, a form to fill again) by the change being watched.',
+    causes: [
+      'A node was stopped or restarted without draining: its users were sent to a node without their session',
+      'A node came back with another jvmRoute, or the balancer lost its stickiness',
+    ],
+    actions: [
+      'Stop the rollout; set the restarted node back to active and let its users return (the events show which node stopped)',
+      'Drain each node before its restart: sessdoc drain-status --route NODE --wait',
+    ],
+  },
+  'watch.max-misrouted': {
+    source: 'watch',
+    title: 'Requests reached a node without their session while watching: more than --max-misrouted',
+    severity: 'critical',
+    why: 'A misrouted request finds no session on the node that serves it: unless sessions are shared, the user is logged out.',
+    causes: ['A node stopped, restarted or left the balancer without draining', 'Stickiness broken by the change being watched'],
+    actions: ['Stop the rollout and look at the events of the last intervals: which node stopped, which member changed state'],
+  },
 } as const satisfies Record<string, FindingInfo>
 
 export type FindingId = keyof typeof findingCatalog

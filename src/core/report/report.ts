@@ -114,6 +114,7 @@ const sourceNames: Record<SourceKey, string> = {
   config: 'config',
   drain: 'drain-status',
   trace: 'trace',
+  watch: 'watch',
 }
 
 /** Why a report is UNKNOWN, one line each: the sources that could not be analyzed, an interruption. */

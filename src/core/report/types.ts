@@ -7,11 +7,12 @@ import type {KeySizeBucket} from '../redis/stats/info-parser.js'
 import type {TomcatLogSection} from '../tomcat-log/section.js'
 import type {SignatureSummary} from '../tomcat-log/types.js'
 import type {TraceSection} from '../trace/types.js'
+import type {WatchSection} from '../watch/types.js'
 import type {FindingId} from './catalog.js'
 
 export type Severity = 'info' | 'warning' | 'critical'
 export type Status = 'ok' | 'warning' | 'critical' | 'unknown'
-export type FindingSource = 'access-log' | 'tomcat-log' | 'redis' | 'config' | 'correlation' | 'drain-status'
+export type FindingSource = 'access-log' | 'tomcat-log' | 'redis' | 'config' | 'correlation' | 'drain-status' | 'watch'
 
 export interface Finding {
   id: FindingId
@@ -51,6 +52,7 @@ export interface Sections {
   config: ConfigSection
   drain: DrainSection
   trace: TraceSection
+  watch: WatchSection
 }
 
 export type SourceKey = keyof Sections

@@ -7,6 +7,7 @@ import {redisView} from './redis.js'
 import type {SectionViews} from './section-view.js'
 import {tomcatLogView} from './tomcat-log.js'
 import {traceView} from './trace.js'
+import {watchView} from './watch.js'
 
 export const sectionViews: SectionViews = {
   accessLog: accessLogView,
@@ -15,9 +16,10 @@ export const sectionViews: SectionViews = {
   config: configView,
   drain: drainView,
   trace: traceView,
+  watch: watchView,
 }
 
-export const sourceOrder: SourceKey[] = ['accessLog', 'tomcatLog', 'redis', 'config', 'drain', 'trace']
+export const sourceOrder: SourceKey[] = ['accessLog', 'tomcatLog', 'redis', 'config', 'drain', 'trace', 'watch']
 
 /** The blocks of an analyzed section (none for one that failed). */
 export function sectionBlocks<K extends SourceKey>(key: K, section: AnySection): Block[] {
