@@ -126,7 +126,7 @@ export abstract class SessdocCommand extends Command {
 
 /** For oclif's "Nonexistent flag: --acess-log": the nearest flag the command has (--access-log). */
 export function nearFlag(message: string, known: readonly string[]): string | undefined {
-  const typed = /^Nonexistent flags?: (--?[\w-]+)/.exec(message)?.[1]
+  const typed = /^Nonexistent flags?: (--[\w-]+)/.exec(message)?.[1]
   if (!typed) return undefined
   return didYouMean(typed, known)
 }

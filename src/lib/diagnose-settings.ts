@@ -6,6 +6,7 @@ import {parseList} from '../core/input/parse-list.js'
 import type {BaseFlags} from './base-command.js'
 import {UserError} from './errors.js'
 import {accessLogFlags, redisFlags, windowFlags} from './flags.js'
+import {redisUrlOf} from './redis-target.js'
 
 /** The flags of `diagnose`: a source each, and how to read it. */
 export const diagnoseFlags = {
@@ -83,7 +84,7 @@ export function mergeDiagnoseSettings(flags: DiagnoseFlagValues, file: DiagnoseC
     redis: {
       ...file.redis,
       ...defined({
-        url: flags.redis,
+        url: redisUrlOf({...flags, redis: flags.redis ?? file.redis?.url}),
         cluster: flags.cluster || undefined,
         sentinel: flags.sentinel,
         sentinelMaster: flags['sentinel-master'],
@@ -97,7 +98,7 @@ export function mergeDiagnoseSettings(flags: DiagnoseFlagValues, file: DiagnoseC
         namespace: flags.namespace,
       }),
     },
-    redisNamed: Boolean(flags.redis || flags.sentinel || flags.cluster || file.redis),
+    redisNamed: Boolean(flags.redis || flags.host || flags.port || flags.sentinel || flags.cluster || file.redis),
     ...defined({since: flags.since, until: flags.until, timezone: flags.timezone, format: flags.format, output: flags.output}),
     // --fail-on defaults to warning, so only another value tells that it was given.
     failOn: flags['fail-on'] === 'warning' && file.failOn ? file.failOn : flags['fail-on'],

@@ -78,8 +78,26 @@ export const redisFlags = {
     hint: 'e.g. --connect-timeout 3000 (three seconds)',
     helpGroup: 'REDIS',
   }),
+  host: Flags.string({
+    description: "Redis host, as redis-cli's -h (here --host only: -h is help); overrides the host of --redis.",
+    helpGroup: 'REDIS',
+  }),
+  port: wholeNumber({
+    char: 'p',
+    description: 'Redis port, 1 to 65535, as redis-cli -p; overrides the port of --redis.',
+    min: 1,
+    max: 65_535,
+    hint: 'e.g. --port 6379',
+    helpGroup: 'REDIS',
+  }),
+  pass: Flags.string({
+    char: 'a',
+    description: 'Redis password, as redis-cli -a. It shows in ps and the shell history: prefer SESSDOC_REDIS_PASSWORD or REDISCLI_AUTH.',
+    helpGroup: 'REDIS',
+  }),
   db: wholeNumber({
-    description: 'Database number, 0 to 65535 (overrides the URL path).',
+    char: 'n',
+    description: 'Database number, 0 to 65535, as redis-cli -n (overrides the URL path).',
     min: 0,
     max: 65_535,
     hint: 'e.g. --db 0 (the default database)',

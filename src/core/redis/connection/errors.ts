@@ -52,6 +52,9 @@ export function classify(
       `${where}: no TLS answer within ${target.connectTimeoutMs} ms (${firstLine(lastMessage(errors))}); if this port speaks plain Redis use redis:// instead of rediss://, else check the host, port and --connect-timeout`,
     )
   }
+  const notRedis = notRedisReply(text)
+  if (notRedis)
+    return new ConnectFailure('unreachable', `${where}: this is not a Redis server (${notRedis}); check the host and port of --redis`)
   const refused = /ECONNREFUSED/.test(text)
   const timedOut = /ETIMEDOUT|no answer within|timed out/i.test(text)
   const notFound = /ENOTFOUND|EAI_AGAIN/.test(text)
@@ -63,6 +66,20 @@ export function classify(
         ? `no answer within ${target.connectTimeoutMs} ms: check the firewall, the address, or raise --connect-timeout`
         : 'the server closed the connection: if it requires TLS use rediss://, else check the address and the server log'
   return new ConnectFailure('unreachable', `${where}: cannot connect (${firstLine(lastMessage(errors))}); ${hint}`)
+}
+
+/**
+ * ioredis's parser on a reply that is no RESP ("Unknown RESP type 72 "H". Please report this."):
+ * what the server seems to be instead, from the first bytes it sent.
+ */
+export function notRedisReply(text: string): string | undefined {
+  const match = /Unknown RESP type (\d+)(?: "([^"]*)")?|Protocol error, got "([^"]*)" as reply type byte/.exec(text)
+  if (!match) return undefined
+  const first = match[2] ?? match[3] ?? (match[1] ? String.fromCharCode(Number(match[1])) : '')
+  if (first === 'H' || first === '<') return 'it answered like HTTP'
+  if (first === '\u0015' || first === '\u0016') return 'it answered with TLS: use rediss://'
+  if (first === 'S') return 'it answered like SSH'
+  return `its reply does not start like Redis's (${JSON.stringify(first)})`
 }
 
 /** Any other error while connecting: unreachable, its message without the password. */
