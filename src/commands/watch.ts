@@ -1,3 +1,4 @@
+import {ExitCode} from '../core/report/exit-code.js'
 import {buildReport} from '../core/report/report.js'
 import {watch} from '../core/watch/index.js'
 import {SessdocCommand} from '../lib/base-command.js'
@@ -27,5 +28,8 @@ export default class Watch extends SessdocCommand {
     const options = watchOptions(flags, this.abortController.signal, liveWriter(format, flags.output))
     const results = await watch(options).catch(watchUsageError)
     await this.emit(buildReport({results}), flags)
+    // A threshold crossed exits 2 whatever --fail-on says: a deploy script stops its rollout on it.
+    const stopped = this.report?.sources.watch
+    if (stopped && 'stoppedBy' in stopped && stopped.stoppedBy.startsWith('max-')) process.exitCode = ExitCode.critical
   }
 }

@@ -29,6 +29,9 @@ describe('the JSON report schema', () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(/requests, \d+ flips, \d+ misrouted, 4 lost/)
     expectValidReport(report)
+    // --fail-on never silences the findings, not a threshold crossed.
+    expect((await runCommand(Watch, [...args, '--max-lost', '3', '--fail-on', 'never'])).code).toBe(2)
+    expect((await runCommand(Watch, [...args, '--max-lost', '4', '--fail-on', 'never'])).code).toBe(0)
     const quiet = await runCommand(Watch, args)
     expect(JSON.parse(quiet.stdout).sources.watch.stoppedBy).toBe('duration')
     expectValidReport(JSON.parse(quiet.stdout))
