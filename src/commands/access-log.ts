@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {analyzeAccessLogs} from '../core/access-log/index.js'
 import {parseList} from '../core/input/parse-list.js'
 import {buildReport} from '../core/report/report.js'
-import {parallelOf, readApacheConf} from '../lib/access-log-input.js'
+import {accessLogConfigFlags, accessLogConfigs, parallelOf} from '../lib/access-log-input.js'
 import {SessdocCommand} from '../lib/base-command.js'
 import {UserError} from '../lib/errors.js'
 import {accessLogFlags, parseSessionTimeout, wholeNumber, windowFlags} from '../lib/flags.js'
@@ -22,10 +22,7 @@ export default class AccessLog extends SessdocCommand {
   static override flags = {
     ...windowFlags,
     ...accessLogFlags,
-    'apache-conf': Flags.string({
-      description: 'httpd config file to read LogFormat lines and BalancerMember route= values from.',
-      helpGroup: 'ACCESS LOG',
-    }),
+    ...accessLogConfigFlags,
     threads: wholeNumber({
       description: 'Threads for large plain files, 1 to 16 (default: the idle cores, at most 4; 1: one thread).',
       min: 1,
@@ -37,12 +34,11 @@ export default class AccessLog extends SessdocCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(AccessLog)
     const window = this.timeWindow(flags)
-    const apacheConf = await readApacheConf(flags['apache-conf'])
     const result = await analyzeAccessLogs({
       paths: argv as string[],
       window,
       logFormat: flags['log-format'],
-      apacheConf,
+      ...(await accessLogConfigs(flags)),
       workers: parseList(flags.workers),
       cookieName: flags.cookie,
       routeSeparator: flags['route-separator'],

@@ -1,11 +1,37 @@
-import {readFile} from 'node:fs/promises'
+import {readFile, stat} from 'node:fs/promises'
+import {Flags} from '@oclif/core'
 import {PARALLEL_MIN_BYTES} from '../core/access-log/index.js'
 import type {AccessLogOptions} from '../core/access-log/types.js'
 import {UserError} from './errors.js'
 
-/** `--apache-conf FILE` read; a file that cannot be read is a usage error. */
+/** The configs access-log reads: LogFormat nicknames and routes, and the access-log formats they declare (#15). */
+export const accessLogConfigFlags = {
+  'apache-conf': Flags.string({
+    description:
+      'httpd config file or folder (LogFormat lines, BalancerMember route= values), or nginx.conf: the format it declares for the log is used.',
+    helpGroup: 'ACCESS LOG',
+  }),
+  'tomcat-conf': Flags.string({
+    multiple: true,
+    description: "A Tomcat's server.xml (or its folder): its AccessLogValve pattern is used for Tomcat's own access logs (repeatable).",
+    helpGroup: 'ACCESS LOG',
+  }),
+}
+
+/** The access-log options the config flags give: the httpd config's text, and every config path for the declared formats. */
+export async function accessLogConfigs(flags: {
+  'apache-conf'?: string
+  'tomcat-conf'?: string[]
+}): Promise<Pick<AccessLogOptions, 'apacheConf' | 'configs'>> {
+  const paths = [...(flags['apache-conf'] ? [flags['apache-conf']] : []), ...(flags['tomcat-conf'] ?? [])]
+  const apacheConf = await readApacheConf(flags['apache-conf'])
+  return {...(apacheConf ? {apacheConf} : {}), ...(paths.length ? {configs: paths} : {})}
+}
+
+/** `--apache-conf FILE` read (a folder is read for its declared formats only); a file that cannot be read is a usage error. */
 export async function readApacheConf(path: string | undefined): Promise<{path: string; text: string} | undefined> {
   if (!path) return undefined
+  if ((await stat(path).catch(() => null))?.isDirectory()) return undefined
   try {
     return {path, text: await readFile(path, 'utf8')}
   } catch (error) {

@@ -106,6 +106,22 @@ describe('sessdoc access-log (the command)', () => {
     expect(report.findings[0]!.detail).toContain('LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{JSESSIONID}C\\"" combined-cookie')
   })
 
+  it("Tomcat's own access logs with --tomcat-conf: the AccessLogValve pattern of each server.xml, no --log-format", async () => {
+    const lab = `${root}fixtures/lab/tomcat-nodes`
+    const truth = JSON.parse(readFileSync(`${lab}/truth.json`, 'utf8')) as Record<string, number>
+    const {stdout} = await run([`${lab}/node*/logs/*access_log*`, '--tomcat-conf', lab, '--json'])
+    const section = (JSON.parse(stdout) as Report).sources.accessLog as unknown as Record<string, unknown>
+    expect(section).toMatchObject({formatSource: 'config', routeSource: 'log-path'})
+    for (const figure of ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'])
+      expect(section[figure], figure).toBe(truth[figure])
+  })
+
+  it('an nginx.conf given as --apache-conf: the log_format its access_log line declares', async () => {
+    const lab = `${root}fixtures/lab/nginx-ip-hash`
+    const {stdout} = await run([`${lab}/access_kv.log`, '--apache-conf', `${lab}/nginx.conf`, '--json'])
+    expect((JSON.parse(stdout) as Report).sources.accessLog).toMatchObject({formatSource: 'config', routeFlips: 6})
+  })
+
   it('a bad --log-format exits 3 with a hint', async () => {
     const {stderr, code} = await run([fixture('apache-cookie.log'), '--log-format', 'bogus'])
     expect(code).toBe(3)

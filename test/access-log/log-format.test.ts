@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
+import {candidateParsers, detectFormat, parserFor} from '../../src/core/access-log/formats.js'
 import {apacheDirectives} from '../../src/core/access-log/log-format.js'
 
 // The regular expression the scanner replaced (quadratic on a run of `%{`): same matches, same order.
@@ -25,5 +26,45 @@ describe('apacheDirectives (LogFormat scanner)', () => {
       }),
       {numRuns: 2000},
     )
+  })
+})
+
+describe('detectFormat', () => {
+  const rules = {cookieName: 'JSESSIONID', base64: false}
+  const check = (i: number): string =>
+    `10.0.0.1 - - [06/Dec/2026:01:00:${String(i % 60).padStart(2, '0')} +0000] "GET /health HTTP/1.1" 200 2 "-" "probe" - 15`
+
+  it('never settles on a format without a session field while one with it parses as many lines', () => {
+    // Cookie-less health checks: both parse every line, neither finds an id; the one without a session field has more fields.
+    const timed = parserFor('timed', 'apache', '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{X-Request-Id}i %D', {})
+    const cookie = parserFor('cookie', 'apache', '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{JSESSIONID}C %D', {})
+    const lines = Array.from({length: 3000}, (_, i) => check(i))
+    expect(detectFormat(lines, [timed, cookie], rules).parser.name).toBe('cookie')
+  })
+
+  it('samples the whole first block: session ids after the first thousand lines decide', () => {
+    const header = parserFor('header', 'apache', '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{Cookie}i %D', {})
+    const cookie = parserFor('cookie', 'apache', '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{JSESSIONID}C %D', {})
+    const lines = [
+      ...Array.from({length: 1500}, (_, i) => check(i)),
+      '10.0.0.2 - - [06/Dec/2026:01:01:00 +0000] "GET /app HTTP/1.1" 200 2 "-" "ua" JSESSIONID=ABCDEF0123.node1 15',
+    ]
+    expect(detectFormat(lines, [cookie, header], rules).parser.name).toBe('header')
+  })
+
+  it('a format the config declares for this file wins over a better-looking guess', () => {
+    const declared = [
+      {
+        dialect: 'tomcat' as const,
+        format: '%h %l %u %t "%r" %s %b %S',
+        nickname: null,
+        logFile: 'logs/localhost_access_log*.txt',
+        location: 'server.xml:9',
+      },
+    ]
+    const lines = ['127.0.0.1 - - [06/Dec/2026:01:00:00 +0000] "GET /app/hello HTTP/1.0" 200 79 C7E93CE095A6189EA5F1DC87C9533AA4.node1']
+    const detection = detectFormat(lines, candidateParsers({}), rules, {declared}, '/srv/node1/logs/localhost_access_log.2026-12-06.txt')
+    expect([detection.from, detection.parser.kind]).toEqual(['config', 'tomcat'])
+    expect(detectFormat(lines, candidateParsers({}), rules, {}).parser.name).toBe('common')
   })
 })

@@ -254,7 +254,7 @@ export class AccessLogAnalyzer {
       worker = routes.intern(line, p.workerStart, p.workerEnd, true)
       this.backends.add(worker)
       if (parser.capabilities.worker === 'route') this.workerRoutes.add(worker)
-    }
+    } else if (parser.kind === 'tomcat') worker = this.tomcatNode(line, p, rules)
     const ref = extractSessionId(line, p, rules, this.ref)
     if (ref === null) {
       if (worker !== NO_ROUTE) routes.requests[worker]!++
@@ -321,13 +321,41 @@ export class AccessLogAnalyzer {
       session.route = served
     }
     if (timed) session.lastSeen = t
-    if (p.setCookieStart >= 0) this.responseCookie(line, p, rules, key, check, suffix, served, bucket)
+    if (p.setCookieStart >= 0) this.responseCookie(line, p, parser, rules, key, check, suffix, served, bucket)
+  }
+
+  private nodeName = ''
+  private nodeRoute = NO_ROUTE
+
+  /**
+   * The node that wrote a Tomcat access log served its requests: the node named by the log's path, else the route
+   * suffix of the session the server answered with (`%S` beside the request cookie), else unknown.
+   */
+  private tomcatNode(line: string, p: ParsedLine, rules: SessionIdRules): number {
+    let route = NO_ROUTE
+    if (rules.node !== undefined) {
+      if (rules.node !== this.nodeName) {
+        this.nodeName = rules.node
+        this.nodeRoute = this.routes.intern(rules.node, 0, rules.node.length, true)
+      }
+      route = this.nodeRoute
+    } else if (p.setCookieStart >= 0 && this.separator && !isDash(line, p.setCookieStart, p.setCookieEnd)) {
+      const sep = indexWithin(line, this.separator, p.setCookieStart, p.setCookieEnd)
+      if (sep >= 0 && sep + this.separator.length < p.setCookieEnd)
+        route = this.routes.intern(line, sep + this.separator.length, p.setCookieEnd, true)
+    }
+    if (route !== NO_ROUTE) {
+      this.backends.add(route)
+      this.workerRoutes.add(route)
+    }
+    return route
   }
 
   /** The response handed out another id than the request carried: the id was replaced after this request. */
   private responseCookie(
     line: string,
     p: ParsedLine,
+    parser: LineParser,
     rules: SessionIdRules,
     key: number,
     check: number,
@@ -335,7 +363,13 @@ export class AccessLogAnalyzer {
     served: number,
     bucket: Bucket | null,
   ): void {
-    const found = findCookie(line, p.setCookieStart, p.setCookieEnd, rules.cookieName)
+    // Tomcat's %S is the bare id ('-': the request had no session); HAProxy captures `NAME=value`.
+    const found: [number, number] | null =
+      parser.kind === 'tomcat'
+        ? isDash(line, p.setCookieStart, p.setCookieEnd)
+          ? null
+          : [p.setCookieStart, p.setCookieEnd]
+        : findCookie(line, p.setCookieStart, p.setCookieEnd, rules.cookieName)
     if (found === null) return
     const sep = this.separator ? indexWithin(line, this.separator, found[0], found[1]) : -1
     hashId(line, found[0], sep >= 0 ? sep : found[1])

@@ -34,7 +34,8 @@ export async function analyzeBlocks(
     const next = await blocks.next(lines)
     if (next.done) return {...next.value, lines, truncatedLines: next.value.truncatedLines + (stream?.linesCut ?? 0)}
     if (stream === null) {
-      const {parser, rules} = choose(firstLines(next.value, 1000))
+      // Detection samples the whole first read (512 KB), not just its first lines: health checks may come first.
+      const {parser, rules} = choose(firstLines(next.value, 20_000))
       stream = {parser, rules, parsed: new ParsedLine(), file, maxLineLength: DEFAULT_MAX_LINE_BYTES, linesCut: 0}
     }
     for (const block of next.value) lines += analyzer.addBlock(block, stream, lines + 1)

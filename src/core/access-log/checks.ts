@@ -4,7 +4,7 @@ import type {AccessLogSection, TimelineEntry} from './types.js'
 
 /** What the checks need to know besides the section's figures. */
 export interface CheckContext {
-  formatKind: 'apache' | 'nginx' | 'haproxy' | null
+  formatKind: 'apache' | 'nginx' | 'tomcat' | 'haproxy' | null
   /** The format as written in its config (unescaped). */
   formatText: string | null
   formatName: string | null
@@ -44,6 +44,8 @@ export function logFormatAdvice(context: CheckContext): string {
       return `log_format sessions '${context.formatText ?? '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"'} "$cookie_${cookie}" $upstream_addr';\naccess_log /var/log/nginx/access.log sessions;`
     case 'haproxy':
       return `capture cookie ${cookie} len 64   # in the frontend (or defaults) section, with option httplog`
+    case 'tomcat':
+      return `<Valve className="org.apache.catalina.valves.AccessLogValve" directory="logs" prefix="localhost_access_log" suffix=".txt"\n       pattern="${(context.formatText ?? '%h %l %u %t "%r" %s %b').replace(/"/g, '&quot;')} %S &quot;%{${cookie}}c&quot;" />`
     default: {
       const base = (context.formatText ?? '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"').replace(/\\"/g, '"')
       const escaped = `${base} "%{${cookie}}C"`.replace(/"/g, '\\"')

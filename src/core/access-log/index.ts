@@ -1,4 +1,5 @@
 import createDebug from 'debug'
+import {accessLogFormatsFromConfig} from '../config/access-log-formats.js'
 import {expandInputs} from '../input/expand-inputs.js'
 import {type FileReadResult, readLineBatches, readTextBlocks} from '../input/read-lines.js'
 import type {InputError, SourceResult} from '../report/types.js'
@@ -7,7 +8,7 @@ import {readApacheConf} from './apache-conf.js'
 import {analyzeBlocks} from './blocks.js'
 import {type CheckContext, runChecks} from './checks.js'
 import {READ_OPTIONS} from './chunk.js'
-import {candidateParsers, detectFormat, type FormatOptions, resolveFormat} from './formats.js'
+import {candidateParsers, type DeclaredFormat, detectFormat, type FormatOptions, resolveFormat} from './formats.js'
 import {groupStreams} from './inputs.js'
 import {FormatError} from './log-format.js'
 import {analyzeMerged} from './merge.js'
@@ -32,8 +33,27 @@ interface StreamFormat {
   parser: LineParser
   rules: SessionIdRules
   detected: boolean
+  /** A format the configs declare. */
+  fromConfig: boolean
   /** False when no known format parsed any of the first lines (the parser is then only a placeholder). */
   fits: boolean
+}
+
+/**
+ * The node a Tomcat's own access log belongs to, from its path: the nearest folder (or file name) part such as
+ * `node2`, `tomcat2`, `app-3` (`/srv/node2/logs/…`, `tomcat2/logs/localhost_access_log.txt`); undefined when none.
+ */
+export function nodeFromPath(path: string): string | undefined {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.' && p !== '..')
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = i === parts.length - 1 ? parts[i]!.replace(/\.[^.]*$/, '') : parts[i]!
+    if (i < parts.length - 1 && /^(logs?|access[-_]?logs?|tomcat\d*[-_.]?logs?)$/i.test(part)) continue
+    const name = part.split(/[-_.]/).find((token) => /^(node|tomcat|app|server|worker|backend|instance|jvm|web)\d{1,3}$/i.test(token))
+    if (name) return name
+    const joined = /(?:^|[-_.])((?:node|tomcat|app|server|worker|backend|instance|jvm|web)[-_]\d{1,3})(?:$|[-_.])/i.exec(part)
+    if (joined?.[1]) return joined[1]
+  }
+  return undefined
 }
 
 export class Run {
@@ -48,9 +68,12 @@ export class Run {
 
   readonly analyzerOptions: AnalyzerOptions
 
-  constructor(private readonly options: AccessLogOptions) {
+  constructor(
+    private readonly options: AccessLogOptions,
+    declared: readonly DeclaredFormat[] = [],
+  ) {
     const conf = options.apacheConf ? readApacheConf(options.apacheConf.text) : undefined
-    this.formatOptions = {cookieName: options.cookieName, timeZone: options.timeZone, conf}
+    this.formatOptions = {cookieName: options.cookieName, timeZone: options.timeZone, conf, declared}
     this.fixedParser = options.logFormat ? resolveFormat(options.logFormat, this.formatOptions) : null
     this.analyzerOptions = {
       window: options.window,
@@ -77,18 +100,25 @@ export class Run {
     return [...new Set(names.filter((n) => n !== ''))]
   }
 
-  /** Chooses the stream's format: the flag's, or the best fit for its first lines. */
-  formatFor(lines: readonly string[]): StreamFormat {
+  /** Chooses the stream's format: the flag's, a config's that fits it, or the best fit for its first lines. */
+  formatFor(lines: readonly string[], file?: string): StreamFormat {
     const baseRules = {cookieName: this.cookieName, base64: this.cookieName.toUpperCase() === 'SESSION'}
     const detection = this.fixedParser
       ? null
-      : detectFormat(lines, (this.candidates ??= candidateParsers(this.formatOptions)), baseRules, this.formatOptions)
+      : detectFormat(lines, (this.candidates ??= candidateParsers(this.formatOptions)), baseRules, this.formatOptions, file)
     const parser = this.fixedParser ?? detection!.parser
     const cookieName = this.options.cookieName ?? parser.capabilities.sessionCookie ?? 'JSESSIONID'
+    const node = parser.kind === 'tomcat' && file !== undefined ? nodeFromPath(file) : undefined
     const format: StreamFormat = {
       parser,
-      rules: {sessionCookie: parser.capabilities.sessionCookie, cookieName, base64: cookieName.toUpperCase() === 'SESSION'},
+      rules: {
+        sessionCookie: parser.capabilities.sessionCookie,
+        cookieName,
+        base64: cookieName.toUpperCase() === 'SESSION',
+        ...(node ? {node} : {}),
+      },
       detected: this.fixedParser === null,
+      fromConfig: detection?.from === 'config',
       fits: detection === null || detection.parsed > 0 || detection.sampled === 0,
     }
     this.formats.push(format)
@@ -108,7 +138,7 @@ async function analyzeStream(run: Run, files: string[], options: AccessLogOption
     if (options.signal?.aborted) return
     const blocks = readTextBlocks(file, {signal: options.signal, stdin: options.stdin, ...READ_OPTIONS})
     const result = await analyzeBlocks(run.analyzer, file, blocks, (lines) => {
-      format ??= run.formatFor(lines)
+      format ??= run.formatFor(lines, file)
       return format
     })
     run.noteFile(result)
@@ -129,7 +159,7 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
   const head = await firstBatch.next()
   await firstBatch.return(undefined as never)
   if (head.done) return false
-  const format = run.formatFor(head.value.lines)
+  const format = run.formatFor(head.value.lines, files[0])
   const {window: _window, ...analyzerRest} = run.analyzerOptions
   const jobs: SegmentJob[] = segments.map((segment) => ({
     ...segment,
@@ -174,9 +204,11 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
 
 /** The access-log source: reads the logs, follows sessions across routes, and raises the access.* findings. */
 export async function analyzeAccessLogs(options: AccessLogOptions): Promise<SourceResult<'accessLog'>> {
+  const declared = options.configs?.length ? await accessLogFormatsFromConfig(options.configs) : null
+  if (declared?.errors.length) debug('configs: %o', declared.errors)
   let run: Run
   try {
-    run = new Run(options)
+    run = new Run(options, declared?.formats)
   } catch (error) {
     if (error instanceof FormatError) return errorResult(`${error.message}`)
     throw error

@@ -19,6 +19,8 @@ enum Role {
   WorkerRoute,
   SessionRoute,
   Upstream,
+  /** Tomcat's `%S` beside a request-cookie field: the session the server used (a new one when it had none). */
+  ResponseSession,
 }
 
 interface Field {
@@ -30,6 +32,9 @@ interface Field {
   /** Usually a few characters (a status, a byte count, `-`): scanned inline, not with indexOf. */
   short: boolean
 }
+
+/** The dialects of format strings: httpd's LogFormat, nginx's log_format, Tomcat's AccessLogValve pattern. */
+export type FormatKind = 'apache' | 'nginx' | 'tomcat'
 
 export interface CompiledFormat {
   prefix: string
@@ -79,6 +84,46 @@ function apacheRole(letter: string, arg: string | undefined, cookieName: string 
   }
 }
 
+/**
+ * Tomcat's AccessLogValve: `%S` is the session id (Apache's `%S` is bytes), `%{name}c` a request cookie, `%{name}r` /
+ * `%{name}s` request and session attributes, `%I` the thread, `%D` / `%T` durations, `%{…}t` a time in another shape.
+ * With a request-cookie field the cookie is the id the user sent and `%S` the one the server answered with.
+ */
+function tomcatRole(letter: string, arg: string | undefined, cookieName: string | undefined, requestCookie: boolean): Role {
+  const name = (arg ?? '').toLowerCase()
+  switch (letter) {
+    case 'h':
+    case 'a':
+      return Role.Client
+    case 't': {
+      if (arg === undefined) return Role.TimeBracketed
+      const shape = name.replace(/^(begin|end):/, '')
+      if (shape === 'sec') return Role.TimeEpochSeconds
+      if (shape === 'msec') return Role.TimeEpochMillis
+      return Role.Skip
+    }
+    case 'r':
+    case 'U':
+      return arg === undefined ? Role.Request : Role.Skip
+    case 'i':
+      return apacheRole(letter, arg, cookieName)
+    case 'c':
+      return name === (cookieName ?? 'JSESSIONID').toLowerCase() ? Role.Cookie : Role.Skip
+    case 'S':
+      return requestCookie ? Role.ResponseSession : Role.Cookie
+    default:
+      return Role.Skip
+  }
+}
+
+/** A Tomcat pattern logs the request's session cookie (`%{JSESSIONID}c` or the Cookie header). */
+function logsRequestCookie(directives: readonly ApacheDirective[], cookieName: string | undefined): boolean {
+  const cookie = (cookieName ?? 'JSESSIONID').toLowerCase()
+  return directives.some(
+    (d) => (d.letter === 'c' && d.arg?.toLowerCase() === cookie) || (d.letter === 'i' && d.arg?.toLowerCase() === 'cookie'),
+  )
+}
+
 function nginxRole(variable: string, cookieName: string | undefined): Role {
   const name = variable.toLowerCase()
   if (name === 'remote_addr' || name === 'binary_remote_addr' || name === 'realip_remote_addr') return Role.Client
@@ -98,6 +143,8 @@ function nginxRole(variable: string, cookieName: string | undefined): Role {
 
 /** Apache directives and nginx variables whose values are a few characters long. */
 const shortApache = new Set(['h', 'a', 'l', 'u', 's', 'b', 'B', 'D', 'T', 'p', 'k', 'P', 'X', 'I', 'O'])
+/** Tomcat's short fields: `%I` (thread name) and `%m` (method) too, but not `%S` (an id of 32 and more). */
+const shortTomcat = new Set(['h', 'a', 'A', 'l', 'u', 's', 'b', 'B', 'D', 'T', 'F', 'p', 'X', 'I', 'm', 'H'])
 const shortNginx = new Set([
   'remote_addr',
   'remote_user',
@@ -178,25 +225,29 @@ export function apacheDirectives(format: string): ApacheDirective[] {
   return out
 }
 
-function splitFormat(format: string, kind: 'apache' | 'nginx', options: CompileOptions): Piece[] {
+function splitFormat(format: string, kind: FormatKind, options: CompileOptions): Piece[] {
   const pieces: Piece[] = []
   let last = 0
   let cookieName = options.cookieName
-  if (kind === 'apache') {
-    for (const d of apacheDirectives(format)) {
+  if (kind === 'apache' || kind === 'tomcat') {
+    const directives = apacheDirectives(format)
+    const requestCookie = kind === 'tomcat' && logsRequestCookie(directives, cookieName)
+    for (const d of directives) {
       pieces.push({literal: format.slice(last, d.start)})
       last = d.end
       if (d.letter === '%') {
         pieces[pieces.length - 1]!.literal += '%'
         continue
       }
-      const role = apacheRole(d.letter, d.arg, cookieName)
-      if (role === Role.Cookie) cookieName ??= d.arg
+      const role = kind === 'tomcat' ? tomcatRole(d.letter, d.arg, cookieName, requestCookie) : apacheRole(d.letter, d.arg, cookieName)
+      // Tomcat's %S is the session id, whatever the cookie is called.
+      const cookie = role !== Role.Cookie ? undefined : d.letter === 'S' ? (cookieName ?? 'JSESSIONID') : d.arg
+      if (role === Role.Cookie) cookieName ??= cookie
       pieces.push({
         literal: '',
         role,
-        short: d.arg === undefined && shortApache.has(d.letter),
-        cookie: role === Role.Cookie ? d.arg : undefined,
+        short: d.arg === undefined && (kind === 'tomcat' ? shortTomcat : shortApache).has(d.letter),
+        cookie,
       })
     }
     pieces.push({literal: format.slice(last)})
@@ -221,7 +272,8 @@ function splitFormat(format: string, kind: 'apache' | 'nginx', options: CompileO
 }
 
 /** Compiles an Apache LogFormat or nginx log_format string into the field list of a scanner. */
-export function compileFormat(format: string, kind: 'apache' | 'nginx', options: CompileOptions = {}): CompiledFormat {
+export function compileFormat(format: string, kind: FormatKind, options: CompileOptions = {}): CompiledFormat {
+  // httpd's config escapes quotes; Tomcat's pattern comes out of server.xml as it is written in the log.
   const text = kind === 'apache' ? format.replace(/\\"/g, '"').replace(/\\t/g, '\t') : format
   const pieces = splitFormat(text, kind, options)
   // Merge consecutive literals, then alternate literal / field / literal …
@@ -261,6 +313,7 @@ export function compileFormat(format: string, kind: 'apache' | 'nginx', options:
       userAgent: has(Role.UserAgent),
       worker: has(Role.WorkerRoute) ? 'route' : has(Role.Upstream) ? 'upstream' : null,
       sessionRoute: has(Role.SessionRoute),
+      ...(has(Role.ResponseSession) ? {responseCookie: true} : {}),
     },
   }
 }
@@ -294,6 +347,7 @@ const rangeTargets: Partial<Record<Role, [string, string]>> = {
   [Role.CookieHeader]: ['cookieHeaderStart', 'cookieHeaderEnd'],
   [Role.WorkerRoute]: ['workerStart', 'workerEnd'],
   [Role.SessionRoute]: ['sessionRouteStart', 'sessionRouteEnd'],
+  [Role.ResponseSession]: ['setCookieStart', 'setCookieEnd'],
 }
 
 /**
@@ -381,7 +435,7 @@ export class FormatScanner implements LineParser {
 
   constructor(
     readonly name: string,
-    readonly kind: 'apache' | 'nginx',
+    readonly kind: FormatKind,
     readonly formatText: string,
     compiled: CompiledFormat,
     timeZone?: string,
@@ -436,6 +490,6 @@ export class FormatScanner implements LineParser {
   }
 }
 
-export function makeScanner(name: string, kind: 'apache' | 'nginx', format: string, options: CompileOptions = {}): FormatScanner {
+export function makeScanner(name: string, kind: FormatKind, format: string, options: CompileOptions = {}): FormatScanner {
   return new FormatScanner(name, kind, format, compileFormat(format, kind, options), options.timeZone)
 }

@@ -17,7 +17,7 @@ export interface MergeFormat {
 export interface MergeRun {
   readonly analyzer: AccessLogAnalyzer
   readonly errors: InputError[]
-  formatFor(lines: readonly string[]): MergeFormat
+  formatFor(lines: readonly string[], file?: string): MergeFormat
   noteFile(result: FileReadResult): void
 }
 
@@ -108,7 +108,7 @@ class Cursor {
       this.lines = next.value.lines
       this.index = 0
       this.firstLineNumber = next.value.firstLineNumber
-      this.pending.format ??= this.run.formatFor(this.lines)
+      this.pending.format ??= this.run.formatFor(this.lines, files[this.fileIndex])
       return true
     }
   }
@@ -129,7 +129,7 @@ async function peekLines(files: readonly string[], options: AccessLogOptions): P
 /** The stream's format and first time, from its first lines. */
 function noteHead(run: MergeRun, pending: Pending, lines: string[] | null): void {
   if (lines === null || lines.length === 0) return
-  pending.format = run.formatFor(lines)
+  pending.format = run.formatFor(lines, pending.files[0])
   const parsed = new ParsedLine()
   for (const line of lines) {
     if (line.length > 0 && parseLine(pending.format.parser, line, parsed)) {
@@ -142,7 +142,7 @@ function noteHead(run: MergeRun, pending: Pending, lines: string[] | null): void
 /** Heads read ahead while the current one is looked at: the thread pool reads several files at once. */
 const PEEK_AHEAD = 8
 
-const HEAD_BYTES = 16 * 1024
+const HEAD_BYTES = 256 * 1024
 
 /** The whole lines of a file's first bytes: one read, no stream (a stream per file costs ~0.2 ms, and there may be thousands). */
 async function headLines(path: string, size: number, options: AccessLogOptions): Promise<string[]> {

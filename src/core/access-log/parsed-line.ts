@@ -64,7 +64,7 @@ export interface FormatCapabilities {
 export interface LineParser {
   /** Human name: a built-in nickname, or the format string. */
   readonly name: string
-  readonly kind: 'apache' | 'nginx' | 'haproxy'
+  readonly kind: 'apache' | 'nginx' | 'tomcat' | 'haproxy'
   readonly capabilities: FormatCapabilities
   /** The format written as its own config line (for the no-session-field advice). */
   readonly formatText: string

@@ -60,9 +60,22 @@ export function buildSection(run: Run, options: AccessLogOptions): AccessLogSect
     files: run.filesRead,
     ...figures,
     detectedFormat: [...new Set(run.formats.filter((f) => f.fits).map((f) => f.parser.name))].join(', ') || null,
-    formatSource: run.formats.length === 0 ? null : options.logFormat ? 'flag' : run.formats.some((f) => f.fits) ? 'detected' : 'none',
+    formatSource:
+      run.formats.length === 0
+        ? null
+        : options.logFormat
+          ? 'flag'
+          : run.formats.some((f) => f.fits && f.fromConfig)
+            ? 'config'
+            : run.formats.some((f) => f.fits)
+              ? 'detected'
+              : 'none',
     sessionSource: sources[0]?.[0] ?? null,
-    routeSource: workerKind === 'route' ? 'worker-route' : (workerKind ?? (c.requestsWithSession > 0 ? 'id-suffix' : null)),
+    routeSource: run.formats.some((f) => f.rules.node !== undefined)
+      ? 'log-path'
+      : workerKind === 'route'
+        ? 'worker-route'
+        : (workerKind ?? (c.requestsWithSession > 0 ? 'id-suffix' : null)),
     routes: countsOf(names, routes.requests),
     knownWorkers: known,
     unknownRoutes,

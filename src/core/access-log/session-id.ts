@@ -9,6 +9,8 @@ export interface SessionIdRules {
   base64: boolean
   /** Check every character of a cookie field (format detection); the analysis only rejects `-`. */
   strict?: boolean
+  /** The node whose own access log this is (a Tomcat's, named by its path): it served every request. */
+  node?: string
 }
 
 /** Where a request's session id is: a range of `text` (the line itself, or a decoded cookie). */

@@ -11,6 +11,11 @@ export interface AccessLogOptions {
   logFormat?: string
   /** Text of an httpd config (its LogFormat lines and BalancerMember route= values are used). */
   apacheConf?: {path: string; text: string}
+  /**
+   * Config files or directories (httpd, nginx, Tomcat server.xml) whose declared access-log formats beat detection:
+   * the format declared for a log of the same name, else any declared format that fits.
+   */
+  configs?: string[]
   /** Known backend routes (jvmRoute values). */
   workers?: string[]
   /** jvmRoute → the balancer's name of that backend (worker route, server, upstream address), from configs. */
@@ -78,8 +83,8 @@ export interface AccessLogSection extends SectionStatus {
   /** Requests whose time was far from the rest of the log (1970, 9999), when any: counted, kept out of the timeline and window. */
   timesOutOfRange?: number
   detectedFormat: string | null
-  /** `none`: no known format fits the log (give --log-format). */
-  formatSource: 'flag' | 'detected' | 'none' | null
+  /** `config`: declared in a config given; `none`: no known format fits the log (give --log-format). */
+  formatSource: 'flag' | 'config' | 'detected' | 'none' | null
   sessionSource: string | null
   /** Requests whose id came from the cookie field, the Cookie header, or the URL. */
   sessionIdsBySource: {cookie: number; header: number; url: number}

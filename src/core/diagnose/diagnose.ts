@@ -72,10 +72,13 @@ export async function diagnose(request: DiagnoseRequest): Promise<Report> {
         accessLog.workers ?? (request.config?.apacheConf?.length ? await routesFromConfig(request.config.apacheConf) : undefined)
       const apacheConf =
         accessLog.apacheConf ?? (request.config?.apacheConf?.[0] ? await readConf(request.config.apacheConf[0]) : undefined)
+      // The access-log formats the configs declare beat detection (#15).
+      const configs = accessLog.configs ?? [...(request.config?.apacheConf ?? []), ...(request.config?.tomcatConf ?? [])]
       return analyzeAccessLogs({
         ...accessLog,
         ...(workers?.length ? {workers} : {}),
         ...(apacheConf ? {apacheConf} : {}),
+        ...(configs.length ? {configs} : {}),
         window,
         redact,
         signal,
