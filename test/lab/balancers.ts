@@ -1,7 +1,7 @@
 /** The lab's load balancers: Apache httpd (mod_proxy_balancer), HAProxy and nginx, each with its own config and temp dir. */
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {freePort, type LabProcess, LOOPBACK, labTempDir, spawnServer, waitForHttp} from './process.js'
+import {freePort, type LabProcess, LOOPBACK, labTempDir, spawnServer, waitForHttp, waitForLogLines} from './process.js'
 
 export interface Member {
   /** http://127.0.0.1:port of the Tomcat node. */
@@ -20,6 +20,8 @@ export interface Balancer {
   /** The config file it runs with (for --apache-conf and the like). */
   conf: string
   url: string
+  /** Waits until each of its logs holds a line for each of `requests` users' requests (see waitForLogLines). */
+  settle(requests: number): Promise<void>
   stop(): Promise<void>
 }
 
@@ -31,7 +33,19 @@ function balancer(
   conf: string,
   logs: Record<string, string>,
 ): Balancer {
-  return {kind, proc, port, dir, conf, logs, url: `http://${LOOPBACK}:${port}`, stop: () => proc.stop('SIGTERM', 10_000)}
+  return {
+    kind,
+    proc,
+    port,
+    dir,
+    conf,
+    logs,
+    url: `http://${LOOPBACK}:${port}`,
+    settle: async (requests) => {
+      for (const log of Object.values(logs)) await waitForLogLines([log], requests)
+    },
+    stop: () => proc.stop('SIGTERM', 10_000),
+  }
 }
 
 const APACHE_MODULES = '/usr/lib/apache2/modules'

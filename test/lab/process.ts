@@ -1,6 +1,6 @@
 /** Process plumbing of the real-server lab: free loopback ports, temp dirs, detached servers stopped by pid. */
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {closeSync, mkdtempSync, openSync, rmSync} from 'node:fs'
+import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -136,6 +136,27 @@ export async function waitForHttp(url: string, proc: LabProcess, timeoutMs = 30_
       if (Date.now() > deadline) throw new Error(`${proc.name} did not answer ${url} within ${timeoutMs} ms (see ${proc.stdoutFile})`)
       await sleep(100)
     }
+  }
+}
+
+/** Lines of the users' requests (the app's pages, not the health checks) in one log. */
+export function userRequestLines(text: string): number {
+  return text.match(/ \/app\/(?:hello|login|cart)/g)?.length ?? 0
+}
+
+/**
+ * Waits until the logs hold `expected` lines of the users' requests in all (or throws after `timeoutMs`). A server
+ * writes a request's line after the client has its response: a log read, or a server stopped, right after the last
+ * response may miss the last line (the lab's one flaky figure, requestsWithSession, was that race).
+ */
+export async function waitForLogLines(paths: readonly string[], expected: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    let found = 0
+    for (const path of paths) found += userRequestLines(existsSync(path) ? readFileSync(path, 'utf8') : '')
+    if (found >= expected) return
+    if (Date.now() > deadline) throw new Error(`${paths.join(', ')}: ${found} of ${expected} requests logged after ${timeoutMs} ms`)
+    await sleep(20)
   }
 }
 
