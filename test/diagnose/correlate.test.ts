@@ -62,6 +62,88 @@ describe('correlation.flips-after-restart', () => {
     expect(flipsAfterRestart(evidence, t)).toEqual([])
   })
 
+  /** One-minute buckets from 10:00 with flips planted by the route the sessions moved away from. */
+  function flipsFrom(minutes: number, plant: Record<string, Record<string, number>>, extra: Partial<AccessLogSection> = {}) {
+    const flips = Object.fromEntries(
+      Object.entries(plant).map(([hhmm, from]) => [hhmm, {flips: Object.values(from).reduce((a, b) => a + b, 0)}]),
+    )
+    const section = accessSection(minutes, flips, extra)
+    section.timeline = section.timeline.map((b) => {
+      const from = plant[b.start.slice(11, 16)]
+      return from ? {...b, flipsFrom: from} : b
+    })
+    return section
+  }
+  const shutdown = (time: string, node: string) => ({...startup(time, node), kind: 'shutdown' as const, detail: 'Stopping service'})
+  const restartsOf = (finding: ReturnType<typeof flipsAfterRestart>[number] | undefined) =>
+    (finding?.evidence as {restarts: Array<{time: string; kind: string; node: string; flips: number}>}).restarts
+
+  it('puts each flip on the nearest start or stop of the node the session came from, never on the day’s first start of another', () => {
+    // All three nodes start at 10:00; node2 is restarted at 10:05/10:06 without draining: its sessions flip at 10:06-10:08.
+    const lifecycle = [
+      startup(at('10:00'), 'node1'),
+      startup(at('10:00'), 'node2'),
+      startup(at('10:00'), 'node3'),
+      shutdown(at('10:05'), 'node2'),
+      startup(at('10:06'), 'node2'),
+    ]
+    const evidence = gatherEvidence(
+      report({
+        // The 10:02 flip (before node2's stop) is nobody's: the 10:00 starts began the day, they restarted nothing.
+        accessLog: flipsFrom(30, {'10:02': {node2: 1}, '10:06': {node2: 6}, '10:07': {node2: 4}, '10:08': {node2: 2}}),
+        tomcatLog: tomcatLogSection({lifecycle}),
+      }),
+    )
+    const [finding] = flipsAfterRestart(evidence, t)
+    expect(finding?.detail).toMatch(/The worst: startup at 2026-11-28T10:06:00.000Z \(node node2\), followed by 12 flips/)
+    expect(finding?.evidence).toMatchObject({flipsInWindows: 12, totalFlips: 13})
+    expect(restartsOf(finding).map((r) => [r.time.slice(11, 16), r.kind, r.node, r.flips])).toEqual([
+      ['10:00', 'startup', 'node1', 0],
+      ['10:00', 'startup', 'node2', 0],
+      ['10:00', 'startup', 'node3', 0],
+      ['10:05', 'shutdown', 'node2', 0],
+      ['10:06', 'startup', 'node2', 12],
+    ])
+  })
+
+  it('keeps two restarts of one node two minutes apart as two (a crash loop), each with its own flips', () => {
+    const lifecycle = [startup(at('10:10'), 'node1'), startup(at('10:12'), 'node1'), startup(at('10:11'), 'node2')]
+    const evidence = gatherEvidence(
+      report({
+        accessLog: flipsFrom(30, {'10:10': {node1: 5}, '10:12': {node1: 3}, '10:13': {node1: 1}}),
+        tomcatLog: tomcatLogSection({lifecycle}),
+      }),
+    )
+    const [finding] = flipsAfterRestart(evidence, t)
+    expect(finding?.evidence).toMatchObject({flipsInWindows: 9, totalFlips: 9})
+    expect(restartsOf(finding).map((r) => [r.time.slice(11, 16), r.node, r.flips])).toEqual([
+      ['10:10', 'node1', 5],
+      ['10:11', 'node2', 0],
+      ['10:12', 'node1', 4],
+    ])
+  })
+
+  it('a flip away from tomcat1 (jvmRoute of node1, routeHomes) is node1’s; flips of a node with no event in reach blame nothing', () => {
+    const lifecycle = [startup(at('10:20'), 'node1'), startup(at('10:21'), 'node3')]
+    const accessLog = flipsFrom(
+      40,
+      {'10:21': {tomcat1: 6}, '10:22': {node2: 20}},
+      {
+        routeHomes: {tomcat1: {home: 'node1', from: 'log'}},
+      },
+    )
+    const [finding] = flipsAfterRestart(gatherEvidence(report({accessLog, tomcatLog: tomcatLogSection({lifecycle})})), t)
+    // node2's 20 flips have no start or stop of node2 near them: 6 of 26 is under the 30% share.
+    expect(finding).toBeUndefined()
+    const withNode2 = [...lifecycle, shutdown(at('10:22'), 'node2')]
+    const [again] = flipsAfterRestart(gatherEvidence(report({accessLog, tomcatLog: tomcatLogSection({lifecycle: withNode2})})), t)
+    expect(restartsOf(again).map((r) => [r.node, r.flips])).toEqual([
+      ['node1', 6],
+      ['node3', 0],
+      ['node2', 20],
+    ])
+  })
+
   it('needs both sources', () => {
     const evidence = gatherEvidence(report({accessLog: accessSection(10, {'10:05': {flips: 50}})}))
     expect(flipsAfterRestart(evidence, t)).toEqual([])
@@ -136,13 +218,26 @@ describe('correlation.strategy-fit', () => {
     expect(finding?.evidence).toMatchObject({current: 'redis', recommended: 'redis'})
   })
 
-  it('warns when Redis holds the sessions but is a lone primary', () => {
+  it('leaves a lone Redis primary to redis.no-redundancy: named, not repeated, and no advice to move to Redis (#19)', () => {
     const evidence = gatherEvidence(
       report({redis: redisSection({mode: 'standalone'}, {sessions: 10})}, [makeFinding('redis.no-redundancy', {detail: ''})]),
     )
     const [finding] = strategyFit(evidence, t)
-    expect(finding?.severity).toBe('warning')
-    expect(finding?.detail).toMatch(/one Redis failure/)
+    expect(finding?.severity).toBe('info')
+    expect(finding?.detail).toMatch(/Redis itself has no failover: see redis.no-redundancy\.$/)
+    expect(finding?.actions).toEqual([])
+  })
+
+  it('never advises moving sessions to Redis when they are in Redis already (#19)', () => {
+    const routes = {n1: 100, n2: 100, n3: 100, n4: 100, n5: 100, n6: 100}
+    const evidence = gatherEvidence(
+      report({accessLog: accessSection(5, {}, {routes}), redis: redisSection({mode: 'standalone'}, {sessions: 900})}, [
+        makeFinding('redis.no-redundancy', {detail: ''}),
+      ]),
+    )
+    const [finding] = strategyFit(evidence, t)
+    expect(finding?.detail).not.toMatch(/fits.*Does not fit/)
+    expect(finding?.actions.join(' ')).not.toMatch(/shared store|replica/)
   })
 })
 
