@@ -36,8 +36,6 @@ export function strategyFit(evidence: Evidence, t: CorrelationThresholds): Findi
   if (current === 'tomcat-cluster' && backends !== null && backends > 5)
     problems.push('all-to-all replication (DeltaManager) grows with the square of the nodes')
   if (current === 'tomcat-cluster' && largeSessions) problems.push('large sessions make replication slow')
-  if (current === 'redis' && evidence.redis?.redundant === false)
-    problems.push('Redis itself has no replica, Sentinel or Cluster: one Redis failure logs everybody out')
   if (current === 'sticky' && (evidence.access?.sessionsWithFlips ?? 0) > 0)
     problems.push('sessions already move between nodes (route flips), and node-local sessions do not survive the move')
   const fits = problems.length === 0 && (current === null || current === recommended || (current === 'redis' && recommended !== 'redis'))
@@ -47,13 +45,15 @@ export function strategyFit(evidence: Evidence, t: CorrelationThresholds): Findi
     (current === 'redis' && recommended !== 'redis'
       ? `At this size the matrix would settle for sessions ${describe(recommended)}; a shared store goes beyond that${fits ? ' and fits.' : '.'}`
       : `The matrix recommends ${describe(recommended)} here${fits ? ', and the deployment fits it.' : '.'}`) +
-    (problems.length ? ` Does not fit: ${problems.join('; ')}.` : '')
+    (problems.length ? ` Does not fit: ${problems.join('; ')}.` : '') +
+    // Said once, by redis.no-redundancy (with its action), not again here.
+    (current === 'redis' && evidence.redis?.redundant === false ? ' Redis itself has no failover: see redis.no-redundancy.' : '')
   return [
     makeFinding('correlation.strategy-fit', {
       severity: fits ? 'info' : 'warning',
       detail,
       evidence: {backends, current, recommended, largeSessions, redisRedundant: evidence.redis?.redundant ?? null, problems},
-      actions: fits ? [] : actionsFor(recommended, evidence),
+      actions: fits ? [] : actionsFor(recommended, current),
     }),
   ]
 }
@@ -76,14 +76,12 @@ function describe(strategy: Strategy): string {
   }[strategy]
 }
 
-function actionsFor(recommended: Strategy, evidence: Evidence): string[] {
-  const actions: string[] = []
+/** What to change towards the recommended strategy; never advice to move to where the sessions already are. */
+function actionsFor(recommended: Strategy, current: Strategy | null): string[] {
+  if (recommended === current) return []
   if (recommended === 'redis')
-    actions.push(
-      'Move sessions to a shared store (Spring Session with Redis, or Redisson Tomcat manager), keep stickiness as an optimisation',
-    )
-  if (recommended === 'tomcat-cluster') actions.push('Use Tomcat session replication (BackupManager) or a shared Redis store')
-  if (evidence.redis?.redundant === false)
-    actions.push('Give Redis a replica with Sentinel, or use Redis Cluster or a managed service with failover')
-  return actions
+    return ['Move sessions to a shared store (Spring Session with Redis, or Redisson Tomcat manager), keep stickiness as an optimisation']
+  if (recommended === 'tomcat-cluster' && current !== 'redis')
+    return ['Use Tomcat session replication (BackupManager) or a shared Redis store']
+  return []
 }

@@ -8,6 +8,12 @@ export interface FindingInfo {
   why: string
   causes: readonly string[]
   actions: readonly string[]
+  /**
+   * The generic form of what the check says specifically (the class, the node, the command with
+   * its value): listed only when the check gave no action of its own, so that no finding says
+   * the same thing twice.
+   */
+  fallbackActions?: readonly string[]
 }
 
 /**
@@ -89,7 +95,8 @@ export const findingCatalog = {
     severity: 'critical',
     why: 'A session that cannot be written to the store or replicated is lost on the next node.',
     causes: ['An object put in the session does not implement java.io.Serializable'],
-    actions: ['Make the named class Serializable, or keep it out of the session (mark fields transient)'],
+    actions: [],
+    fallbackActions: ['Make the named class Serializable, or keep it out of the session (mark fields transient)'],
   },
   'tomcat.class-incompatible': {
     source: 'tomcat-log',
@@ -97,7 +104,8 @@ export const findingCatalog = {
     severity: 'critical',
     why: 'Every session written by the previous release fails to load: all those users are logged out.',
     causes: ['A session class changed without a fixed serialVersionUID', 'A class was removed or renamed'],
-    actions: ['Declare a stable serialVersionUID in session classes', 'Drain sessions before a deploy that changes session classes'],
+    actions: ['Drain sessions before a deploy that changes session classes'],
+    fallbackActions: ['Declare a stable serialVersionUID in session classes'],
   },
   'tomcat.redis-connection': {
     source: 'tomcat-log',
@@ -105,7 +113,8 @@ export const findingCatalog = {
     severity: 'critical',
     why: 'While Redis is unreachable no session can be read: users are logged out.',
     causes: ['Redis down or restarting', 'Connection pool exhausted', 'Network or timeout too short'],
-    actions: ['Check Redis reachability and latency from the app hosts', 'Check pool size and command timeouts'],
+    actions: [],
+    fallbackActions: ['Check Redis reachability and latency from the app hosts', 'Check pool size and command timeouts'],
   },
   'tomcat.redis-server-error': {
     source: 'tomcat-log',
@@ -118,7 +127,8 @@ export const findingCatalog = {
       'NOAUTH/WRONGPASS',
       'MISCONF: RDB snapshot failing',
     ],
-    actions: ['Run sessdoc redis stats for memory, policy and persistence', 'Point the app at the current primary'],
+    actions: ['Run sessdoc redis stats for memory, policy and persistence'],
+    fallbackActions: ['Point the app at the current primary'],
   },
   'tomcat.session-replication': {
     source: 'tomcat-log',
@@ -162,10 +172,8 @@ export const findingCatalog = {
       'A placeholder key written before the TTL is set',
       'Keys restored from a dump without TTL',
     ],
-    actions: [
-      'Fix the store configuration so that every session gets a TTL',
-      'Set a TTL on the existing keys: sessdoc redis scan --fix-ttl SECONDS',
-    ],
+    actions: ['Fix the store configuration so that every session gets a TTL'],
+    fallbackActions: ['Set a TTL on the existing keys: sessdoc redis scan --fix-ttl SECONDS'],
   },
   'redis.large-sessions': {
     source: 'redis',
@@ -205,7 +213,8 @@ export const findingCatalog = {
     severity: 'warning',
     why: 'allkeys-* evicts live sessions (random logouts); noeviction refuses session writes once full.',
     causes: ['maxmemory-policy left at a default meant for a cache'],
-    actions: ['Use volatile-lru or volatile-ttl, with a TTL on every session'],
+    actions: [],
+    fallbackActions: ['Use volatile-lru or volatile-ttl, with a TTL on every session'],
   },
   'redis.evictions': {
     source: 'redis',
@@ -221,7 +230,8 @@ export const findingCatalog = {
     severity: 'warning',
     why: 'When this one server fails, every session is lost at once.',
     causes: ['A single-node deployment'],
-    actions: ['Add a replica with Sentinel, or run Redis Cluster, or a managed service with failover'],
+    actions: [],
+    fallbackActions: ['Add a replica with Sentinel, or run Redis Cluster, or a managed service with failover'],
   },
   'redis.replication-broken': {
     source: 'redis',
@@ -288,7 +298,8 @@ export const findingCatalog = {
     severity: 'critical',
     why: 'Stickiness silently never works.',
     causes: ['The session cookie was renamed (hardening) but not on the balancer'],
-    actions: ['Set stickysession= to the app session cookie name (and its URL parameter)'],
+    actions: [],
+    fallbackActions: ['Set stickysession= to the app session cookie name (and its URL parameter)'],
   },
   'config.no-sticky': {
     source: 'config',
@@ -346,7 +357,8 @@ export const findingCatalog = {
     severity: 'warning',
     why: 'A restart without draining moves its sessions to other nodes at once.',
     causes: ['Rolling restart or deploy without draining the node first'],
-    actions: ['Drain (balancer status D/N), wait for sessions to end, deploy, health-check, re-enable'],
+    actions: [],
+    fallbackActions: ['Drain (balancer status D/N), wait for sessions to end, deploy, health-check, re-enable'],
   },
   'correlation.redis-errors-logouts': {
     source: 'correlation',

@@ -1,5 +1,5 @@
 import {toolVersion} from '../version.js'
-import {type FindingId, findingCatalog} from './catalog.js'
+import {type FindingId, type FindingInfo, findingCatalog} from './catalog.js'
 import type {AnySection, Finding, Report, SectionOf, Sections, Severity, SourceKey, SourceResult, Status} from './types.js'
 
 export interface FindingInput {
@@ -24,7 +24,8 @@ export function makeFinding(id: FindingId, input: FindingInput): Finding {
     detail: input.detail,
     evidence: input.evidence ?? {},
     causes: dedupe([...(input.causes ?? []), ...info.causes]),
-    actions: dedupe([...(input.actions ?? []), ...info.actions]),
+    // The check's own actions say specifically what the catalog's fallback says in general: one of them, not both.
+    actions: dedupe([...(input.actions?.length ? input.actions : ((info as FindingInfo).fallbackActions ?? [])), ...info.actions]),
   }
 }
 

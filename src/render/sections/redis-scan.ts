@@ -97,11 +97,11 @@ export function redisScanBlocks(f: RedisScanFigures): Block[] {
   const e = f.expiryCheck
   if (e?.keysWithoutExpiry) {
     notes.push(
-      `INFO keyspace db${e.db}: ${n(e.keysWithoutExpiry)} keys without expiry; ${n(e.sessionKeysWithoutTtl)} are session keys (${percent(e.explainedBySessions)}): ${
+      `INFO keyspace db${e.db}: ${n(e.keysWithoutExpiry)} keys without expiry; ${storeKeys(e.sessionKeysWithoutTtl, f.sessionsWithoutTtl)} (${percent(e.explainedBySessions)}): ${
         {
-          explained: 'the sessions explain them',
-          partly: 'the sessions explain part of them',
-          'not-explained': 'mostly not session keys',
+          explained: 'the session store explains them',
+          partly: 'the session store explains part of them',
+          'not-explained': 'mostly not the session store’s',
           unknown: '',
         }[e.verdict]
       }.`,
@@ -141,4 +141,12 @@ export function redisScanBlocks(f: RedisScanFigures): Block[] {
 function lanesNote(nodes: ReadonlyArray<{lanes?: number}> | undefined): string {
   const most = Math.max(1, ...(nodes ?? []).map((node) => node.lanes ?? 1))
   return most > 1 ? `, ${most} cursor lanes` : ''
+}
+
+/** Keys of the session store without TTL, sessions told apart from their companions (Spring's index and expiration sets). */
+function storeKeys(keys: number, sessions: number): string {
+  const companions = Math.max(0, keys - sessions)
+  const n = (v: number): string => v.toLocaleString('en-US')
+  if (companions === 0) return `${n(keys)} are sessions`
+  return `${n(keys)} are the session store's: ${n(Math.min(sessions, keys))} sessions, ${n(companions)} companion key${companions === 1 ? '' : 's'} (index and expiration sets)`
 }

@@ -87,6 +87,18 @@ describe('redis scan section and findings (golden)', () => {
     expect(figures.expiryCheck).toMatchObject({keysWithoutExpiry: 40, sessionKeysWithoutTtl: 41, verdict: 'explained'})
   })
 
+  it('redis.no-ttl: the exact --fix-ttl command with the stored maxInactiveInterval, once; index sets are not counted as sessions (#19)', () => {
+    const noTtl = findings.find((f) => f.id === 'redis.no-ttl')!
+    expect(noTtl.actions).toEqual([
+      'Fix the store configuration so that every session gets a TTL',
+      "Give the existing keys a TTL: sessdoc redis scan --preset spring-session --fix-ttl 1800 (1800 s is the maxInactiveInterval the sessions store), with this scan's --redis, --namespace or --pattern and connection flags, lists them (a dry run); add --yes to set the TTLs",
+    ])
+    expect(noTtl.detail).toContain(
+      "41 of them are the session store's (100.0%): 40 sessions and 1 companion key (index and expiration sets, not sessions)",
+    )
+    expect(noTtl.detail).not.toMatch(/41 of them are session keys/)
+  })
+
   it('renders the scan section as JSON (golden)', async () => {
     expectGolden('redis-scan/planted.json', await render(report, 'json', {}))
   })

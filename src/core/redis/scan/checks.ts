@@ -43,12 +43,38 @@ function expirySentence(figures: RedisScanFigures): string {
   if (e.keysWithoutExpiry === null) return ''
   const share = e.explainedBySessions === null ? '' : ` (${percent(e.explainedBySessions)})`
   const verdict = {
-    explained: 'so session keys explain the keys-without-expiry figure of INFO keyspace',
-    partly: 'so session keys explain only part of the keys-without-expiry figure: other keys without expiry live in this db',
-    'not-explained': 'so the keys without expiry of INFO keyspace are mostly not session keys',
+    explained: 'so the session store explains the keys-without-expiry figure of INFO keyspace',
+    partly: 'so the session store explains only part of the keys-without-expiry figure: other keys without expiry live in this db',
+    'not-explained': 'so the keys without expiry of INFO keyspace are mostly not the session store’s',
     unknown: '',
   }[e.verdict]
-  return `INFO keyspace counts ${count(e.keysWithoutExpiry)} keys without expiry in db${e.db}; ${count(e.sessionKeysWithoutTtl)} of them are session keys${share}, ${verdict}.`
+  const companions = Math.max(0, e.sessionKeysWithoutTtl - figures.sessionsWithoutTtl)
+  const ofStore =
+    companions === 0
+      ? `${count(e.sessionKeysWithoutTtl)} of them are sessions${share}`
+      : `${count(e.sessionKeysWithoutTtl)} of them are the session store's${share}: ${count(Math.min(figures.sessionsWithoutTtl, e.sessionKeysWithoutTtl))} sessions and ${count(companions)} companion key${companions === 1 ? '' : 's'} (index and expiration sets, not sessions)`
+  return `INFO keyspace counts ${count(e.keysWithoutExpiry)} keys without expiry in db${e.db}; ${ofStore}, ${verdict}.`
+}
+
+/**
+ * The --fix-ttl command for each layout with sessions without TTL: exact when the sessions store
+ * their timeout (maxInactiveInterval), else with SECONDS to fill in.
+ */
+function fixTtlActions(figures: RedisScanFigures): string[] {
+  const actions: string[] = []
+  for (const [name, layout] of Object.entries(figures.layouts)) {
+    if (!layout || layout.sessionsWithoutTtl === 0) continue
+    const known = layout.timeout.source === 'maxInactiveInterval' && layout.timeout.effectiveSeconds !== null
+    const seconds = known ? String(layout.timeout.effectiveSeconds) : 'SECONDS'
+    const db = figures.scan.db !== 0 ? ` --db ${figures.scan.db}` : ''
+    const why = known ? ` (${seconds} s is the maxInactiveInterval the sessions store)` : ' (SECONDS: the session timeout, e.g. 1800)'
+    actions.push(
+      `Give the existing keys a TTL: sessdoc redis scan --preset ${name}${db} --fix-ttl ${seconds}${why}, with this scan's --redis, --namespace or --pattern and connection flags, lists them (a dry run); add --yes to set the TTLs`,
+    )
+  }
+  return actions.length > 0
+    ? actions
+    : ['Give the existing keys a TTL: sessdoc redis scan --fix-ttl SECONDS lists them (a dry run); add --yes to set the TTLs']
 }
 
 export const noTtlCheck: ScanCheck = (figures, t) => {
@@ -105,7 +131,7 @@ export const noTtlCheck: ScanCheck = (figures, t) => {
         expiryCheck: figures.expiryCheck,
       },
       causes,
-      actions: ['Run sessdoc redis scan --fix-ttl SECONDS (a dry run) to list them, then again with --yes to give them a TTL'],
+      actions: ['Fix the store configuration so that every session gets a TTL', ...fixTtlActions(figures)],
     }),
   ]
 }
