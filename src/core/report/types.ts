@@ -7,7 +7,7 @@ import type {KeySizeBucket} from '../redis/stats/info-parser.js'
 import type {TomcatLogSection} from '../tomcat-log/section.js'
 import type {SignatureSummary} from '../tomcat-log/types.js'
 import type {TraceSection} from '../trace/types.js'
-import type {WatchSection} from '../watch/types.js'
+import type {WatchEvent, WatchFigures, WatchInterval, WatchSection} from '../watch/types.js'
 import type {FindingId} from './catalog.js'
 
 export type Severity = 'info' | 'warning' | 'critical'
@@ -135,6 +135,7 @@ export type SourceResult<K extends SourceKey = SourceKey> = {
 export type {
   AccessLogSection,
   ConfigSection,
+  DrainSection,
   KeySizeBucket,
   LayoutFigures,
   RedisNodeRow,
@@ -142,4 +143,9 @@ export type {
   RedisStatsFigures,
   SignatureSummary,
   TomcatLogSection,
+  TraceSection,
+  WatchEvent,
+  WatchFigures,
+  WatchInterval,
+  WatchSection,
 }

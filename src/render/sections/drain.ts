@@ -1,4 +1,4 @@
-import type {DrainSection} from '../../core/drain/types.js'
+import type {DrainSection} from '../../core/report/types.js'
 import type {Block} from '../blocks.js'
 import type {SectionView} from './section-view.js'
 

@@ -1,4 +1,4 @@
-import type {WatchEvent, WatchFigures, WatchInterval, WatchSection} from '../../core/watch/types.js'
+import type {WatchEvent, WatchFigures, WatchInterval, WatchSection} from '../../core/report/types.js'
 import type {Block} from '../blocks.js'
 import type {SectionView} from './section-view.js'
 
