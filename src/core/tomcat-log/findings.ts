@@ -83,6 +83,12 @@ function classCounts(signatures: SignatureSummary[]): Array<[string, number]> {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
 }
 
+/** The first three classes as prose: "A", "A and B", "A, B and C". */
+function classList(classes: ReadonlyArray<readonly [string, number]>): string {
+  const names = classes.slice(0, 3).map(([c]) => c)
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+}
+
 function serializationFinding(input: FindingsInput): Finding[] {
   const signatures = of(input, 'tomcat.serialization')
   if (signatures.length === 0) return []
@@ -93,12 +99,14 @@ function serializationFinding(input: FindingsInput): Finding[] {
     makeFinding('tomcat.serialization', {
       detail: lines.join('\n'),
       evidence: evidence(signatures, {classes: Object.fromEntries(classes)}),
-      actions: classes
-        .slice(0, 3)
-        .map(
-          ([c]) =>
-            `Make ${c} implement java.io.Serializable (and every field it holds), or keep it out of the session / mark the field transient`,
-        ),
+      // One action naming every class (at most 3), not the same sentence once per class.
+      actions: classes.length
+        ? [
+            classes.length === 1
+              ? `Make ${classes[0]![0]} implement java.io.Serializable (and every field it holds), or keep it out of the session / mark the field transient`
+              : `Make ${classList(classes)} implement java.io.Serializable (and every field they hold), or keep them out of the session / mark the fields transient`,
+          ]
+        : [],
     }),
   ]
 }
@@ -122,12 +130,11 @@ function classIncompatibleFinding(input: FindingsInput): Finding[] {
     makeFinding('tomcat.class-incompatible', {
       detail: lines.join('\n'),
       evidence: evidence(signatures, {classes: Object.fromEntries(classes), afterLifecycle: after ?? null}),
-      actions: classes
-        .slice(0, 3)
-        .map(
-          ([c]) =>
-            `Declare a fixed private static final long serialVersionUID in ${c} (use the value of the release that wrote the sessions)`,
-        ),
+      actions: classes.length
+        ? [
+            `Declare a fixed private static final long serialVersionUID in ${classList(classes)} (use the value of the release that wrote the sessions)`,
+          ]
+        : [],
     }),
   ]
 }
