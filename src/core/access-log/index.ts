@@ -7,6 +7,7 @@ import {AccessLogAnalyzer, type AnalyzerOptions} from './analyzer.js'
 import {readApacheConf} from './apache-conf.js'
 import {analyzeBlocks} from './blocks.js'
 import {type CheckContext, runChecks} from './checks.js'
+import {analyzeClickHouseAccessLog, isClickHouseUrl} from './clickhouse/index.js'
 import {READ_OPTIONS} from './chunk.js'
 import {candidateParsers, type DeclaredFormat, detectFormat, type FormatOptions, resolveFormat} from './formats.js'
 import {groupStreams} from './inputs.js'
@@ -204,6 +205,9 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
 
 /** The access-log source: reads the logs, follows sessions across routes, and raises the access.* findings. */
 export async function analyzeAccessLogs(options: AccessLogOptions): Promise<SourceResult<'accessLog'>> {
+  // A clickhouse:// table (#20): the fold runs in ClickHouse (its column map in the URL: ?map=time=ts,session=…).
+  const table = options.paths.find(isClickHouseUrl)
+  if (table) return analyzeClickHouseAccessLog(table, options)
   const declared = options.configs?.length ? await accessLogFormatsFromConfig(options.configs) : null
   if (declared?.errors.length) debug('configs: %o', declared.errors)
   let run: Run

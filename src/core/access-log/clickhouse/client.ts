@@ -1,0 +1,75 @@
+import createDebug from 'debug'
+import type {ClickHouseTarget} from './target.js'
+
+const debug = createDebug('sessdoc:clickhouse')
+
+/** What every request sessdoc sends carries: read-only, a time limit and a memory cap that spills GROUP BY to disk. */
+export interface QueryLimits {
+  /** `max_execution_time`, seconds. */
+  maxExecutionSeconds: number
+  /** `max_memory_usage`, bytes; `max_bytes_before_external_group_by` is half of it. */
+  maxMemoryBytes: number
+  /** `distributed_group_by_no_merge`: a Distributed table sharded by the session folds each shard's sessions there. */
+  shardLocal?: boolean
+}
+
+export const DEFAULT_LIMITS: QueryLimits = {maxExecutionSeconds: 120, maxMemoryBytes: 4 * 1024 ** 3}
+
+export class ClickHouseError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null,
+  ) {
+    super(message)
+    this.name = 'ClickHouseError'
+  }
+}
+
+/** The URL parameters of a request: the limits, then `readonly=1` last (so no later setting may lift it). */
+export function requestParams(target: ClickHouseTarget, limits: QueryLimits): URLSearchParams {
+  const params = new URLSearchParams()
+  params.set('database', target.database)
+  params.set('max_execution_time', String(limits.maxExecutionSeconds))
+  params.set('max_memory_usage', String(limits.maxMemoryBytes))
+  params.set('max_bytes_before_external_group_by', String(Math.floor(limits.maxMemoryBytes / 2)))
+  params.set('distributed_group_by_no_merge', limits.shardLocal ? '1' : '0')
+  params.set('output_format_json_quote_64bit_integers', '0')
+  params.set('readonly', '1')
+  return params
+}
+
+/**
+ * One query over HTTP (plain fetch: ClickHouse's HTTP interface, every version). The answer is
+ * JSONCompact's rows. Credentials go in the Authorization header, never in the URL.
+ */
+export async function query(target: ClickHouseTarget, sql: string, limits: QueryLimits, signal?: AbortSignal): Promise<unknown[][]> {
+  const url = `${target.endpoint}/?${requestParams(target, limits)}`
+  const started = Date.now()
+  let response: Response
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      body: `${sql}\nFORMAT JSONCompact`,
+      headers: {Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`},
+      signal: signal ?? null,
+    })
+  } catch (error) {
+    const cause = (error as {cause?: {code?: string; message?: string}}).cause
+    throw new ClickHouseError(
+      `cannot reach ClickHouse at ${target.endpoint}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      null,
+    )
+  }
+  const text = await response.text()
+  debug('%d ms, %d bytes: %s', Date.now() - started, text.length, sql.slice(0, 200).replace(/\s+/g, ' '))
+  if (!response.ok) {
+    const code = /Code: (\d+)/.exec(text)?.[1]
+    const message = text
+      .replace(/, e\.what\(\) = .*$/s, '')
+      .replace(/^Code: \d+, e\.displayText\(\) = DB::Exception: /, '')
+      .trim()
+    throw new ClickHouseError(`ClickHouse at ${target.endpoint}: ${message.slice(0, 400)}`, code ? Number(code) : null)
+  }
+  const parsed = JSON.parse(text) as {data: unknown[][]}
+  return parsed.data
+}

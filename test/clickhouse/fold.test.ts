@@ -1,0 +1,104 @@
+/**
+ * The ClickHouse source against the file reader: the same lines, loaded into a real clickhouse-server
+ * (Debian's 18.16), give the same section figure for figure, on one server and on a Distributed
+ * table over two shards.
+ */
+import {fileURLToPath} from 'node:url'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {analyzeClickHouseAccessLog} from '../../src/core/access-log/clickhouse/index.js'
+import {type AccessLogOptions, type AccessLogSection, analyzeAccessLogs} from '../../src/core/access-log/index.js'
+import {clickhouseInstalled, startClickHouse, startTwoShards, type TestClickHouse} from '../helpers/clickhouse-server.js'
+import {loadTable, MAP, rowsOf, TABLE_COLUMNS} from './load.js'
+
+if (!clickhouseInstalled)
+  console.log('ClickHouse tests skipped: clickhouse-server is not installed (apt-get install clickhouse-server clickhouse-client)')
+
+const fixture = (path: string) => fileURLToPath(new URL(`../../fixtures/${path}`, import.meta.url))
+const window = {since: new Date('2000-01-01T00:00:00Z'), until: new Date('2100-01-01T00:00:00Z')}
+
+/**
+ * What a table cannot hold or say the same way: where lines came from, their format, lines that did not parse (a
+ * table holds requests only: its lines are its parsed requests), and the file reader's memory bound.
+ */
+const notComparable = [
+  'files',
+  'lines',
+  'detectedFormat',
+  'formatSource',
+  'rejected',
+  'rejectedSamples',
+  'errors',
+  'peakActiveSessions',
+  'sessionSource',
+  'sessionIdsBySource',
+] as const
+
+function comparable(section: AccessLogSection): Record<string, unknown> {
+  const copy: Record<string, unknown> = {...section}
+  for (const key of notComparable) delete copy[key]
+  copy.flipSamples = section.flipSamples.map((s) => ({...s}))
+  return copy
+}
+
+const cases: Array<[string, string, Partial<AccessLogOptions>]> = [
+  ['apache-restart', 'lab/apache-restart/access.log', {}],
+  ['apache_mismatch', 'lab/apache-jvmroute-mismatch/access.log', {}],
+  ['nginx_ip_hash', 'lab/nginx-ip-hash/access.log', {}],
+  ['balancer', 'access-log/apache-balancer.log', {}],
+  ['nginx', 'access-log/nginx.log', {}],
+  ['cookie', 'access-log/apache-cookie.log', {workers: ['node1', 'node2']}],
+]
+
+describe.skipIf(!clickhouseInstalled)('ClickHouse source = file reader', () => {
+  let one: TestClickHouse
+  let shards: Awaited<ReturnType<typeof startTwoShards>>
+  const loaded = new Map<string, {routeKind: 'route' | 'upstream' | 'server'; file: AccessLogSection}>()
+
+  beforeAll(async () => {
+    ;[one, shards] = await Promise.all([startClickHouse(), startTwoShards()])
+    for (const [name, path, extra] of cases) {
+      const {tsv, routeKind} = rowsOf(fixture(path), extra)
+      const file = (await analyzeAccessLogs({paths: [fixture(path)], window, redact: {}, parallel: false, ...extra}))
+        .section as AccessLogSection
+      loaded.set(name, {routeKind, file})
+      await loadTable(one, 'logs', name.replace(/-/g, '_'), tsv)
+      for (const s of shards.servers) {
+        await s.query('CREATE DATABASE IF NOT EXISTS logs')
+        await s.query(`CREATE TABLE logs.${name.replace(/-/g, '_')}_local (${TABLE_COLUMNS}) ENGINE = MergeTree() ORDER BY (ts, seq)`)
+        await s.query(
+          `CREATE TABLE logs.${name.replace(/-/g, '_')} (${TABLE_COLUMNS}) ENGINE = Distributed(sessdoc_two_shards, logs, ${name.replace(/-/g, '_')}_local, cityHash64(jsessionid))`,
+        )
+        await s.query(
+          `CREATE TABLE logs.${name.replace(/-/g, '_')}_rand (${TABLE_COLUMNS}) ENGINE = Distributed(sessdoc_two_shards, logs, ${name.replace(/-/g, '_')}_local, rand())`,
+        )
+      }
+      await shards.servers[0].query(`INSERT INTO logs.${name.replace(/-/g, '_')} FORMAT TabSeparated`, tsv)
+      await shards.servers[0].query(`SYSTEM FLUSH DISTRIBUTED logs.${name.replace(/-/g, '_')}`).catch(() => undefined)
+    }
+  }, 90_000)
+  afterAll(async () => {
+    await Promise.all([one?.stop(), shards?.stop()])
+  })
+
+  const viaClickHouse = async (server: TestClickHouse, table: string, name: string, extra: Partial<AccessLogOptions>) => {
+    const {routeKind} = loaded.get(name)!
+    const url = `clickhouse://127.0.0.1:${server.httpPort}/logs.${table}`
+    return analyzeClickHouseAccessLog(url, {paths: [url], window, redact: {}, ...extra}, {map: MAP, routeKind, env: {}})
+  }
+
+  it.each(cases)('%s: one server', async (name, _path, extra) => {
+    const result = await viaClickHouse(one, name.replace(/-/g, '_'), name, extra)
+    expect(result.section.status === 'error' ? result.section.reason : 'analyzed').toBe('analyzed')
+    expect(comparable(result.section as AccessLogSection)).toEqual(comparable(loaded.get(name)!.file))
+  })
+
+  it.each(cases)('%s: two shards by cityHash64(session), folded on each shard', async (name, _path, extra) => {
+    const result = await viaClickHouse(shards.servers[1], name.replace(/-/g, '_'), name, extra)
+    expect(comparable(result.section as AccessLogSection)).toEqual(comparable(loaded.get(name)!.file))
+  })
+
+  it.each(cases)('%s: two shards by rand(), merged on the initiator', async (name, _path, extra) => {
+    const result = await viaClickHouse(shards.servers[0], `${name.replace(/-/g, '_')}_rand`, name, extra)
+    expect(comparable(result.section as AccessLogSection)).toEqual(comparable(loaded.get(name)!.file))
+  })
+})
