@@ -17,10 +17,16 @@ const sourceLabel: Record<SourceKey, string> = {
 /** Metrics in the Prometheus text format, for node_exporter's textfile collector. */
 export function renderPrometheus(report: Report): string {
   const lines: string[] = []
-  const metric = (name: string, help: string, samples: Array<[Record<string, string>, number | null | undefined]>): void => {
+  // Names follow the exposition conventions: a counter ends in _total, a ratio in _ratio, a unit in its base unit.
+  const metric = (
+    name: string,
+    help: string,
+    samples: Array<[Record<string, string>, number | null | undefined]>,
+    type: 'gauge' | 'counter' = 'gauge',
+  ): void => {
     const present = samples.filter(([, v]) => typeof v === 'number' && Number.isFinite(v))
     if (present.length === 0) return
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`)
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
     for (const [labels, value] of present) lines.push(`${name}${formatLabels(labels)} ${value}`)
   }
   metric('sessdoc_status', 'Report status: 0 ok, 1 warning, 2 critical, 3 unknown.', [[{}, statusValue[report.status]]])
@@ -68,8 +74,13 @@ export function renderPrometheus(report: Report): string {
   metric('sessdoc_redis_sessions_without_ttl', 'Session keys without a TTL.', [[{}, scan?.sessionsWithoutTtl]])
   metric('sessdoc_redis_used_memory_bytes', 'Redis used_memory.', [[{}, stats?.memory.usedBytes ?? undefined]])
   metric('sessdoc_redis_max_memory_bytes', 'Redis maxmemory (0 = none).', [[{}, stats?.memory.maxBytes ?? undefined]])
-  metric('sessdoc_redis_evicted_keys', 'Redis evicted_keys since start.', [[{}, stats?.evictedKeys]])
-  metric('sessdoc_redis_hit_rate', 'Keyspace hits / (hits + misses).', [[{}, stats?.hitRate ?? undefined]])
+  metric(
+    'sessdoc_redis_evicted_keys_total',
+    'Keys Redis evicted since it started (INFO evicted_keys).',
+    [[{}, stats?.evictedKeys]],
+    'counter',
+  )
+  metric('sessdoc_redis_hit_rate_ratio', 'Keyspace hits / (hits + misses), 0 to 1.', [[{}, stats?.hitRate ?? undefined]])
   return lines.join('\n') + '\n'
 }
 

@@ -51,6 +51,17 @@ describe('Prometheus output exports only what was checked', () => {
     expect(metrics.has('sessdoc_findings{id="redis.no-ttl"}')).toBe(false)
   })
 
+  it('names follow the exposition conventions: a counter ends in _total, a ratio in _ratio (#19)', async () => {
+    const text = renderPrometheus(buildReport({results: [await statsResult(target(server.url))]}))
+    expect(text).toMatch(/^# TYPE sessdoc_redis_evicted_keys_total counter\nsessdoc_redis_evicted_keys_total 0$/m)
+    expect(text).toMatch(/^# TYPE sessdoc_redis_hit_rate_ratio gauge\nsessdoc_redis_hit_rate_ratio [0-9.]+$/m)
+    expect(text).not.toMatch(/^sessdoc_redis_(evicted_keys|hit_rate) /m)
+    // Every counter ends in _total and nothing else does; every metric has its HELP and TYPE.
+    for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) expect(name!.endsWith('_total'), name).toBe(type === 'counter')
+    const names = new Set([...text.matchAll(/^(sessdoc_\w+)/gm)].map((m) => m[1]))
+    for (const name of names) expect(text).toContain(`# HELP ${name} `)
+  })
+
   it('a source not analyzed exports no finding series; the source is down', () => {
     const report = buildReport({results: [{key: 'redis', section: {status: 'error', reason: 'refused'}, findings: []}]})
     const metrics = series(renderPrometheus(report))
