@@ -1,5 +1,4 @@
 import {execFile} from 'node:child_process'
-import {existsSync} from 'node:fs'
 import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -7,6 +6,7 @@ import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Report} from '../../src/core/report/types.js'
 import {displayWidth} from '../../src/render/wrap.js'
+import {findChromium} from '../helpers/chromium.js'
 import {expectGolden, goldenRun} from '../helpers/golden.js'
 import {runCli} from '../helpers/run-cli.js'
 import {expectValidReport} from '../helpers/schema.js'
@@ -127,7 +127,7 @@ describe('diagnose on the demo incident (all sources tell one story)', () => {
 })
 
 describe('the HTML report', () => {
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
+  const {path: chromium, skip} = findChromium()
   const headless = [
     '--headless',
     '--no-sandbox',
@@ -145,8 +145,8 @@ describe('the HTML report', () => {
     expectGolden('diagnose/demo.html', run.stdout)
   })
 
-  it.skipIf(!chromium && !process.env.CI)(
-    'renders its findings and the timeline chart in headless Chromium',
+  it.skipIf(skip !== undefined)(
+    `renders its findings and the timeline chart in headless Chromium${skip ? ` (skipped: ${skip})` : ''}`,
     async () => {
       if (!chromium) throw new Error('chromium is missing: .ci/run installs it (apt-get install chromium)')
       const html = join(dir, 'report.html')
