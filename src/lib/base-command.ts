@@ -11,6 +11,7 @@ import {type OutputFormat, render} from '../render/index.js'
 import {StdoutError, UserError} from './errors.js'
 import {reportFlags} from './flags.js'
 import {guardStdout, writeReportFile, writeStdout} from './output.js'
+import {type Activity, activity} from './progress-bar.js'
 import {terminalWidth, useColor} from './terminal.js'
 
 const debug = createDebug('sessdoc:command')
@@ -29,6 +30,8 @@ export abstract class SessdocCommand extends Command {
   /** The last report this command produced (for tests and programmatic use). */
   report?: Report
   protected readonly abortController = new AbortController()
+  /** The "working… N s" line on a terminal while the command runs (not under JSON, nor when piped). */
+  private activity?: Activity
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     if (this.abortController.signal.aborted) process.exit(130)
     process.stderr.write(`\nsessdoc: ${signal}: stopping, the report will cover what was read so far (again to quit at once)\n`)
@@ -40,9 +43,12 @@ export abstract class SessdocCommand extends Command {
     await super.init()
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
+    if (showsActivity(this.id, this.argv))
+      this.activity = activity(process.stderr, `sessdoc ${(this.id ?? '').replaceAll(':', ' ')}`, {toFile: writesToFile(this.argv)})
   }
 
   override async finally(error: Error | undefined): Promise<void> {
+    this.activity?.stop()
     process.off('SIGINT', this.onSignal)
     process.off('SIGTERM', this.onSignal)
     return super.finally(error)
@@ -63,6 +69,7 @@ export abstract class SessdocCommand extends Command {
   /** Renders the report once, writes it, and sets the exit code. */
   protected async emit(report: Report, flags: BaseFlags): Promise<void> {
     this.report = report
+    this.activity?.stop()
     if (this.signal.aborted) markInterrupted(report)
     const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'text')
     const toTerminal = !flags.output && process.stdout.isTTY === true
@@ -100,6 +107,7 @@ export abstract class SessdocCommand extends Command {
         : usage
           ? `see: ${help}`
           : 'run again with DEBUG=sessdoc:* to see the stack trace, and report it'
+    this.activity?.stop()
     debug('%s', error.stack)
     if (process.env.DEBUG && !usage) process.stderr.write(`${error.stack}\n`)
     process.exitCode = ExitCode.unknown
@@ -122,6 +130,21 @@ export abstract class SessdocCommand extends Command {
     }
     return names
   }
+}
+
+/** Commands that draw their own live output on the terminal (watch's intervals, drain-status --wait's checks). */
+const ownLiveOutput = new Set(['watch', 'drain-status'])
+
+/** Every other command shows the activity line, unless the report is JSON (then nothing but JSON is wanted). */
+export function showsActivity(id: string | undefined, argv: readonly string[]): boolean {
+  if (ownLiveOutput.has(id ?? '')) return false
+  const i = argv.indexOf('--format')
+  const json = argv.includes('--json') || argv.includes('--format=json') || (i >= 0 && argv[i + 1] === 'json')
+  return !json && !argv.includes('--help') && !argv.includes('-h')
+}
+
+function writesToFile(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '-o' || a === '--output' || a.startsWith('--output=') || (a.startsWith('-o') && a.length > 2))
 }
 
 /** For oclif's "Nonexistent flag: --acess-log": the nearest flag the command has (--access-log). */
