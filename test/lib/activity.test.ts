@@ -8,7 +8,14 @@ import {activity, formatActivity, progressAllowed, progressBar} from '../../src/
 import {binPath} from '../helpers/run-cli.js'
 
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & {text: string} {
-  const stream = {isTTY, text: '', write: (chunk: string) => ((stream.text += chunk), true)}
+  const stream = {
+    isTTY,
+    text: '',
+    write(chunk: string): boolean {
+      stream.text += chunk
+      return true
+    },
+  }
   return stream as unknown as NodeJS.WriteStream & {text: string}
 }
 
