@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs'
 import {afterEach, describe, expect, it} from 'vitest'
 import ConfigCheck from '../../src/commands/config-check.js'
 import type {Report} from '../../src/core/report/types.js'
@@ -28,7 +29,9 @@ describe('sessdoc config-check (the command)', () => {
     expect(stdout.split('\n')[0]).toBe('OK  0 critical, 0 warning, 0 info')
     expect(stdout).toContain('Configuration: analyzed')
     // At 80 columns the six-column balancer table folds into key: value lines.
-    expect(stdout).toMatch(/Balancer: shop\n {2}Kind: mod_proxy\n {2}Members: 2\n {2}Routes: node1, node2\n {2}Sticky on: JSESSIONID\|jsessionid/)
+    expect(stdout).toMatch(
+      /Balancer: shop\n {2}Kind: mod_proxy\n {2}Members: 2\n {2}Routes: node1, node2\n {2}Sticky on: JSESSIONID\|jsessionid/,
+    )
   })
 
   it('a critical finding exits 2, a warning 1, and --fail-on moves the line', async () => {
@@ -58,6 +61,24 @@ describe('sessdoc config-check (the command)', () => {
     expect(code).toBe(3)
     expect(stderr).toContain('Error: no configuration given')
     expect(stderr).toContain('Hint: pass --apache-conf, --tomcat-conf or --app-config')
+  })
+
+  it("docs/config-check.md's example is what the command prints (#19)", async () => {
+    const {stdout, code} = await run([
+      '--apache-conf',
+      'fixtures/config/jvmroute-mismatch/httpd/conf/httpd.conf',
+      '--tomcat-conf',
+      'fixtures/config/jvmroute-mismatch/tomcat/node1/server.xml',
+      '--tomcat-conf',
+      'fixtures/config/jvmroute-mismatch/tomcat/node2/server.xml',
+      '--format',
+      'text',
+    ])
+    expect(code).toBe(2)
+    const doc = readFileSync(new URL('../../docs/config-check.md', import.meta.url), 'utf8')
+    const shown = /Try it on the shipped fixtures[\s\S]*?```text\n([\s\S]*?)\n…\n```/.exec(doc)?.[1]
+    expect(shown).toBeDefined()
+    expect(stdout.startsWith(`${shown}\n`)).toBe(true)
   })
 
   it('nothing readable: exit 3, the reason names the file', async () => {

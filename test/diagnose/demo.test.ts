@@ -103,6 +103,11 @@ describe('diagnose on the demo incident (all sources tell one story)', () => {
     if (columns === 80) {
       const unset = await runCli(['diagnose', ...demo, '--no-color'], {env: {...env, COLUMNS: ''}})
       expect(unset.stdout).toBe(run.stdout)
+      // The README shows the start of this very output.
+      const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
+      const shown = /What the triage prints[\s\S]*?```\n([\s\S]*?)\n…\n```/.exec(readme)?.[1]
+      expect(shown).toBeDefined()
+      expect(run.stdout.startsWith(`${shown}\n`)).toBe(true)
     } else expectGolden('diagnose/demo.120.txt.md', goldenRun(`COLUMNS=120 sessdoc diagnose ${demo.join(' ')}`, run.stdout, run.code))
   })
 
