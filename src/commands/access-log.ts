@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 import {analyzeAccessLogs} from '../core/access-log/index.js'
 import {parseList} from '../core/input/parse-list.js'
 import {buildReport} from '../core/report/report.js'
-import {accessLogConfigFlags, accessLogConfigs, parallelOf} from '../lib/access-log-input.js'
+import {accessLogConfigFlags, accessLogConfigs, columnMapOf, parallelOf, throwOnClickHouseUsage} from '../lib/access-log-input.js'
 import {SessdocCommand} from '../lib/base-command.js'
 import {UserError} from '../lib/errors.js'
 import {accessLogFlags, parseSessionTimeout, wholeNumber, windowFlags} from '../lib/flags.js'
@@ -16,9 +16,10 @@ export default class AccessLog extends SessdocCommand {
     '<%= config.bin %> access-log "/var/log/httpd/access_log*" --since 2h --json',
     '<%= config.bin %> access-log access.log --apache-conf /etc/httpd/conf.d/balancer.conf',
     '<%= config.bin %> access-log haproxy.log --log-format haproxy --workers app1,app2',
+    '<%= config.bin %> access-log clickhouse://ch.internal:8123/logs.access --since 2h --map time=ts,session=jsessionid,route=upstream',
   ]
   static override strict = false
-  static override args = {path: Args.string({description: 'Log file, glob, .gz file or - for standard input', required: true})}
+  static override args = {path: Args.string({description: 'Log file, glob, .gz, - or clickhouse://host:8123/db.table', required: true})}
   static override flags = {
     ...windowFlags,
     ...accessLogFlags,
@@ -44,10 +45,12 @@ export default class AccessLog extends SessdocCommand {
       routeSeparator: flags['route-separator'],
       sessionTimeoutMs: parseSessionTimeout(flags['session-timeout']),
       timeZone: flags.timezone,
+      ...columnMapOf(flags.map, argv as string[]),
       redact: {showSessionIds: flags['show-session-ids'], routeSeparator: flags['route-separator'] ?? '.'},
       parallel: parallelOf(flags.threads),
       signal: this.signal,
     })
+    throwOnClickHouseUsage(result, argv as string[])
     if (result.section.status === 'error' && flags['log-format'] && /log format/.test(result.section.reason ?? '')) {
       throw new UserError(result.section.reason!, 'see sessdoc access-log --help for the format names')
     }

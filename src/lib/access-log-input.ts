@@ -1,7 +1,10 @@
 import {readFile, stat} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
+import type {ColumnMap} from '../core/access-log/clickhouse/mapping.js'
+import {isClickHouseUrl} from '../core/access-log/clickhouse/target.js'
 import {PARALLEL_MIN_BYTES} from '../core/access-log/index.js'
 import type {AccessLogOptions} from '../core/access-log/types.js'
+import type {SourceResult} from '../core/report/types.js'
 import {UserError} from './errors.js'
 
 /** The configs access-log reads: LogFormat nicknames and routes, and the access-log formats they declare (#15). */
@@ -46,4 +49,22 @@ export async function readApacheConf(path: string | undefined): Promise<{path: s
 export function parallelOf(threads: number | undefined): AccessLogOptions['parallel'] {
   if (threads === undefined) return undefined
   return threads > 1 ? {minBytes: PARALLEL_MIN_BYTES, threads} : false
+}
+
+/** `--map` names a ClickHouse table's columns: with files only it is a usage error (the file's format says where fields are). */
+export function columnMapOf(map: ColumnMap | undefined, paths: readonly string[]): Pick<AccessLogOptions, 'columnMap'> {
+  if (map === undefined) return {}
+  if (!paths.some(isClickHouseUrl))
+    throw new UserError(
+      '--map names the columns of a ClickHouse table, and no path is one',
+      'give the table as clickhouse://host:8123/db.table, or leave --map out for files (--log-format says where their fields are)',
+    )
+  return {columnMap: map}
+}
+
+/** A ClickHouse table the map does not fit (a role's column missing, no time column) or a URL naming no table: a usage error, not a report. */
+export function throwOnClickHouseUsage(result: SourceResult<'accessLog'>, paths: readonly string[]): void {
+  const reason = result.section.status === 'error' ? (result.section.reason ?? '') : ''
+  if (paths.some(isClickHouseUrl) && /^(--map|\?map=|--access-log): /.test(reason))
+    throw new UserError(reason, 'the columns by role: --map time=COLUMN,session=COLUMN,… (docs/access-log.md, "ClickHouse")')
 }

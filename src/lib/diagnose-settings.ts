@@ -17,7 +17,7 @@ export const diagnoseFlags = {
   }),
   'access-log': Flags.string({
     multiple: true,
-    description: 'Load-balancer access log: file, glob, .gz or - (repeatable).',
+    description: 'Load-balancer access log: file, glob, .gz, - or a ClickHouse table clickhouse://host:8123/db.table (repeatable).',
     helpGroup: 'ACCESS LOG',
   }),
   ...accessLogFlags,
@@ -74,6 +74,7 @@ export function mergeDiagnoseSettings(flags: DiagnoseFlagValues, file: DiagnoseC
         cookie: flags.cookie,
         routeSeparator: flags['route-separator'],
         sessionTimeout: flags['session-timeout'],
+        map: flags.map,
       }),
     },
     tomcatLog: {...file.tomcatLog, ...defined({paths: flags['tomcat-log'], timezone: flags.timezone})},

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {type ColumnMap, MappingError, parseMapping} from '../core/access-log/clickhouse/mapping.js'
 import {parseSessionTimeout as parseTimeout} from '../core/access-log/session-timeout.js'
 import {parseDuration} from '../core/input/time-window.js'
 import {outputFormats} from '../render/index.js'
@@ -127,6 +128,20 @@ export const accessLogFlags = {
   'route-separator': Flags.string({description: 'What separates the session id from its route (default .).', helpGroup: 'ACCESS LOG'}),
   'session-timeout': Flags.string({
     description: 'Session timeout of the app: sessions idle longer are forgotten (default 30m).',
+    helpGroup: 'ACCESS LOG',
+  }),
+  map: Flags.custom<ColumnMap>({
+    parse: async (input) => {
+      try {
+        return parseMapping(input, '--map')
+      } catch (error) {
+        if (error instanceof MappingError) throw new UserError(error.message, error.hint)
+        throw error
+      }
+    },
+  })({
+    description:
+      'A ClickHouse access log (clickhouse://host:8123/db.table): its columns by role, e.g. time=ts,session=jsessionid,route=upstream,client=remote_addr,status=status,path=request_uri (also agent=, order=). Roles left out take a common column name.',
     helpGroup: 'ACCESS LOG',
   }),
 }

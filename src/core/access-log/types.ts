@@ -2,6 +2,7 @@ import type {Readable} from 'node:stream'
 import type {TimeWindow} from '../input/time-window.js'
 import type {RedactOptions} from '../redact.js'
 import type {SectionStatus} from '../report/types.js'
+import type {ColumnMap} from './clickhouse/mapping.js'
 
 export interface AccessLogOptions {
   /** Files, globs, `.gz` files or `-` for standard input. */
@@ -28,6 +29,8 @@ export interface AccessLogOptions {
   sessionTimeoutMs?: number
   /** IANA time zone for log times without an offset (HAProxy); default this machine's. */
   timeZone?: string
+  /** A ClickHouse table's columns by role (`--map`, the config file's `accessLog.map`), over the URL's `?map=` (#20). */
+  columnMap?: ColumnMap
   redact: RedactOptions
   /** Worker threads for large plain files: false for one thread; default: up to 4 threads from 48 MB on. */
   parallel?: {threads: number; minBytes: number} | false

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {extname, join} from 'node:path'
 import {parseDocument} from 'yaml'
+import {FIELDS, MappingError, mappingOf} from '../access-log/clickhouse/mapping.js'
 import {didYouMean} from '../did-you-mean.js'
 import type {Parsed} from '../input/time-window.js'
 import {defaultScanThresholds} from '../redis/scan/checks.js'
@@ -18,6 +19,8 @@ export interface DiagnoseConfig {
     routeSeparator?: string
     sessionTimeout?: string
     apacheConf?: string
+    /** A ClickHouse table's columns by role: `time=ts,session=jsessionid` or a mapping `{time: ts, session: jsessionid}` (#20). */
+    map?: string | Record<string, string>
   }
   tomcatLog?: {paths?: string[]; timezone?: string}
   redis?: {
@@ -47,7 +50,15 @@ export interface DiagnoseConfig {
   output?: string
 }
 
-type FieldType = 'string' | 'number' | 'boolean' | 'string[]' | 'numbers' | {oneOf: readonly string[]} | {object: Shape}
+type FieldType =
+  | 'string'
+  | 'number'
+  | 'boolean'
+  | 'string[]'
+  | 'numbers'
+  | {oneOf: readonly string[]}
+  | {object: Shape}
+  | {roles: readonly string[]}
 type Shape = Record<string, FieldType>
 
 const shape: Shape = {
@@ -60,6 +71,7 @@ const shape: Shape = {
       routeSeparator: 'string',
       sessionTimeout: 'string',
       apacheConf: 'string',
+      map: {roles: FIELDS},
     },
   },
   tomcatLog: {object: {paths: 'string[]', timezone: 'string'}},
@@ -165,6 +177,17 @@ function check(value: unknown, type: FieldType, path: string, problems: string[]
         continue
       }
       check(child, childType, childPath, problems)
+    }
+    return
+  }
+  if (typeof type === 'object' && 'roles' in type) {
+    if (typeof value !== 'string' && (!value || typeof value !== 'object' || Array.isArray(value)))
+      return void problems.push(`${at} must be role=column pairs (time=ts,session=jsessionid) or a mapping of role to column`)
+    try {
+      mappingOf(value as string | Record<string, unknown>, at)
+    } catch (error) {
+      if (!(error instanceof MappingError)) throw error
+      problems.push(`${error.message}: ${error.hint}`)
     }
     return
   }

@@ -1,3 +1,5 @@
+import {MappingError, mappingOf} from '../access-log/clickhouse/mapping.js'
+import {isClickHouseUrl} from '../access-log/clickhouse/target.js'
 import {parseSessionTimeout} from '../access-log/session-timeout.js'
 import {defined} from '../defined.js'
 import {describeTarget, redisTarget} from '../redis/connection/index.js'
@@ -63,6 +65,17 @@ export function planDiagnose(settings: DiagnoseSettings, env: NodeJS.ProcessEnv 
   const parsedTimeout = timeout ? parseSessionTimeout(timeout) : undefined
   if (parsedTimeout && !parsedTimeout.ok) return {ok: false, error: `session timeout: ${parsedTimeout.error}`}
   const sessionTimeoutMs = parsedTimeout?.value
+  let columnMap: ReturnType<typeof mappingOf> | undefined
+  try {
+    columnMap = accessSettings?.map === undefined ? undefined : mappingOf(accessSettings.map, 'accessLog.map')
+  } catch (error) {
+    if (error instanceof MappingError) return {ok: false, error: `${error.message}: ${error.hint}`}
+    throw error
+  }
+  if (columnMap && !access?.some(isClickHouseUrl)) {
+    warnings.push('--map (accessLog.map) names the columns of a ClickHouse table, and no access log is one: ignored')
+    columnMap = undefined
+  }
   if (access) {
     request.request.accessLog = {
       paths: access,
@@ -73,6 +86,7 @@ export function planDiagnose(settings: DiagnoseSettings, env: NodeJS.ProcessEnv 
         routeSeparator: accessSettings?.routeSeparator,
         sessionTimeoutMs,
         timeZone: settings.timezone,
+        columnMap,
       }),
     }
   }

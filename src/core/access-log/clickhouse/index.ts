@@ -118,7 +118,12 @@ export async function analyzeClickHouseAccessLog(
     const parsed = clickhouseTarget(url, ch.env)
     target = parsed.target
     for (const message of parsed.warnings) notes.push({input: target.display, message})
-    map = typeof ch.map === 'object' ? ch.map : parseMapping(ch.map ?? target.params.map)
+    // The URL's ?map= first, then the flag's or the config file's roles over it.
+    map = {
+      ...parseMapping(target.params.map, '?map='),
+      ...(typeof ch.map === 'object' ? ch.map : parseMapping(ch.map)),
+      ...options.columnMap,
+    }
   } catch (error) {
     if (error instanceof ClickHouseTargetError || error instanceof MappingError) return errorResult(`${error.message} (${error.hint})`)
     throw error
@@ -162,7 +167,7 @@ export async function analyzeClickHouseAccessLog(
     ])
     const label = {
       detectedFormat: `clickhouse ${target.database}.${target.table}`,
-      formatSource: ch.map || target.params.map ? 'flag' : 'detected',
+      formatSource: Object.keys(map).length > 0 ? 'flag' : 'detected',
     } as const
     const result = fill({
       options,
@@ -250,7 +255,16 @@ function fill(a: Answers): SourceResult<'accessLog'> {
   }
   const active = new Map<number, number>()
   const flipSamples: Array<{order: [number, number]; sample: (typeof an.flipSamples)[number]}> = []
-  for (const [kind, m, x, y, n, samples] of a.sessions) {
+  // Flips in the order they happened (their first sample), as the file reader meets them: pairs and routes keep that order.
+  const firstFlip = (row: unknown[]): [number, number] => {
+    const first = (row[5] as Array<[number, number, string]> | undefined)?.[0]
+    return first ? [Number(first[0]), Number(first[1])] : [0, 0]
+  }
+  const sessionFacts = [...a.sessions].sort((p, q) => {
+    const [fp, fq] = [firstFlip(p), firstFlip(q)]
+    return Number(p[1]) - Number(q[1]) || fp[0] - fq[0] || fp[1] - fq[1]
+  })
+  for (const [kind, m, x, y, n, samples] of sessionFacts) {
     const k = Number(kind)
     const value = Number(n)
     if (k === FACT.newSession) {

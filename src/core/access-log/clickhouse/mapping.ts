@@ -1,3 +1,5 @@
+import {didYouMean} from '../../did-you-mean.js'
+
 /** The columns of an access-log table that sessdoc reads, by role. */
 export const FIELDS = ['time', 'session', 'route', 'client', 'agent', 'status', 'path', 'order'] as const
 export type Field = (typeof FIELDS)[number]
@@ -25,8 +27,28 @@ export class MappingError extends Error {
   }
 }
 
-/** `time=ts,session=jsid,route=upstream` (also `agent=`, `order=`): role → column. */
-export function parseMapping(spec: string | undefined): ColumnMap {
+const example = 'time=ts,session=jsessionid,route=upstream,client=remote_addr'
+
+/** An example column for a role, for hints. */
+const EXAMPLES: Record<Field, string> = {
+  time: 'ts',
+  session: 'jsessionid',
+  route: 'upstream',
+  client: 'remote_addr',
+  agent: 'user_agent',
+  status: 'status',
+  path: 'request_uri',
+  order: 'seq',
+}
+const exampleColumn = (role: Field): string => EXAMPLES[role]
+
+/**
+ * `time=ts,session=jsid,route=upstream` (also `agent=`, `order=`): role → column. `source` names where
+ * the text came from in errors (`--map`, `accessLog.map`, the URL's `?map=`). An unknown role is
+ * refused with the nearest known one; a column name may hold anything but a comma (the config file's
+ * mapping form takes any name).
+ */
+export function parseMapping(spec: string | undefined, source = '--map'): ColumnMap {
   const map: ColumnMap = {}
   if (!spec) return map
   for (const part of spec.split(',')) {
@@ -34,13 +56,40 @@ export function parseMapping(spec: string | undefined): ColumnMap {
     const eq = part.indexOf('=')
     const role = (eq < 0 ? part : part.slice(0, eq)).trim()
     const column = eq < 0 ? '' : part.slice(eq + 1).trim()
-    if (!(FIELDS as readonly string[]).includes(role) || column === '') {
+    const field = checkRole(role, source)
+    if (column === '')
       throw new MappingError(
-        `--map: cannot read '${part.trim()}'`,
-        `give role=column pairs, roles ${FIELDS.join(', ')}: e.g. --map time=ts,session=jsessionid,route=upstream`,
+        `${source}: '${part.trim()}' names no column for ${field}`,
+        `write ${field}=COLUMN, e.g. ${source} ${field}=${exampleColumn(field)}`,
       )
-    }
-    map[role as Field] = column
+    if (map[field] !== undefined)
+      throw new MappingError(`${source}: ${field} is mapped twice ('${map[field]}' and '${column}')`, `keep one ${field}=COLUMN`)
+    map[field] = column
+  }
+  return map
+}
+
+/** A role name, or a MappingError naming the nearest role and the roles there are. */
+export function checkRole(role: string, source = '--map'): Field {
+  if ((FIELDS as readonly string[]).includes(role)) return role as Field
+  const near = didYouMean(role, FIELDS)
+  const shown = role === '' ? 'a pair without a role' : `unknown role '${role}'`
+  throw new MappingError(
+    `${source}: ${shown}${near ? ` (did you mean '${near}'?)` : ''}`,
+    `write role=column pairs, e.g. ${source} ${near ? `${near}=${exampleColumn(near as Field)}` : example}; the roles: ${FIELDS.join(', ')}`,
+  )
+}
+
+/** The config file's `accessLog.map`: the `role=column,…` text or a mapping of role to column. */
+export function mappingOf(value: string | Readonly<Record<string, unknown>> | undefined, source: string): ColumnMap {
+  if (value === undefined) return {}
+  if (typeof value === 'string') return parseMapping(value, source)
+  const map: ColumnMap = {}
+  for (const [role, column] of Object.entries(value)) {
+    const field = checkRole(role, source)
+    if (typeof column !== 'string' || column === '')
+      throw new MappingError(`${source}.${field} must be a column name`, `e.g. ${field}: ${exampleColumn(field)}`)
+    map[field] = column
   }
   return map
 }
@@ -62,9 +111,11 @@ export function resolveColumns(map: ColumnMap, tableColumns: ReadonlyMap<string,
     const given = map[field]
     if (given !== undefined) {
       if (!tableColumns.has(given)) {
+        const names = [...tableColumns.keys()]
+        const near = didYouMean(given, names)
         throw new MappingError(
-          `--map: ${table} has no column '${given}' (for ${field})`,
-          `its columns: ${[...tableColumns.keys()].slice(0, 40).join(', ')}`,
+          `--map: ${table} has no column '${given}' (for ${field})${near ? `: did you mean '${near}'?` : ''}`,
+          near ? `write --map ${field}=${near}` : `map ${field} to one of its columns: ${names.slice(0, 40).join(', ')}`,
         )
       }
       columns[field] = given
@@ -77,10 +128,13 @@ export function resolveColumns(map: ColumnMap, tableColumns: ReadonlyMap<string,
     types[field] = tableColumns.get(columns[field]!)!
   }
   if (columns.time === undefined)
-    throw new MappingError(`${table}: no time column`, `name it with --map time=COLUMN (tried ${DEFAULT_COLUMNS.time.join(', ')})`)
+    throw new MappingError(
+      `--map: ${table} has no time column`,
+      `name it with --map time=COLUMN (none of ${DEFAULT_COLUMNS.time.join(', ')} is there)`,
+    )
   if (columns.session === undefined && columns.path === undefined)
     throw new MappingError(
-      `${table}: no session-id column`,
+      `--map: ${table} has no session-id column`,
       `name it with --map session=COLUMN (the JSESSIONID cookie value; tried ${DEFAULT_COLUMNS.session.join(', ')})`,
     )
   return {columns, types, guessed}
