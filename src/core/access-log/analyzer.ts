@@ -1,15 +1,18 @@
 import {PlausibleTimes} from '../input/time-range.js'
-import {inWindow, type TimeWindow} from '../input/time-window.js'
-import {type RedactOptions, redactSessionId, scrubText} from '../redact.js'
+import {inWindow} from '../input/time-window.js'
+import {redactSessionId, scrubText} from '../redact.js'
 import {AccessCounters} from './counters.js'
 import {parseServerEvent} from './haproxy.js'
 import {pairKey} from './homes.js'
 import type {LineParser, ParsedLine} from './parsed-line.js'
 import {NO_ROUTE, RouteTable} from './routes.js'
 import {extractSessionId, findCookie, findUrlSessionId, indexWithin, type SessionIdRules, type SessionRef} from './session-id.js'
+import {type AnalyzerOptions, type BlockStream, Client, Session} from './session-state.js'
 import {SessionTable} from './session-table.js'
 import {type Bucket, Timeline} from './timeline.js'
 import type {BalancerEvent, FlipSample, RejectedSample} from './types.js'
+
+export type {AnalyzerOptions, BlockStream} from './session-state.js'
 
 /** A new session id for the same client within this long after its last request on another route: the session was lost. */
 export const LOST_SESSION_GAP_MS = 5 * 60_000
@@ -19,56 +22,8 @@ const SAMPLE_LIMIT = 5
 /** Balancer event lines kept (a flapping server writes many). */
 const EVENT_LIMIT = 200
 
-export class Session {
-  flips = 0
-  client: Client | null = null
-  /** 30 bits of one hash of the id (SessionTable). */
-  key = 0
-  /** 32 bits of a second hash of the id, to tell apart ids of the same `key`. */
-  check = 0
-  /** 51 bits of the id's hashes: joins a session across the parts of a file. */
-  joinKey = 0
-  constructor(
-    /** The backend that served it last (the balancer's worker when logged, else its id suffix). */
-    public route: number,
-    /** The route suffix of its id, to tell a kept failover (suffix rewritten) from a misroute. */
-    public suffix: number,
-    public lastSeen: number,
-  ) {}
-}
-
-class Client {
-  session: Session | null = null
-  /** Times of the last new session ids handed to this client. */
-  changes: number[] = []
-  churned = false
-}
-
 /** After this many lines of a block that do not parse, the rest of the block is parsed line by line. */
 const IN_PLACE_REJECTS = 8
-
-/** What the lines of one stream are parsed with (addBlock). */
-export interface BlockStream {
-  parser: LineParser
-  rules: SessionIdRules
-  parsed: ParsedLine
-  file: string
-  /** Longer lines are cut to this many characters and counted in linesCut. */
-  maxLineLength: number
-  linesCut: number
-}
-
-export interface AnalyzerOptions {
-  /** A worker's part of a file: remember the sessions first seen near its start (they may continue the part before). */
-  trackHead?: boolean
-  window: TimeWindow
-  routeSeparator: string
-  sessionTimeoutMs: number
-  redact: RedactOptions
-  cookieName: string
-  /** Routes always named (never aggregated past the cap): the known workers. */
-  knownRoutes?: readonly string[]
-}
 
 let hashKey = 0
 let hashCheck = 0
