@@ -9,6 +9,7 @@ import {fileURLToPath} from 'node:url'
  * stays visible; when src/core is fixed, the `it.fails` turns red and becomes an `it`.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {checkConfig} from '../../src/core/config/index.js'
 import type {TomcatLogSection} from '../../src/core/tomcat-log/index.js'
 import {type Balancer, startApache, startHaproxy, startNginx} from './balancers.js'
 import {LOOPBACK, missingLabCommands, removeLabTempDirs, sleep, stopAllLabProcesses, waitForLogLines} from './process.js'
@@ -199,6 +200,45 @@ describe.skipIf(missing !== null)('real-server lab', () => {
     compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'])
     // Its LogFormat comes from the httpd.conf given (format from evidence, no --log-format).
     compare(() => ({truth, run: header}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'])
+  })
+
+  describe('(e) Apache without stickysession: round robin over node-local sessions', () => {
+    let lb: Balancer
+    let users: Users
+    let truth: Truth
+    let run: AccessRun
+    let config: Awaited<ReturnType<typeof checkConfig>>
+    beforeAll(async () => {
+      lb = await startApache({members: members(), stickysession: false, balancerManager: false})
+      // 10 users one after another: not a multiple of the 3 nodes, so round robin moves each user on every round.
+      users = lab(10, lb)
+      await arrive(users)
+      await browse(users, 3)
+      await lb.settle(users.records().length)
+      await lb.stop()
+      truth = truthOf(users.records())
+      run = await sessdocAccessLog([lb.logs['combined-balancer']!])
+      config = await checkConfig({apacheConf: [lb.conf], redact: {}})
+      console.log(table('apache without stickysession', truth, run))
+    }, LAB_TIMEOUT)
+
+    it('the lab works: round robin loses sessions', () => {
+      expect(truth.failed).toBe(0)
+      expect(truth.misroutedRequests).toBeGreaterThan(0)
+      expect(truth.sessionsLost).toBeGreaterThan(0)
+    })
+    compare(() => ({truth, run}), ['requestsWithSession', 'sessions', 'routeFlips', 'misroutedRequests', 'sessionsLost'], {
+      // Every round-robin request is a loss, the users' last ones too; a combined log shows the new id only at the
+      // client's next request (no Set-Cookie logged), so each user's last loss is not in the log: 40 of 50.
+      sessionsLost: "a loss on a user's last request is invisible without the response cookie in the log",
+    })
+    it('the losses the log can show are all counted: one per user fewer than the users saw', () => {
+      const usersSeen = new Set(users.records().map((r) => r.user)).size
+      expect(run.figures.sessionsLost).toBe(truth.sessionsLost - usersSeen)
+    })
+    it('config-check on the httpd.conf the balancer ran with says it is not sticky', () => {
+      expect(config.findings.map((f) => f.id)).toContain('config.no-sticky')
+    })
   })
 
   describe('(d) Apache stickysession, node1 back with jvmRoute tomcat1 (BalancerMember route=node1)', () => {
