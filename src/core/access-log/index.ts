@@ -4,16 +4,14 @@ import {expandInputs} from '../input/expand-inputs.js'
 import {readLineBatches, readTextBlocks} from '../input/read-lines.js'
 import type {InputError, SourceResult} from '../report/types.js'
 import {analyzeBlocks} from './blocks.js'
-import {type CheckContext, runChecks} from './checks.js'
 import {READ_OPTIONS} from './chunk.js'
 import {analyzeClickHouseAccessLog, isClickHouseUrl} from './clickhouse/index.js'
 import {groupStreams} from './inputs.js'
 import {FormatError} from './log-format.js'
 import {analyzeMerged} from './merge.js'
-import {nothingAnalyzable} from './nothing-analyzable.js'
 import {defaultParallelPlan, planSegments, runSegments, type SegmentJob, type SegmentOutcome} from './parallel.js'
+import {accessLogResult} from './result.js'
 import {Run, type StreamFormat} from './run.js'
-import {buildSection} from './section.js'
 import {joinSegments} from './segment.js'
 import type {AccessLogOptions} from './types.js'
 
@@ -120,20 +118,7 @@ export async function analyzeAccessLogs(options: AccessLogOptions): Promise<Sour
     const reason = run.errors.map((e) => e.message).join('; ') || 'no access log to read: give a file, a glob or - for standard input'
     return errorResult(reason, run.errors)
   }
-  const section = buildSection(run, options)
-  const nothing = nothingAnalyzable(section, options)
-  // Figures stay beside the reason: they show what was read.
-  if (nothing) return {key: 'accessLog', section: {...section, status: 'error', reason: nothing}, findings: []}
-  const primary = run.formats[0]
-  const context: CheckContext = {
-    formatKind: primary?.parser.kind ?? null,
-    formatText: primary?.parser.formatText ?? null,
-    formatName: section.detectedFormat,
-    cookieName: run.cookieName,
-    sessionCookieLogged: run.formats.some((f) => f.parser.capabilities.sessionCookie !== null),
-    cookieHeaderLogged: run.formats.some((f) => f.parser.capabilities.cookieHeader),
-  }
-  return {key: 'accessLog', section, findings: runChecks(section, context)}
+  return accessLogResult(run, options)
 }
 
 function errorResult(reason: string, errors: InputError[] = []): SourceResult<'accessLog'> {

@@ -1,14 +1,13 @@
-import type {CheckContext} from '../access-log/checks.js'
-import {runChecks} from '../access-log/checks.js'
-import type {Run} from '../access-log/index.js'
-import {nothingAnalyzable} from '../access-log/nothing-analyzable.js'
-import {buildSection} from '../access-log/section.js'
-import type {AccessLogOptions} from '../access-log/types.js'
 import type {SourceResult} from '../report/types.js'
+import {type CheckContext, runChecks} from './checks.js'
+import {nothingAnalyzable} from './nothing-analyzable.js'
+import type {Run} from './run.js'
+import {buildSection} from './section.js'
+import type {AccessLogOptions} from './types.js'
 
 /**
- * The access-log section and findings of the lines watched: access-log's own section builder and
- * checks on the run the watch fed (as analyzeAccessLogs ends, for a run it read itself).
+ * The section and findings of what a run read: nothing analyzable is an error section that keeps its
+ * figures (they show what was read). analyzeAccessLogs ends with it; watch calls it on the run it fed.
  */
 export function accessLogResult(run: Run, options: AccessLogOptions): SourceResult<'accessLog'> {
   const section = buildSection(run, options)
