@@ -7,8 +7,12 @@ import {CATALINA_HOME, freePort, type LabProcess, LOOPBACK, labTempDir, spawnSer
 
 const webappSource = fileURLToPath(new URL('./webapp/', import.meta.url))
 
-/** AccessLogValve pattern: Tomcat's %S is the session id (Apache's %S is bytes), %{JSESSIONID}c the request cookie. */
-export const TOMCAT_ACCESS_PATTERN = '%h %l %u %t &quot;%r&quot; %s %b %D %S &quot;%{JSESSIONID}c&quot;'
+/**
+ * AccessLogValve pattern: Tomcat's %S is the session id (Apache's %S is bytes), %{JSESSIONID}c the request cookie.
+ * The time in milliseconds (%{end:msec}t), not %t's whole seconds: the nodes' logs are merged in time order, and one
+ * user's requests reach two nodes within a second when a node stops.
+ */
+export const TOMCAT_ACCESS_PATTERN = '%h %l %u %{end:msec}t &quot;%r&quot; %s %b %D %S &quot;%{JSESSIONID}c&quot;'
 
 let builtApp: string | null = null
 

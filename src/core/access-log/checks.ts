@@ -11,6 +11,8 @@ export interface CheckContext {
   cookieName: string
   sessionCookieLogged: boolean
   cookieHeaderLogged: boolean
+  /** Sample lines that carry a Spring Session cookie (SESSION=<Base64 id>) while another cookie is read. */
+  springSessionLines: number
 }
 
 export type AccessLogCheck = (section: AccessLogSection, context: CheckContext) => Finding[]
@@ -61,13 +63,23 @@ const noSessionField: AccessLogCheck = (s, context) => {
   const logged = context.sessionCookieLogged || context.cookieHeaderLogged
   const inUrl =
     s.sessionIdsBySource.url > 0 ? ` Only the ${s.sessionIdsBySource.url} requests with ;jsessionid= in the URL show an id.` : ''
+  const spring =
+    context.springSessionLines > 0
+      ? `\n${context.springSessionLines} of the first lines carry a Spring Session cookie (named SESSION, its value the Base64 of the id): run again with --cookie SESSION.`
+      : ''
   const detail = logged
     ? `The format (${context.formatName}) logs the session cookie, but none of the ${s.parsed} parsed requests carried a ${context.cookieName} cookie.${inUrl} Check the cookie name (--cookie; SESSION for Spring Session) or that this log is the one in front of the application.`
     : `None of the ${s.parsed} parsed requests carries a session cookie: the format (${context.formatName}) logs no ${context.cookieName} cookie.${inUrl} Add it to the log format:\n${logFormatAdvice(context)}`
   return [
     makeFinding('access.no-session-field', {
-      detail,
-      evidence: {parsed: s.parsed, format: context.formatName, add: logFormatAdvice(context)},
+      detail: detail + spring,
+      evidence: {
+        parsed: s.parsed,
+        format: context.formatName,
+        add: logFormatAdvice(context),
+        springSessionLines: context.springSessionLines,
+      },
+      ...(spring ? {actions: ['Run again with --cookie SESSION (Spring Session names its cookie SESSION and Base64-encodes the id)']} : {}),
     }),
   ]
 }

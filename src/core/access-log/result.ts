@@ -21,6 +21,7 @@ export function accessLogResult(run: Run, options: AccessLogOptions): SourceResu
     cookieName: run.cookieName,
     sessionCookieLogged: run.formats.some((f) => f.parser.capabilities.sessionCookie !== null),
     cookieHeaderLogged: run.formats.some((f) => f.parser.capabilities.cookieHeader),
+    springSessionLines: run.springSessionLines,
   }
   return {key: 'accessLog', section, findings: runChecks(section, context)}
 }

@@ -47,6 +47,8 @@ export class Run {
   readonly errors: InputError[] = []
   readonly formats: StreamFormat[] = []
   filesRead = 0
+  /** Sample lines (the first of each stream) carrying a Spring Session cookie while another cookie is read. */
+  springSessionLines = 0
   private readonly formatOptions: FormatOptions
   private readonly fixedParser: LineParser | null
   /** Compiled once: detection runs for every stream, and there may be thousands. */
@@ -108,6 +110,7 @@ export class Run {
       fits: detection === null || detection.parsed > 0 || detection.sampled === 0,
     }
     this.formats.push(format)
+    if (cookieName.toUpperCase() !== 'SESSION') this.springSessionLines += countSpringSessionCookies(lines)
     return format
   }
 
@@ -115,4 +118,13 @@ export class Run {
     if (result.error) this.errors.push({input: result.input, message: result.error})
     if (!result.error || result.lines > 0) this.filesRead++
   }
+}
+
+/** `SESSION=` and a Base64 value (Spring Session encodes its UUID ids): the cookie to read is SESSION. */
+const springSessionCookie = /(?:^|[\s;"])SESSION=[A-Za-z0-9+/]{20,}={0,2}(?:[\s;"]|$)/
+
+function countSpringSessionCookies(sample: readonly string[]): number {
+  let count = 0
+  for (const line of sample) if (line.includes('SESSION=') && springSessionCookie.test(line)) count++
+  return count
 }

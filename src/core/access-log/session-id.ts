@@ -49,6 +49,16 @@ function validRange(text: string, start: number, end: number, base64: boolean): 
   return last > start
 }
 
+/** Whether `text[start, end)` holds a `name=value` pair: an `=` with a value after it (Base64 padding has none). */
+function holdsNamedValue(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end - 1; i++) {
+    if (text.charCodeAt(i) !== 61) continue
+    const next = text.charCodeAt(i + 1)
+    if (next !== 61 && next !== 34 && next !== 59 && next !== 32) return true
+  }
+  return false
+}
+
 function notEmpty(text: string, start: number, end: number): boolean {
   return end > start && !(end - start === 1 && text.charCodeAt(start) === 45)
 }
@@ -151,7 +161,14 @@ export function extractSessionId(line: string, parsed: ParsedLine, rules: Sessio
   let start = -1
   let end = -1
   let from: SessionRef['from'] = 'cookie'
-  if (
+  // Not while detecting (strict): a format whose field holds the cookie alone must win over one that happens to hold the header.
+  const namedInField = !rules.strict && parsed.cookieStart >= 0 && holdsNamedValue(line, parsed.cookieStart, parsed.cookieEnd)
+  if (namedInField) {
+    // A cookie field that holds `name=value` pairs (the whole Cookie header logged where one cookie was
+    // expected): the id is the named cookie's value, never the whole field.
+    const found = findCookie(line, parsed.cookieStart, parsed.cookieEnd, rules.cookieName)
+    if (found && validRange(line, found[0], found[1], rules.base64)) [start, end] = found
+  } else if (
     parsed.cookieStart >= 0 &&
     (rules.strict
       ? validRange(line, parsed.cookieStart, parsed.cookieEnd, rules.base64)
@@ -163,7 +180,8 @@ export function extractSessionId(line: string, parsed: ParsedLine, rules: Sessio
       start++
       end--
     }
-  } else if (parsed.cookieHeaderStart >= 0) {
+  }
+  if (start < 0 && parsed.cookieHeaderStart >= 0) {
     const found = findCookie(line, parsed.cookieHeaderStart, parsed.cookieHeaderEnd, rules.cookieName)
     if (found && validRange(line, found[0], found[1], rules.base64)) {
       ;[start, end] = found

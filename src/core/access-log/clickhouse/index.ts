@@ -352,6 +352,7 @@ function fill(a: Answers): SourceResult<'accessLog'> {
     cookieName: run.cookieName,
     sessionCookieLogged: has('session'),
     cookieHeaderLogged: false,
+    springSessionLines: 0,
   }
   return {key: 'accessLog', section, findings: runChecks(section, context)}
 }
