@@ -130,19 +130,37 @@ function classIncompatibleFinding(input: FindingsInput): Finding[] {
     makeFinding('tomcat.class-incompatible', {
       detail: lines.join('\n'),
       evidence: evidence(signatures, {classes: Object.fromEntries(classes), afterLifecycle: after ?? null}),
-      actions: classes.length
-        ? [
-            `Declare a fixed private static final long serialVersionUID in ${classList(classes)} (use the value of the release that wrote the sessions)`,
-          ]
-        : [],
+      actions: classIncompatibleActions(classes),
     }),
   ]
+}
+
+/** The JDK's own classes (java.*, javax.*, jakarta.*…) are not the app's to version: there, the JVMs differ. */
+const platformClass = /^(java|javax|jakarta|sun|jdk|com\.sun)\./
+
+function classIncompatibleActions(classes: ReadonlyArray<[string, number]>): string[] {
+  const app = classes.filter(([c]) => !platformClass.test(c))
+  const platform = classes.filter(([c]) => platformClass.test(c))
+  const actions: string[] = []
+  if (app.length > 0)
+    actions.push(
+      `Declare a fixed private static final long serialVersionUID in ${classList(app)} (use the value of the release that wrote the sessions)`,
+    )
+  if (platform.length > 0)
+    actions.push(
+      `${classList(platform)} ${platform.length === 1 ? 'is a' : 'are'} JDK class${platform.length === 1 ? '' : 'es'}: run the same Java version on every node that shares sessions (a session written by one JDK is not readable by another)`,
+    )
+  return actions
 }
 
 function redisConnectionFinding(input: FindingsInput): Finding[] {
   const signatures = of(input, 'tomcat.redis-connection')
   if (signatures.length === 0) return []
-  const rules = new Set(signatures.map((s) => s.rule))
+  // "Could not get a resource from the pool" caused by a refused connection is a connection failure, not a full pool.
+  const refusedUnderPool = (s: SignatureSummary): boolean =>
+    s.rule === 'redis-pool-exhausted' &&
+    /ConnectException|Connection refused|UnknownHostException|NoRouteToHost/.test(`${s.chain.join(' ')} ${s.rootCause}`)
+  const rules = new Set(signatures.map((s) => (refusedUnderPool(s) ? 'redis-connection-refused' : s.rule)))
   const actions: string[] = []
   if (rules.has('redis-pool-exhausted'))
     actions.push(
