@@ -75,8 +75,10 @@ describe('correlation.flips-after-restart', () => {
     return section
   }
   const shutdown = (time: string, node: string) => ({...startup(time, node), kind: 'shutdown' as const, detail: 'Stopping service'})
-  const restartsOf = (finding: ReturnType<typeof flipsAfterRestart>[number] | undefined) =>
-    (finding?.evidence as {restarts: Array<{time: string; kind: string; node: string; flips: number}>}).restarts
+  const restartsOf = (finding: ReturnType<typeof flipsAfterRestart>[number] | undefined) => {
+    if (!finding) throw new Error('no correlation.flips-after-restart finding')
+    return (finding.evidence as {restarts: Array<{time: string; kind: string; node: string; flips: number}>}).restarts
+  }
 
   it('puts each flip on the nearest start or stop of the node the session came from, never on the day’s first start of another', () => {
     // All three nodes start at 10:00; node2 is restarted at 10:05/10:06 without draining: its sessions flip at 10:06-10:08.

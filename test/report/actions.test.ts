@@ -20,7 +20,7 @@ function words(text: string): Set<string> {
 }
 
 /** Two actions say the same thing when most words of the shorter one are in the other. */
-export function sameAction(a: string, b: string): boolean {
+function sameAction(a: string, b: string): boolean {
   const [x, y] = [words(a), words(b)]
   const [small, large] = x.size <= y.size ? [x, y] : [y, x]
   if (small.size === 0) return false
