@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {isIP} from 'node:net'
 import createDebug from 'debug'
-import {Redis, type RedisOptions} from 'ioredis'
+import type {Redis, RedisOptions} from 'ioredis'
 import {ConnectFailure, classify} from './errors.js'
 import type {RedisTarget} from './target.js'
 
@@ -55,6 +55,8 @@ function readCa(path: string): Buffer {
 export async function openClient(options: RedisOptions, target: RedisTarget, signal: AbortSignal | undefined): Promise<Redis> {
   const address = `${options.host}:${options.port}`
   if (signal?.aborted) throw new ConnectFailure('unreachable', `${address}: interrupted before connecting`)
+  // Loaded on first use: ioredis takes ~100 ms to load, which every command without Redis would pay at start-up.
+  const {Redis} = await import('ioredis')
   const client = new Redis(options)
   const errors: Error[] = []
   client.on('error', (error: Error) => {
