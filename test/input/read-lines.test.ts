@@ -126,6 +126,17 @@ describe('expandInputs', () => {
     expect(files.map((f) => f.split('/').pop())).toEqual(['access.log.10.gz', 'access.log.2.gz', 'access.log.1', 'access.log', '-'])
   })
 
+  it('a glob that matches directories reads the logs inside each (node*/logs), as one directory does', async () => {
+    for (const node of ['node1', 'node2']) {
+      await mkdir(join(dir, 'nodes', node, 'logs'), {recursive: true})
+      await writeFile(join(dir, 'nodes', node, 'logs', 'catalina.out'), 'x\n')
+      await writeFile(join(dir, 'nodes', node, 'logs', 'setenv.sh'), 'x\n')
+    }
+    const {files, errors} = await expandInputs([`${dir}/nodes/node*/logs`])
+    expect(errors).toEqual([])
+    expect(files.map((f) => f.split('/').slice(-3).join('/')).sort()).toEqual(['node1/logs/catalina.out', 'node2/logs/catalina.out'])
+  })
+
   it('reports a glob that matches nothing', async () => {
     const {files, errors} = await expandInputs([`${dir}/none-*.log`])
     expect(files).toEqual([])

@@ -35,12 +35,20 @@ export async function expandInputs(patterns: readonly string[], options: ExpandO
       if (expanded.note) errors.push({input: pattern, message: `${pattern}: ${expanded.note}`})
       continue
     }
-    const matches = await glob(pattern, {absolute: false, onlyFiles: true, dot: true, expandDirectories: false})
+    // Directories too: 'node*/logs' stands for the logs inside each matching directory, as one directory does.
+    const matches = await glob(pattern, {absolute: false, onlyFiles: false, dot: true, expandDirectories: false})
     if (matches.length === 0) {
       errors.push({input: pattern, message: `no file matches ${pattern}: check the pattern (quote it so the shell does not expand it)`})
       continue
     }
-    files.push(...sortRotated(matches))
+    const plain: string[] = []
+    for (const match of matches) {
+      const expanded = await expandDirectory(match.replace(/\/$/, ''), options.chooseInDirectory)
+      if (expanded.files.length === 1 && expanded.files[0] === match.replace(/\/$/, '')) plain.push(match)
+      else files.push(...expanded.files)
+      if (expanded.note) errors.push({input: match, message: `${match}: ${expanded.note}`})
+    }
+    files.push(...sortRotated(plain))
   }
   return {files: [...new Set(files)], errors}
 }
