@@ -95,8 +95,19 @@ function checkedIds(report: Report): FindingId[] {
     if (section?.status !== 'analyzed') continue
     for (const id of section.checked ?? findingIds.filter((id) => findingCatalog[id].source === sourceLabel[key])) checked.add(id)
   }
-  if (report.diagnosis) for (const id of findingIds.filter((id) => findingCatalog[id].source === 'correlation')) checked.add(id)
+  if (report.diagnosis) for (const id of correlationsRun(report)) checked.add(id)
   return findingIds.filter((id) => checked.has(id))
+}
+
+/** The correlations that had their inputs: flips and Redis errors against restarts need both logs analyzed. */
+function correlationsRun(report: Report): FindingId[] {
+  const analyzed = (key: SourceKey): boolean => report.sources[key]?.status === 'analyzed'
+  const bothLogs = analyzed('accessLog') && analyzed('tomcatLog')
+  const anySource = (Object.keys(report.sources) as SourceKey[]).some(analyzed)
+  const ran: FindingId[] = []
+  if (bothLogs) ran.push('correlation.flips-after-restart', 'correlation.redis-errors-logouts')
+  if (anySource) ran.push('correlation.strategy-fit')
+  return ran
 }
 
 function formatLabels(labels: Record<string, string>): string {

@@ -6,6 +6,7 @@ import type {Report, Severity} from '../../src/core/report/types.js'
 import {renderPrometheus} from '../../src/render/prometheus.js'
 import {scanResult, statsResult} from '../helpers/redis-results.js'
 import {startRedis, type TestRedis} from '../helpers/redis-server.js'
+import {accessLogSection} from '../helpers/sections.js'
 import {target} from '../redis/scan/helpers.js'
 
 /** Every `name{labels}` series of the output with its value. */
@@ -67,6 +68,15 @@ describe('Prometheus output exports only what was checked', () => {
     const metrics = series(renderPrometheus(report))
     expect(redisIds.some((id) => metrics.has(`sessdoc_findings{id="${id}"}`))).toBe(false)
     expect(metrics.get('sessdoc_source_up{source="redis"}')).toBe(0)
+  })
+
+  it('diagnose with an access log only: the correlations that need the app log too are not exported as checked', () => {
+    const report = buildReport({results: [{key: 'accessLog', section: accessLogSection({}), findings: []}]})
+    report.diagnosis = {inputs: [], playbooks: [], timeline: []}
+    const metrics = series(renderPrometheus(report))
+    expect(metrics.has('sessdoc_findings{id="correlation.flips-after-restart"}')).toBe(false)
+    expect(metrics.has('sessdoc_findings{id="correlation.redis-errors-logouts"}')).toBe(false)
+    expect(metrics.get('sessdoc_findings{id="correlation.strategy-fit"}')).toBe(0)
   })
 })
 
