@@ -194,6 +194,14 @@ describe('ranked causes', () => {
     expect(deploy.verdict).toBe('unknown')
   })
 
+  it('a source given but not analyzed is said so, not "not given"', () => {
+    const evidence = gatherEvidence(report({accessLog: {status: 'error', reason: 'access.log: no such file'}}))
+    const logout = rankCauses(evidence).find((p) => p.symptom === 'Users keep getting logged out')!
+    const missing = logout.causes.flatMap((c) => c.missing)
+    expect(missing).toContain('the access log was given but not analyzed (see its section)')
+    expect(missing.join(' ')).not.toMatch(/no access log given/)
+  })
+
   it('calls a checked cause without evidence unlikely', () => {
     const evidence = gatherEvidence(report({redis: redisSection({mode: 'standalone'})}))
     const explosion = rankCauses(evidence).find((p) => p.symptom.startsWith('Session explosion'))!

@@ -4,6 +4,8 @@ import type {AccessLogSection, Finding, Report, SourceKey, TomcatLogSection} fro
 /** What the correlations read from the source sections. */
 export interface Evidence {
   analyzed: Set<SourceKey>
+  /** Sources given that could not be analyzed (a missing file, an unreachable Redis): not the same as not given. */
+  failed: Set<SourceKey>
   findings: Map<string, Finding>
   access?: {
     bucketMs: number
@@ -47,8 +49,11 @@ export interface Evidence {
 /** Gathers the evidence from the analyzed sections and the findings raised so far. */
 export function gatherEvidence({sources, findings}: Pick<Report, 'sources' | 'findings'>): Evidence {
   // In report order, so that of two findings with one id the later (less severe) one is kept, as before.
-  const evidence: Evidence = {analyzed: new Set(), findings: new Map(sortFindings(findings).map((f) => [f.id, f]))}
-  for (const [key, section] of Object.entries(sources)) if (section?.status === 'analyzed') evidence.analyzed.add(key as SourceKey)
+  const evidence: Evidence = {analyzed: new Set(), failed: new Set(), findings: new Map(sortFindings(findings).map((f) => [f.id, f]))}
+  for (const [key, section] of Object.entries(sources)) {
+    if (section?.status === 'analyzed') evidence.analyzed.add(key as SourceKey)
+    else if (section) evidence.failed.add(key as SourceKey)
+  }
   const {accessLog, tomcatLog, redis, config} = sources
   if (accessLog?.status === 'analyzed') evidence.access = accessEvidence(accessLog)
   if (tomcatLog?.status === 'analyzed') evidence.tomcat = tomcatEvidence(tomcatLog)

@@ -117,6 +117,16 @@ const playbookRules: Array<{symptom: string; causes: CauseRule[]}> = [
 ]
 
 /** Ranks each symptom's known causes by the evidence found, and says what could not be checked. */
+const sourceNames: Record<SourceKey, string> = {
+  accessLog: 'the access log was',
+  tomcatLog: 'the app log was',
+  redis: 'Redis was',
+  config: 'the config was',
+  drain: 'the balancer was',
+  trace: 'the trace was',
+  watch: 'the watched log was',
+}
+
 export function rankCauses(evidence: Evidence): Playbook[] {
   return playbookRules
     .map((rule) => ({symptom: rule.symptom, causes: rule.causes.map((c) => rankCause(c, evidence)).sort((a, b) => b.score - a.score)}))
@@ -129,7 +139,9 @@ function rankCause(rule: CauseRule, evidence: Evidence): RankedCause {
     return f ? [f] : []
   })
   const checked = rule.checkedBy.filter((c) => evidence.analyzed.has(c.source))
-  const missing = rule.checkedBy.filter((c) => !evidence.analyzed.has(c.source)).map((c) => c.missing)
+  const missing = rule.checkedBy
+    .filter((c) => !evidence.analyzed.has(c.source))
+    .map((c) => (evidence.failed.has(c.source) ? `${sourceNames[c.source]} given but not analyzed (see its section)` : c.missing))
   // Each further supporting finding closes part of the remaining gap to certainty.
   const score = found.map((f) => weight[f.severity]).reduce((acc, w) => acc + (1 - acc) * w, 0)
   const verdict: RankedCause['verdict'] = score >= 0.7 ? 'likely' : score > 0 ? 'possible' : checked.length > 0 ? 'unlikely' : 'unknown'
