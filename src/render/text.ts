@@ -1,5 +1,5 @@
 import type {ChalkInstance} from 'chalk'
-import {countBySeverity} from '../core/report/report.js'
+import {analyzedSection, countBySeverity} from '../core/report/report.js'
 import {scrubReport} from '../core/report/scrub.js'
 import type {Finding, Report, Severity, Status} from '../core/report/types.js'
 import {blocksToText} from './blocks.js'
@@ -27,9 +27,12 @@ export function renderText(input: Report, options: RenderOptions = {}): string {
           : chalk.bold(text)
 
   const lines: string[] = [...wrapText(verdictLine(report, tone), width), '']
+  // A trace answers one question: its verdict comes first, not a "No findings." that reads like "all is well".
+  const trace = analyzedSection(report, 'trace')
+  if (trace) lines.push(...wrapText(chalk.bold(sanitizeTerminal(trace.verdict.text)), width), '')
   if (report.diagnosis) lines.push(...diagnosisText(report.diagnosis, chalk, width))
   for (const finding of report.findings) lines.push(...findingBlock(finding, tone, chalk, width), '')
-  if (report.findings.length === 0 && report.status !== 'unknown') lines.push('No findings.', '')
+  if (report.findings.length === 0 && report.status !== 'unknown' && !trace) lines.push('No findings.', '')
 
   for (const key of sourceOrder) {
     const section = report.sources[key]
