@@ -85,6 +85,7 @@ export function watchOptions(flags: Parsed, signal: AbortSignal, write: (line: s
     signal,
     onInterval: (i: WatchInterval) => write(watchIntervalLine(i)),
     onEvent: (e: WatchEvent) => write(watchEventLine(e)),
+    onNotice: (message: string) => process.stderr.write(`sessdoc: ${sanitizeTerminal(message)}\n`),
   }
 }
 

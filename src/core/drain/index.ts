@@ -109,10 +109,12 @@ export class DrainCheck {
     if (draining) this.collector.countNewFrom = this.drainSeenAt
     this.checks++
 
-    const logsRead = this.tails.length > 0 && this.formatError === null
+    // An access log asked for of which no line could be read (missing, empty, a directory, no layout) cannot tell.
+    const logUnread = this.options.accessLogs.length > 0 && this.collector.parsedLines === 0
+    const logsRead = this.tails.length > 0 && this.formatError === null && !logUnread
     const bound = this.collector.bound(since)
     const managerUsable = manager !== null && manager.error === undefined
-    const boundSessions = logsRead ? bound.count : managerUsable ? manager.activeSessions : null
+    const boundSessions = logsRead ? bound.count : managerUsable && !logUnread ? manager.activeSessions : null
     const judgement = judgeDrain({
       route: this.options.route,
       members,
@@ -121,6 +123,7 @@ export class DrainCheck {
       boundSessions,
       boundFrom: logsRead ? 'access log' : 'Tomcat manager',
       newSessionsSinceDrain: this.newSessionsSinceDrain(),
+      boundUnknown: logUnread ? this.unreadReason() : undefined,
       lastRequest: bound.lastRequest,
       timeoutMs: this.timeoutMs,
       now,
@@ -151,6 +154,20 @@ export class DrainCheck {
     return {section, findings: judgement.findings}
   }
 
+  /** Why no line of the access logs was read: their errors, else the layout, else they hold no line. */
+  private unreadReason(): string {
+    const c = this.collector
+    const why =
+      this.fileErrors.length > 0
+        ? this.fileErrors.join('; ')
+        : this.formatError !== null
+          ? this.formatError
+          : c.lines === 0
+            ? `${this.options.accessLogs.join(', ')}: the log is empty`
+            : `no line of ${this.options.accessLogs.join(', ')} could be parsed (${c.rejected} rejected): check --log-format`
+    return `no line of the access log could be read (${why}): check --access-log (the live log of the balancer)`
+  }
+
   private newSessionsSinceDrain(): number | null {
     return Number.isNaN(this.drainSeenAt) || this.checks < 2 ? null : this.collector.newSessions
   }
@@ -162,7 +179,9 @@ export class DrainCheck {
         if (this.checks === 0) await tail.readBack(since, this.collector, choose)
         else await tail.readNew(this.collector, choose)
       } catch (error) {
-        const message = `${tail.path}: ${(error as NodeJS.ErrnoException).code ?? ''} ${(error as Error).message}`.trim()
+        const code = (error as NodeJS.ErrnoException).code ?? ''
+        const text = (error as Error).message
+        const message = `${tail.path}: ${text.startsWith(code) ? text : `${code} ${text}`}`.trim()
         if (!this.fileErrors.includes(message)) this.fileErrors.push(message)
       }
     }
@@ -198,6 +217,7 @@ export class DrainCheck {
       rejected: c.rejected,
       detectedFormat: this.tails.find((t) => t.format !== null)?.format?.parser.name ?? null,
       readBackTo: isoOrNull(c.oldest),
+      newestLine: isoOrNull(c.newest),
       startsInsideWindow: this.tails.some((t) => t.startsInsideWindow) && !(c.oldest < since),
       activeSessions: active,
       lastRequestToNode: isoOrNull(c.lastToNode),

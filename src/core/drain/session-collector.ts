@@ -35,6 +35,8 @@ export class SessionCollector {
   parsedLines = 0
   rejected = 0
   oldest = Number.NaN
+  /** The newest request read (ms): a log whose newest line is days old is not the live one. */
+  newest = Number.NaN
   lastToNode = Number.NaN
   newSessions = 0
   /** From this time on (ms), ids first seen on the node count as new sessions (a drain seen to begin). */
@@ -77,6 +79,7 @@ export class SessionCollector {
     const t = p.timeMs
     if (Number.isNaN(t)) return t
     if (!(t >= this.oldest)) this.oldest = t
+    if (!(t <= this.newest)) this.newest = t
     const hasWorker = p.workerStart >= 0 && !isDash(text, p.workerStart, p.workerEnd) && format.parser.capabilities.worker !== 'upstream'
     const workerOnNode = hasWorker && this.isRoute(text, p.workerStart, p.workerEnd)
     const ref = extractSessionId(text, p, format.rules, this.ref)

@@ -59,6 +59,8 @@ export interface DrainLogFigures {
   detectedFormat: string | null
   /** The oldest request read (ISO): with the timeout window start, it shows the read reached far enough. */
   readBackTo: string | null
+  /** The newest request read (ISO): days old, the file is not the live log. */
+  newestLine: string | null
   /** True when a file began after the window's start: sessions active before it are not seen. */
   startsInsideWindow: boolean
   /** Sessions with a request within the timeout on any node. */

@@ -14,6 +14,8 @@ export interface DrainFacts {
   /** Where the bound count came from. */
   boundFrom: 'access log' | 'Tomcat manager'
   newSessionsSinceDrain: number | null
+  /** Why the bound count is not known when boundSessions is null (an access log asked for but not read). */
+  boundUnknown?: string
   lastRequest: number
   timeoutMs: number
   now: number
@@ -52,7 +54,7 @@ export function judgeDrain(facts: DrainFacts): Judgement {
     return unknown(`route ${facts.route} is not a member of the balancer (members: ${routes || 'none'}): check --route`)
   }
   if (facts.boundSessions === null)
-    return unknown('no sessions to count: give --access-log (the live log of the balancer) or --tomcat-manager')
+    return unknown(facts.boundUnknown ?? 'no sessions to count: give --access-log (the live log of the balancer) or --tomcat-manager')
   if (taking.length > 0) return notDraining(facts, taking, evidence, safeAt, 'warning')
   const bound = facts.boundSessions
   if ((facts.newSessionsSinceDrain ?? 0) > 0) {
@@ -89,7 +91,9 @@ function notDraining(
     severity === 'critical'
       ? `${facts.route} still takes new sessions on ${where}, and ${facts.boundSessions} session(s) bound to it made a request within the ${minutes(facts.timeoutMs)} timeout: stopping it now logs them out.`
       : `${facts.route} still takes new sessions on ${where}. No session is bound to it now, but new users may arrive at any moment: drain it first.`
-  return {verdict: 'not-draining', findings: [makeFinding('drain.not-draining', {detail, severity, evidence})], safeAt}
+  // The catalog's title speaks of bound sessions: with none bound yet it would contradict the detail.
+  const title = severity === 'critical' ? undefined : 'Node is not draining (no session bound to it yet)'
+  return {verdict: 'not-draining', findings: [makeFinding('drain.not-draining', {detail, severity, evidence, title})], safeAt}
 }
 
 function minutes(ms: number): string {

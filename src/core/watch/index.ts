@@ -7,7 +7,9 @@ import {FormatError} from '../access-log/log-format.js'
 import {ParsedLine} from '../access-log/parsed-line.js'
 import {accessLogResult} from '../access-log/result.js'
 import type {AccessLogOptions} from '../access-log/types.js'
+import {expandInputs} from '../input/expand-inputs.js'
 import {DEFAULT_MAX_LINE_BYTES} from '../input/read-lines.js'
+import {chooseTomcatLogs} from '../input/tomcat-logs-dir.js'
 import {makeFinding} from '../report/report.js'
 import type {Finding, InputError, SourceResult} from '../report/types.js'
 import {AppLogWatcher} from './app-log.js'
@@ -47,6 +49,8 @@ export interface WatchOptions {
   now?: () => number
   onInterval?: (interval: WatchInterval) => void
   onEvent?: (event: WatchEvent) => void
+  /** Said at once, not only in the report: a path that does not exist yet, a glob that matches nothing. */
+  onNotice?: (message: string) => void
 }
 
 const DEFAULT_POLL_MS = 200
@@ -96,6 +100,16 @@ export async function watch(options: WatchOptions): Promise<SourceResult[]> {
       detail: `${path} ${kind === 'rotated' ? 'was rotated: the new file is read from its start' : 'was truncated: read again from its start'}`,
     })
 
+  const notice = (e: InputError): void => {
+    errors.push(e)
+    options.onNotice?.(e.message)
+  }
+  const missingAtStart = new Set<string>()
+  for (const p of options.accessLogs)
+    if (p !== '-' && !(await exists(p))) {
+      missingAtStart.add(p)
+      notice({input: p, message: `${p} does not exist (yet): watching for it`})
+    }
   const inputs: AccessInput[] = []
   for (const path of options.accessLogs) {
     const source = path === '-' ? new StreamFollower('-', options.stdin ?? process.stdin) : new FileFollower(path, options.fromStart)
@@ -111,7 +125,10 @@ export async function watch(options: WatchOptions): Promise<SourceResult[]> {
   }
   run.filesRead = inputs.length
   const apps: Array<{source: FileFollower; watcher: AppLogWatcher}> = []
-  for (const path of options.tomcatLogs) {
+  // Globs and directories as the other commands read them: each file matched is followed.
+  const tomcat = await expandInputs(options.tomcatLogs, {chooseInDirectory: chooseTomcatLogs})
+  for (const e of tomcat.errors) notice(e)
+  for (const path of tomcat.files) {
     const source = new FileFollower(path, options.fromStart)
     const watcher = new AppLogWatcher(path, options.timeZone, (seen) =>
       event({
@@ -161,8 +178,6 @@ export async function watch(options: WatchOptions): Promise<SourceResult[]> {
     }
     options.onInterval?.(interval)
   }
-  for (const p of options.accessLogs)
-    if (p !== '-' && !(await exists(p))) errors.push({input: p, message: `${p} does not exist (yet): it is read once it appears`})
   balancers.poll()
 
   for (;;) {
@@ -230,7 +245,19 @@ export async function watch(options: WatchOptions): Promise<SourceResult[]> {
     fromStart: options.fromStart,
   }
   if (errors.length > 0) section.errors = errors
-  return [{key: 'watch', section, findings: thresholdFindings(section)}, accessLogResult(run, accessOptions)]
+  const accessLog = accessLogResult(run, accessOptions)
+  // Nothing to judge is never OK: a watch that read no access-log line cannot tell.
+  if (inputs.every((i) => i.lineNo === 0)) {
+    const missing = [...missingAtStart].filter((p) => inputs.some((i) => i.source.path === p && i.source.bytesRead === 0))
+    const reason =
+      missing.length > 0
+        ? `${missing.join(', ')} did not exist when the watch began and no line was written to it: check --access-log (the live log of the balancer)`
+        : `no access-log line was written while watching (${fmtDuration(ended - started)}): check --access-log (the live log of the balancer), or watch longer`
+    section.status = 'error'
+    section.reason = reason
+    if (accessLog.section.status === 'error' && missing.length > 0) accessLog.section.reason = reason
+  }
+  return [{key: 'watch', section, findings: thresholdFindings(section)}, accessLog]
 }
 
 function blockStream(run: Run, file: string, lines: string[]): BlockStream {
@@ -292,6 +319,10 @@ function thresholdFindings(s: WatchSection): Finding[] {
     ]
   }
   return []
+}
+
+function fmtDuration(ms: number): string {
+  return ms < 60_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 6000) / 10} min`
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -65,6 +65,12 @@ export const drainView: SectionView<'drain'> = {
         kind: 'note',
         text: 'The log begins inside the timeout window: sessions active before its first line are not seen (give the rotated file too).',
       })
+    const newest = log?.newestLine ? Date.parse(log.newestLine) : Number.NaN
+    if (Date.parse(s.checkedAt) - newest > STALE_LOG_MS)
+      blocks.push({
+        kind: 'note',
+        text: `The log's newest line is from ${log?.newestLine}, more than 24 h before this check: is this the live log? (the verdict counts only what it holds)`,
+      })
     const manager = s.tomcatManager
     if (manager)
       blocks.push({
@@ -78,6 +84,9 @@ export const drainView: SectionView<'drain'> = {
     return blocks
   },
 }
+
+/** A live log's newest line is minutes old; a day old, the file is likely a rotated or a copied one. */
+const STALE_LOG_MS = 24 * 3_600_000
 
 function timeoutText(seconds: number): string {
   return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`
