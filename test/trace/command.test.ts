@@ -60,7 +60,13 @@ describe('sessdoc trace', () => {
   it('nothing to read is a usage error', async () => {
     const {stderr, code} = await runCommand(Trace, [LOST])
     expect(code).toBe(3)
-    expect(stderr).toMatch(/--access-log/)
+    expect(stderr).toMatch(/^Error: no log to trace the session in: .*\nHint: give --access-log/)
+  })
+
+  it('--redis alone is a usage error that says the logs come first (the hint does not ask for --redis again)', async () => {
+    const {stderr, code} = await runCommand(Trace, [LOST, '--redis', 'redis://127.0.0.1:1'])
+    expect(code).toBe(3)
+    expect(stderr).toMatch(/Hint: add --access-log \(the balancer log\); --redis alone shows only the key/)
   })
 })
 

@@ -27,8 +27,10 @@ export async function planTrace(
   if (accessLogs.length === 0 && appLogs.length === 0)
     return {
       ok: false,
-      error: 'nothing to trace in',
-      hint: 'give --access-log (the balancer log) and, for the app side, --tomcat-log and --redis',
+      error: 'no log to trace the session in: a trace follows its requests in the access logs (and the app logs)',
+      hint: settings.redisNamed
+        ? 'add --access-log (the balancer log); --redis alone shows only the key, so it is read beside the logs'
+        : 'give --access-log (the balancer log) and, for the app side, --tomcat-log and --redis',
     }
   const timeout = access.sessionTimeout ? parseSessionTimeout(access.sessionTimeout) : undefined
   if (timeout && !timeout.ok) return {ok: false, error: `--session-timeout: ${timeout.error}`, hint: 'e.g. --session-timeout 30m'}
