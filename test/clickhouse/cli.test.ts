@@ -16,32 +16,14 @@ import {
   type TestClickHouse,
 } from '../helpers/clickhouse-server.js'
 import {type CliRun, runCli} from '../helpers/run-cli.js'
-import {MAP, rowsOf, TABLE_COLUMNS} from './load.js'
+import {MAP, NOT_COMPARABLE, rowsOf, TABLE_COLUMNS} from './load.js'
 
 const fixture = (path: string) => fileURLToPath(new URL(`../../fixtures/${path}`, import.meta.url))
 const window = ['--since', '2026-12-06T00:00:00Z', '--until', '2026-12-07T00:00:00Z']
 const env = {SESSDOC_CLICKHOUSE_PASSWORD: CH_PASSWORD}
 
-/**
- * What differs by nature (docs/access-log.md, "ClickHouse"): where lines came from and their format (a table
- * holds requests, not lines: nothing to reject), the file reader's memory bound (peakActiveSessions: the fold
- * holds every session in the window), and HAProxy's own fields a request table has no role for (termination
- * states, the server DOWN/UP lines).
- */
-const byNature = [
-  'files',
-  'lines',
-  'detectedFormat',
-  'formatSource',
-  'rejected',
-  'rejectedSamples',
-  'errors',
-  'peakActiveSessions',
-  'sessionSource',
-  'sessionIdsBySource',
-  'haproxyCookieStates',
-  'balancerEvents',
-]
+/** What differs by nature: NOT_COMPARABLE, and HAProxy's own fields a request table has no role for (termination states, DOWN/UP lines). */
+const byNature = [...NOT_COMPARABLE, 'haproxyCookieStates', 'balancerEvents']
 
 interface Lab {
   table: string

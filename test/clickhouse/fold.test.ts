@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {analyzeClickHouseAccessLog} from '../../src/core/access-log/clickhouse/index.js'
 import {type AccessLogOptions, type AccessLogSection, analyzeAccessLogs} from '../../src/core/access-log/index.js'
 import {clickhouseInstalled, startClickHouse, startTwoShards, type TestClickHouse} from '../helpers/clickhouse-server.js'
-import {loadTable, MAP, rowsOf, TABLE_COLUMNS} from './load.js'
+import {loadTable, MAP, NOT_COMPARABLE, rowsOf, TABLE_COLUMNS} from './load.js'
 
 if (!clickhouseInstalled)
   console.log('ClickHouse tests skipped: clickhouse-server is not installed (apt-get install clickhouse-server clickhouse-client)')
@@ -16,26 +16,9 @@ if (!clickhouseInstalled)
 const fixture = (path: string) => fileURLToPath(new URL(`../../fixtures/${path}`, import.meta.url))
 const window = {since: new Date('2000-01-01T00:00:00Z'), until: new Date('2100-01-01T00:00:00Z')}
 
-/**
- * What a table cannot hold or say the same way: where lines came from, their format, lines that did not parse (a
- * table holds requests only: its lines are its parsed requests), and the file reader's memory bound.
- */
-const notComparable = [
-  'files',
-  'lines',
-  'detectedFormat',
-  'formatSource',
-  'rejected',
-  'rejectedSamples',
-  'errors',
-  'peakActiveSessions',
-  'sessionSource',
-  'sessionIdsBySource',
-] as const
-
 function comparable(section: AccessLogSection): Record<string, unknown> {
   const copy: Record<string, unknown> = {...section}
-  for (const key of notComparable) delete copy[key]
+  for (const key of NOT_COMPARABLE) delete copy[key]
   copy.flipSamples = section.flipSamples.map((s) => ({...s}))
   return copy
 }

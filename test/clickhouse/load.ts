@@ -10,6 +10,23 @@ export const TABLE_COLUMNS =
   'ts DateTime, seq UInt64, jsessionid String, upstream String, remote_addr String, user_agent String, status UInt16, request_uri String'
 export const MAP = 'time=ts,order=seq,session=jsessionid,route=upstream,client=remote_addr,agent=user_agent,status=status,path=request_uri'
 
+/**
+ * Section figures a table cannot hold or say the same way (docs/access-log.md, "ClickHouse"): where lines came
+ * from, their format, lines that did not parse (a table holds requests only), and the file reader's memory bound.
+ */
+export const NOT_COMPARABLE = [
+  'files',
+  'lines',
+  'detectedFormat',
+  'formatSource',
+  'rejected',
+  'rejectedSamples',
+  'errors',
+  'peakActiveSessions',
+  'sessionSource',
+  'sessionIdsBySource',
+] as const
+
 const tsv = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n')
 const slice = (line: string, start: number, end: number) => (start >= 0 && end > start ? line.slice(start, end) : '')
 
