@@ -1,11 +1,10 @@
 // npm run bench -- access-log: sessdoc access-log against grep -c and an awk flip counter on the
 // same deterministic ~1M-line combined + "%{JSESSIONID}C" log with planted flips.
-import {closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync} from 'node:fs'
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {generateLogToFd} from '../fixtures/access-log/generate.mjs'
-import {compare, measure} from './lib.mjs'
+import {compare, measure, writeAccessLogBenchData} from './lib.mjs'
 
 // SESSDOC_ROOT: a checkout whose dist/ to time (default: this one).
 const root = process.env.SESSDOC_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -15,18 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-access-'))
 const file = join(dir, 'access.log')
 
 try {
-  const fd = openSync(file, 'w')
-  const {truth} = generateLogToFd(fd, {
-    lines,
-    format: 'combined-cookie',
-    activeSessions: 3000,
-    flipRate: 0.002,
-    idInUrlRate: 0.0005,
-    seed: 2026,
-    stepMs: 20,
-  })
-  closeSync(fd)
-  const bytes = statSync(file).size
+  const {truth, bytes} = writeAccessLogBenchData(file, lines)
   console.log(
     `generated ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB, planted: ${truth.routeFlips} flips in ${truth.sessionsWithFlips} of ${truth.sessions} sessions`,
   )

@@ -2,11 +2,12 @@
 // noisy, so ratios of interleaved runs say more than absolute times), with peak RSS from
 // /usr/bin/time -f %M.
 import {spawn, spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Redis} from 'ioredis'
+import {generateLogToFd} from '../fixtures/access-log/generate.mjs'
 
 const TIME = '/usr/bin/time'
 
@@ -122,4 +123,20 @@ export async function startBenchRedis(extraArgs = []) {
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
   }
+}
+
+/** The access-log bench data (access-log, trace): `lines` combined-cookie lines with planted flips, written to `file`. */
+export function writeAccessLogBenchData(file, lines) {
+  const fd = openSync(file, 'w')
+  const {truth} = generateLogToFd(fd, {
+    lines,
+    format: 'combined-cookie',
+    activeSessions: 3000,
+    flipRate: 0.002,
+    idInUrlRate: 0.0005,
+    seed: 2026,
+    stepMs: 20,
+  })
+  closeSync(fd)
+  return {truth, bytes: statSync(file).size}
 }

@@ -2,12 +2,11 @@
 // deterministic ~1M-line combined + "%{JSESSIONID}C" log as bench/access-log). The trace byte-searches the file for
 // the id, then (after the id's first line) for the client's address too, and parses only the lines that hold one.
 // TRACE_BENCH_LINES scales the file (e.g. 10000000 for ~1.6 GB).
-import {closeSync, mkdtempSync, openSync, readSync, rmSync, statSync} from 'node:fs'
+import {closeSync, mkdtempSync, openSync, readSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
-import {generateLogToFd} from '../fixtures/access-log/generate.mjs'
-import {compare, measure} from './lib.mjs'
+import {compare, measure, writeAccessLogBenchData} from './lib.mjs'
 
 const root = process.env.SESSDOC_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..')
 const lines = Number(process.env.TRACE_BENCH_LINES ?? process.env.ACCESS_LOG_BENCH_LINES ?? 1_000_000)
@@ -16,18 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-trace-'))
 const file = join(dir, 'access.log')
 
 try {
-  const fd = openSync(file, 'w')
-  generateLogToFd(fd, {
-    lines,
-    format: 'combined-cookie',
-    activeSessions: 3000,
-    flipRate: 0.002,
-    idInUrlRate: 0.0005,
-    seed: 2026,
-    stepMs: 20,
-  })
-  closeSync(fd)
-  const bytes = statSync(file).size
+  const {bytes} = writeAccessLogBenchData(file, lines)
   // A session from the middle of the file: its id is the last quoted field of a line there.
   const middle = Buffer.alloc(4096)
   const rfd = openSync(file, 'r')
