@@ -350,15 +350,16 @@ export class AccessLogAnalyzer {
   }
 
   private countFlip(from: number, to: number, bucket: Bucket | null): void {
-    const routes = this.routes
-    const pair = routes.countIndex(from) * 65_536 + routes.countIndex(to)
+    const fromIndex = this.routes.countIndex(from)
+    const toIndex = this.routes.countIndex(to)
+    const pair = fromIndex * 65_536 + toIndex
     this.flipPairs.set(pair, (this.flipPairs.get(pair) ?? 0) + 1)
     if (bucket) {
       bucket.flips++
       bucket.flipsTo ??= new Map()
-      bucket.flipsTo.set(routes.countIndex(to), (bucket.flipsTo.get(routes.countIndex(to)) ?? 0) + 1)
+      bucket.flipsTo.set(toIndex, (bucket.flipsTo.get(toIndex) ?? 0) + 1)
       bucket.flipsFrom ??= new Map()
-      bucket.flipsFrom.set(routes.countIndex(from), (bucket.flipsFrom.get(routes.countIndex(from)) ?? 0) + 1)
+      bucket.flipsFrom.set(fromIndex, (bucket.flipsFrom.get(fromIndex) ?? 0) + 1)
     }
   }
 

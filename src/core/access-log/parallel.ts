@@ -74,7 +74,8 @@ export function workersAvailable(): boolean {
   return existsSync(fileURLToPath(workerUrl))
 }
 
-async function isGzip(file: string): Promise<boolean> {
+/** Whether a file starts with gzip's magic bytes (it may be named anything: access.log.2). */
+export async function isGzip(file: string): Promise<boolean> {
   const handle = await open(file, 'r')
   try {
     const magic = Buffer.alloc(2)

@@ -240,8 +240,6 @@ const carriers: readonly Carrier[] = [
   },
 ]
 
-export const carrierNames: readonly CarrierName[] = carriers.map((c) => c.name)
-
 /**
  * The line inside its carrier, or null when no carrier's shape fits. `accept` decides on the
  * ambiguous shapes (a leading number, a pipe): only when the inner line looks like a log line.

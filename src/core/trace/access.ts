@@ -1,10 +1,9 @@
 import {LOST_SESSION_GAP_MS} from '../access-log/analyzer.js'
 import {parseServerEvent} from '../access-log/haproxy.js'
-import type {Run} from '../access-log/index.js'
 import {type LineParser, ParsedLine} from '../access-log/parsed-line.js'
+import type {Run} from '../access-log/run.js'
 import {extractSessionId, findCookie, indexWithin} from '../access-log/session-id.js'
 import {inWindow, type TimeWindow} from '../input/time-window.js'
-import {hashId} from '../redact.js'
 import {Needles, scanFile} from './byte-scan.js'
 import type {IdChangeCause, TraceNodeEvent} from './types.js'
 
@@ -371,9 +370,4 @@ function homeOf(
 
 function minutes(ms: number): string {
   return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`
-}
-
-/** Matches `sid:xxxxxxxx` against an id (the redaction's hash). */
-export function matchesHash(base: string, hash: string): boolean {
-  return hashId(base) === hash
 }

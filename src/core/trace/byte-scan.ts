@@ -1,5 +1,6 @@
 import {open} from 'node:fs/promises'
 import type {Readable} from 'node:stream'
+import {isGzip} from '../access-log/parallel.js'
 import {STDIN} from '../input/expand-inputs.js'
 import {readTextBlocks} from '../input/read-lines.js'
 
@@ -59,7 +60,7 @@ export async function scanFile(
   options: {stdin?: Readable; signal?: AbortSignal} = {},
 ): Promise<FileScan> {
   const result: FileScan = {input, bytes: 0, matchedLines: 0}
-  if (input !== STDIN && !(await isGzip(input))) {
+  if (input !== STDIN && !(await isGzip(input).catch(() => false))) {
     try {
       await scanPlain(input, needles, hooks, result, options.signal)
     } catch (error) {
@@ -88,21 +89,6 @@ export async function scanFile(
     lines += next.value.length
   }
   return result
-}
-
-async function isGzip(path: string): Promise<boolean> {
-  try {
-    const file = await open(path, 'r')
-    try {
-      const head = Buffer.alloc(2)
-      const {bytesRead} = await file.read(head, 0, 2, 0)
-      return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b
-    } finally {
-      await file.close()
-    }
-  } catch {
-    return false
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type {Readable} from 'node:stream'
-import {DEFAULT_SESSION_TIMEOUT_MS, Run} from '../access-log/index.js'
 import {groupStreams} from '../access-log/inputs.js'
 import {FormatError} from '../access-log/log-format.js'
+import {DEFAULT_SESSION_TIMEOUT_MS, Run} from '../access-log/run.js'
 import {defined} from '../defined.js'
 import {expandInputs} from '../input/expand-inputs.js'
 import type {TimeWindow} from '../input/time-window.js'

@@ -1,6 +1,6 @@
 import type {Readable} from 'node:stream'
-import type {Run} from '../access-log/index.js'
 import {ParsedLine} from '../access-log/parsed-line.js'
+import type {Run} from '../access-log/run.js'
 import {extractSessionId, indexWithin} from '../access-log/session-id.js'
 import {readLineBatches} from '../input/read-lines.js'
 import {hashId} from '../redact.js'

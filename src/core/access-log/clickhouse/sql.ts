@@ -24,10 +24,6 @@ export function uint(value: number): string {
   return String(value)
 }
 
-export function stringArray(values: readonly string[]): string {
-  return `[${values.map(literal).join(', ')}]`
-}
-
 function escapeText(value: string, quote: string): string {
   let out = ''
   for (const ch of value) {
