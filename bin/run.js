@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Before oclif starts: it logs process.argv (a --redis URL may hold a password) under DEBUG.
-import {installDebugRedaction} from '../dist/lib/debug-redaction.js'
-
-installDebugRedaction()
+// Before oclif starts: it logs process.argv (a --redis URL may hold a password) under DEBUG. Without DEBUG
+// nothing is logged, and the redaction is not loaded at all (it is start-up every command would pay).
+if (process.env.DEBUG) {
+  const {installDebugRedaction} = await import('../dist/lib/debug-redaction.js')
+  installDebugRedaction()
+}
 const {helpFlagUsedAsHost} = await import('../dist/lib/redis-cli-habits.js')
 const misuse = helpFlagUsedAsHost(process.argv.slice(2))
 if (misuse) {

@@ -3,14 +3,11 @@ import {isClickHouseUrl} from '../access-log/clickhouse/target.js'
 import {parseSessionTimeout} from '../access-log/session-timeout.js'
 import {defined} from '../defined.js'
 import {describeTarget, redisTarget} from '../redis/connection/index.js'
-import {defaultScanThresholds} from '../redis/scan/checks.js'
 import {presetNames, type RedisScanOptions} from '../redis/scan/index.js'
-import {defaultRedisStatsThresholds} from '../redis/stats/index.js'
 import type {Diagnosis} from '../report/types.js'
-import {asList, type DiagnoseConfig} from './config-file.js'
+import {asList, type DiagnoseConfig, thresholdNames} from './config-file.js'
 import {pickExisting, usualPlaces} from './default-inputs.js'
 import type {DiagnoseRequest} from './diagnose.js'
-import {correlationThresholds} from './thresholds.js'
 
 /** What diagnose is asked for: the config file's settings with the flags over them (src/lib/diagnose-settings.ts). */
 export interface DiagnoseSettings extends DiagnoseConfig {
@@ -21,12 +18,6 @@ export interface DiagnoseSettings extends DiagnoseConfig {
 export type Planned =
   | {ok: true; request: Omit<DiagnoseRequest, 'window' | 'redact' | 'signal' | 'stdin'>; warnings: string[]}
   | {ok: false; error: string}
-
-export const thresholdNames = [
-  ...Object.keys(correlationThresholds),
-  ...Object.keys(defaultRedisStatsThresholds),
-  ...Object.keys(defaultScanThresholds),
-]
 
 /**
  * The settings over the usual places. With no source named anywhere, diagnose looks in the usual

@@ -317,7 +317,7 @@ export class BlockSplitter {
   }
 }
 
-function stripCr(line: string): string {
+export function stripCr(line: string): string {
   return line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line
 }
 

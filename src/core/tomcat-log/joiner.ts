@@ -1,4 +1,5 @@
 import {type Carried, type CarrierLevel, type CarrierName, unwrapCarrier} from '../input/line-carriers.js'
+import {stripCr} from '../input/read-lines.js'
 import {validDateTime} from '../input/time-range.js'
 import type {WallToUtc} from '../input/time-zone.js'
 import {continuesTrace, frameStart, isTraceLine, parseExceptionLine} from './chain.js'
@@ -418,10 +419,6 @@ export class EventJoiner {
 /** grep's `--` between context groups, a poster's `....` for elided lines, journalctl's `-- Boot … --`: part of no event, ending none. */
 function isNeutral(line: string): boolean {
   return /^(?:-{2,3}|\.{3,6}|…)\s*$/.test(line) || (line.startsWith('-- ') && line.endsWith(' --'))
-}
-
-function stripCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line
 }
 
 /** A trace cut by other lines goes on with frames indented as its own were (another indentation is another trace). */

@@ -3,7 +3,7 @@ import type {Finding} from '../../report/types.js'
 import {formatBytes, formatCount, formatDuration, formatPercent, listOf} from '../../report/units.js'
 import type {NodeStats} from './node-stats.js'
 import type {RedisStatsThresholds} from './options.js'
-import {bytesBehind, hitRate, keysWithoutExpiry, memoryUsage, type RedisStatsView} from './view.js'
+import {bytesBehind, hitRate, isUnpersistedPrimary, keysWithoutExpiry, memoryUsage, type RedisStatsView} from './view.js'
 
 /** One check: a pure function of the stats and the thresholds. At most one finding per id. */
 export type RedisStatsCheck = (view: RedisStatsView, thresholds: RedisStatsThresholds) => Finding[]
@@ -273,7 +273,7 @@ export const persistenceFailing: RedisStatsCheck = (view) => {
 
 /** Only CONFIG's `save` tells "no snapshot schedule": without CONFIG the check cannot tell, and says nothing. */
 export const noPersistence: RedisStatsCheck = (view) => {
-  const bare = view.nodes.filter((node) => node.role !== 'replica' && node.persistence.savePoints === '' && !node.persistence.aofEnabled)
+  const bare = view.nodes.filter(isUnpersistedPrimary)
   if (bare.length === 0) return []
   const withReplicas = bare.filter((node) => node.replication.connectedReplicas > 0)
   const replicaNote =

@@ -1,7 +1,16 @@
 import {perDb} from './checks.js'
 import type {KeySizes} from './info-parser.js'
 import type {MaxmemorySource, NodeStats} from './node-stats.js'
-import {bytesBehind, hitRate, keysWithoutExpiry, memoryUsage, type RedisMode, type RedisStatsView, type SentinelView} from './view.js'
+import {
+  bytesBehind,
+  hitRate,
+  isUnpersistedPrimary,
+  keysWithoutExpiry,
+  memoryUsage,
+  type RedisMode,
+  type RedisStatsView,
+  type SentinelView,
+} from './view.js'
 
 /** One row per node: the per-node table of a cluster, and the one node of a standalone Redis. */
 export interface RedisNodeRow {
@@ -258,6 +267,6 @@ function roundOrNull(n: number | null): number | null {
 }
 
 function unpersisted(nodes: readonly NodeStats[]): {unpersistedPrimaries?: string[]} {
-  const bare = nodes.filter((n) => n.role !== 'replica' && n.persistence.savePoints === '' && !n.persistence.aofEnabled)
+  const bare = nodes.filter(isUnpersistedPrimary)
   return bare.length ? {unpersistedPrimaries: bare.map((n) => n.address)} : {}
 }

@@ -40,3 +40,8 @@ export function bytesBehind(primaryOffset: number | null, replicaOffset: number 
   if (primaryOffset === null || replicaOffset === null) return null
   return Math.max(0, primaryOffset - replicaOffset)
 }
+
+/** A primary that keeps nothing on disk: no RDB save points (CONFIG said so) and AOF off. */
+export function isUnpersistedPrimary(node: NodeStats): boolean {
+  return node.role !== 'replica' && node.persistence.savePoints === '' && !node.persistence.aofEnabled
+}
