@@ -105,32 +105,49 @@ export function routesSql(ctx: FoldContext): string {
   min(toUInt64(t) * 4294967296 + q) AS o FROM (${rowsSql(ctx)}) GROUP BY w, x ORDER BY o`
 }
 
+/** An array shifted one place right, `first` in front (an empty array stays empty): element i of the result is element i - 1 of `array`. */
+const previous = (array: string, first: string) => `arrayPopBack(arrayPushFront(${array}, ${first}))`
+/** An array shifted one place left, `last` at the end (an empty array stays empty): element i of the result is element i + 1 of `array`. */
+const following = (array: string, last: string) => `arrayPopFront(arrayPushBack(${array}, ${last}))`
+
 /**
  * The per-session fold, as arrays (ClickHouse 18.16: no window functions): each session's requests
  * sorted by time; a gap longer than the eviction time starts a new session (as the file reader
  * forgets an idle one); flips are changes of the serving backend between consecutive requests that
  * have one, failovers kept are changes of the id's suffix.
+ *
+ * Every lambda takes the arrays it reads as arguments, lined up with shifted copies where it needs a
+ * neighbour: a lambda that indexes an array it captures gets a copy of that array for each element
+ * (ClickHouse replicates captured columns), which is quadratic in a session's requests.
  */
 function sessionFold(ctx: FoldContext): string {
   const evict = uint(ctx.evictSeconds)
-  return `SELECT b,
-  arraySort(e -> (e.1, e.2), groupArray((t, q, v, x, c))) AS rs,
+  return `SELECT b, ts, qs, sv, sf, cs, seg, isStart, isEnd, fv, fg, ft, fq, isFlip, xs, xg
+FROM (SELECT b,
+  arraySort(groupArray((t, q, v, x, c))) AS rs,
   arrayMap(e -> e.1, rs) AS ts,
+  arrayMap(e -> e.2, rs) AS qs,
   arrayMap(e -> e.3, rs) AS sv,
   arrayMap(e -> e.4, rs) AS sf,
   arrayMap(e -> e.5, rs) AS cs,
-  arrayEnumerate(rs) AS ix,
-  arrayCumSum(arrayMap(i -> if(i = 1 OR ts[i] - ts[i - 1] > ${evict}, 1, 0), ix)) AS seg,
-  arrayFilter(i -> i = 1 OR seg[i] != seg[i - 1], ix) AS starts,
-  arrayFilter(i -> sv[i] != '', ix) AS vi,
-  arrayFilter(i -> sf[i] != '', ix) AS xi,
-  arrayFilter(k -> k > 1 AND sv[vi[k]] != sv[vi[k - 1]] AND seg[vi[k]] = seg[vi[k - 1]], arrayEnumerate(vi)) AS fk
-FROM (${rowsSql(ctx)}) WHERE b != '' GROUP BY b
-HAVING ${touch('rs', 'ts', 'sv', 'sf', 'cs', 'ix', 'seg', 'starts', 'vi', 'xi', 'fk')}`
+  arrayCumSum(arrayMap((a, p, i) -> if(i = 1 OR a - p > ${evict}, 1, 0), ts, ${previous('ts', 'toUInt32(0)')}, arrayEnumerate(ts))) AS seg,
+  arrayMap((s, p) -> s != p, seg, ${previous('seg', 'toUInt64(0)')}) AS isStart,
+  arrayMap((s, n) -> s != n, seg, ${following('seg', 'toUInt64(0)')}) AS isEnd,
+  arrayFilter(v -> v != '', sv) AS fv,
+  arrayFilter((s, v) -> v != '', seg, sv) AS fg,
+  arrayFilter((a, v) -> v != '', ts, sv) AS ft,
+  arrayFilter((a, v) -> v != '', qs, sv) AS fq,
+  arrayMap((v, p, s, ps) -> p != '' AND v != p AND s = ps, fv, ${previous('fv', "''")}, fg, ${previous('fg', 'toUInt64(0)')}) AS isFlip,
+  arrayFilter(x -> x != '', sf) AS xs,
+  arrayFilter((s, x) -> x != '', seg, sf) AS xg
+FROM (${rowsSql(ctx)}) WHERE b != '' GROUP BY b)`
 }
 
 /** Fact kinds of the session fold's answer. */
 export const FACT = {newSession: 1, flip: 2, flippedSessions: 3, failovers: 4, active: 5, lost: 6, churn: 7, churnClient: 8} as const
+
+/** Elements of `array` where `mask` is true. */
+const where = (array: string, mask: string) => `arrayFilter((e, m) -> m, ${array}, ${mask})`
 
 /**
  * The session fold's figures as facts (kind, minute, a, b, n), summed by the server: new sessions by
@@ -140,66 +157,63 @@ export const FACT = {newSession: 1, flip: 2, flippedSessions: 3, failovers: 4, a
 export function sessionsSql(ctx: FoldContext): string {
   const evict = uint(ctx.evictSeconds)
   const sample = ctx.showSessionIds ? 'b' : `concat('sid:', lower(substring(hex(SHA256(b)), 1, 8)))`
+  const fact = (kind: number, minute: string, a: string, b: string, n: string, t = 'toUInt32(0)', id = "''", q = 'toUInt64(0)') =>
+    `(toUInt8(${kind}), toUInt32(${minute}), ${a}, ${b}, toInt64(${n}), toUInt32(${t}), ${id}, toUInt64(${q}))`
   return `SELECT f.1 AS kind, f.2 AS minute, f.3 AS a, f.4 AS bb, sum(f.5),
   arraySlice(arraySort(groupArrayIf((f.6, f.8, f.7), f.1 = ${FACT.flip})), 1, 5)
 FROM (
-  SELECT arrayJoin(arrayConcat(
-    arrayMap(i -> (toUInt8(${FACT.newSession}), toUInt32(intDiv(ts[i], 60)), if(sf[i] = '', 'x', ''), '', toInt64(1), toUInt32(0), '', toUInt64(0)), starts),
-    arrayMap(k -> (toUInt8(${FACT.flip}), toUInt32(intDiv(ts[vi[k]], 60)), sv[vi[k - 1]], sv[vi[k]], toInt64(1), toUInt32(ts[vi[k]]), ${sample}, rs[vi[k]].2), fk),
-    [(toUInt8(${FACT.flippedSessions}), toUInt32(0), '', '', toInt64(length(arrayDistinct(arrayMap(k -> seg[vi[k]], fk)))), toUInt32(0), '', toUInt64(0)),
-     (toUInt8(${FACT.failovers}), toUInt32(0), '', '',
-      toInt64(arrayCount(k -> k > 1 AND sf[xi[k]] != sf[xi[k - 1]] AND seg[xi[k]] = seg[xi[k - 1]], arrayEnumerate(xi))), toUInt32(0), '', toUInt64(0))],
-    arrayMap(s -> (toUInt8(${FACT.active}), toUInt32(intDiv(ts[starts[s]], 60)), '', '', toInt64(1), toUInt32(0), '', toUInt64(0)), arrayEnumerate(starts)),
-    arrayMap(s -> (toUInt8(${FACT.active}), toUInt32(intDiv(ts[if(s < length(starts), toUInt64(starts[s + 1] - 1), length(ts))] + ${evict}, 60)), '', '', toInt64(-1), toUInt32(0), '', toUInt64(0)),
-      arrayEnumerate(starts))
+  SELECT ${sample} AS sample, arrayJoin(arrayConcat(
+    arrayMap((a, x) -> ${fact(FACT.newSession, 'intDiv(a, 60)', "if(x = '', 'x', '')", "''", '1')}, ${where('ts', 'isStart')}, ${where('sf', 'isStart')}),
+    arrayMap((a, q, p, v) -> ${fact(FACT.flip, 'intDiv(a, 60)', 'p', 'v', '1', 'a', 'sample', 'q')},
+      ${where('ft', 'isFlip')}, ${where('fq', 'isFlip')}, ${where(previous('fv', "''"), 'isFlip')}, ${where('fv', 'isFlip')}),
+    [${fact(FACT.flippedSessions, '0', "''", "''", `length(arrayDistinct(${where('fg', 'isFlip')}))`)},
+     ${fact(FACT.failovers, '0', "''", "''", `arraySum(arrayMap((x, p, s, ps) -> p != '' AND x != p AND s = ps, xs, ${previous('xs', "''")}, xg, ${previous('xg', 'toUInt64(0)')}))`)}],
+    arrayMap(a -> ${fact(FACT.active, 'intDiv(a, 60)', "''", "''", '1')}, ${where('ts', 'isStart')}),
+    arrayMap(a -> ${fact(FACT.active, `intDiv(a + ${evict}, 60)`, "''", "''", '-1')}, ${where('ts', 'isEnd')})
   )) AS f
-  FROM (${sessionFold(ctx)}) WHERE ${touch('ts', 'sf', 'sv', 'starts', 'vi', 'xi', 'seg', 'fk', 'b', 'rs')}
+  FROM (${sessionFold(ctx)}) WHERE ${touch('sample')}
 ) GROUP BY kind, minute, a, bb`
 }
 
 /**
  * Lost sessions and churn, per client: not shard-local (a client's sessions hash to several shards),
- * so each session's requests are folded where the session lives, carrying the client that opened
- * it and, per request, the route and suffix the session had then; the initiator groups them by that
- * client. At each new session of a client, the one it opened before is looked at as it stood then:
- * replaced within 5 minutes after a request of (suffix, backend) is a loss candidate (a loss when
- * that request was misrouted, decided with the homes); within the session timeout it is a change,
- * and two changes within 10 minutes are churn.
+ * so each session is folded where it lives and handed on as one row per session (a gap longer than
+ * the eviction time starts another): the client that opened it, its start, and its requests' times,
+ * suffixes and backends. The initiator groups them by client and pairs each session with the one the
+ * client opened before, looked at as it stood when the new one started: replaced within 5 minutes
+ * after a request of (suffix, backend) is a loss candidate (a loss when that request was misrouted,
+ * decided with the homes); within the session timeout it is a change, and two changes within 10
+ * minutes are churn.
  */
 export function clientsSql(ctx: FoldContext): string {
   const gap = uint(ctx.lostGapSeconds)
   const timeout = uint(ctx.sessionTimeoutSeconds)
   const churn = uint(ctx.churnWindowSeconds)
-  const perSession = `SELECT arrayJoin(arrayMap(i -> (
-      cs[starts[seg[i]]], ts[i], rs[i].2, cityHash64(b, seg[i]), if(i = 1 OR seg[i] != seg[i - 1], 1, 0),
-      if(seg[xi[xn[i]]] = seg[i], sf[xi[xn[i]]], ''), if(seg[vi[vn[i]]] = seg[i], sv[vi[vn[i]]], '')
-    ), ix)) AS e
-  FROM (SELECT *, arrayCumSum(arrayMap(i -> if(sf[i] != '', 1, 0), ix)) AS xn, arrayCumSum(arrayMap(i -> if(sv[i] != '', 1, 0), ix)) AS vn
-        FROM (${sessionFold(ctx)}) WHERE ${touch('ts', 'sf', 'sv', 'starts', 'vi', 'xi', 'seg', 'cs', 'rs', 'b')})
-  WHERE ${touch('ts', 'sf', 'sv', 'starts', 'vi', 'xi', 'seg', 'cs', 'rs', 'b', 'xn', 'vn')}`
+  const inSegment = (array: string) => `arrayFilter((e, s) -> s = k, ${array}, seg)`
+  const perSession = `SELECT client, st, sq, ${inSegment('ts')} AS pts, ${inSegment('qs')} AS pqs, ${inSegment('sf')} AS psf, ${inSegment('sv')} AS psv
+  FROM (SELECT seg, ts, qs, sf, sv, ${where('cs', 'isStart')} AS clients, ${where('ts', 'isStart')} AS starts, ${where('qs', 'isStart')} AS startOrders
+        FROM (${sessionFold(ctx)}))
+  ARRAY JOIN clients AS client, starts AS st, startOrders AS sq, arrayEnumerate(starts) AS k
+  WHERE ${touch('toString(k)')}`
+  const pairs = `SELECT client, pair.1 AS ct, pair.2 AS cq, pair.3 AS pts, pair.4 AS pqs, pair.5 AS psf, pair.6 AS psv
+  FROM (SELECT client, arraySort(groupArray((st, sq, pts, pqs, psf, psv))) AS sessions FROM (${perSession}) GROUP BY client HAVING count() >= 2)
+  ARRAY JOIN arrayMap((s, p) -> (s.1, s.2, p.3, p.4, p.5, p.6), arrayPopFront(sessions), arrayPopBack(sessions)) AS pair`
+  const asOf = `SELECT client, ct, before, arrayReduce('max', ${where('pts', 'before')}) AS lastSeen,
+    arrayElement(arrayFilter((x, m) -> m AND x != '', psf, before), -1) AS suffixAt,
+    arrayElement(arrayFilter((v, m) -> m AND v != '', psv, before), -1) AS routeAt
+  FROM (SELECT client, ct, psf, psv, pts, arrayMap((a, q) -> a < ct OR (a = ct AND q < cq), pts, pqs) AS before FROM (${pairs}) WHERE ${touch('toString(ct)', 'toString(cq)')})`
   const perClient = `SELECT
-    arraySort(e -> (e.2, e.3), groupArray(e)) AS r,
-    arrayEnumerate(r) AS ix,
-    arrayMap(e -> e.2, r) AS ts,
-    arrayMap(e -> e.5, r) AS nw,
-    arrayCumSum(nw) AS cum,
-    arrayEnumerateDense(arrayMap(e -> e.4, r)) AS ord,
-    arrayMap(i -> if(ord[i] = cum[i], 1, 0), ix) AS cond,
-    arrayFilter(i -> cond[i] = 1, ix) AS tidx,
-    arrayCumSum(cond) AS ccum,
-    arrayMap(i -> if(nw[i] = 1 AND cum[i] >= 2, tidx[ccum[i - 1]], 0), ix) AS pj,
-    arrayMap(i -> if(pj[i] > 0 AND ts[i] - ts[pj[i]] <= ${timeout}, 1, 0), ix) AS pushed,
-    arrayFilter(i -> pushed[i] = 1, ix) AS pidx,
-    arrayCumSum(pushed) AS pc,
-    arrayFilter(i -> pushed[i] = 1 AND pc[i] >= 2 AND ts[pidx[pc[i] - 1]] + ${churn} >= ts[i], ix) AS churned,
-    arrayFilter(i -> pj[i] > 0 AND ts[i] - ts[pj[i]] <= ${gap} AND r[pj[i]].6 != '' AND r[pj[i]].7 != '', ix) AS lost
-  FROM (${perSession}) GROUP BY e.1
-  HAVING ${touch('r', 'ix', 'ts', 'nw', 'cum', 'ord', 'cond', 'tidx', 'ccum', 'pj', 'pushed', 'pidx', 'pc', 'churned', 'lost')}`
+    arraySort(groupArrayIf(ct, ct - lastSeen <= ${timeout})) AS changes,
+    arrayFilter((a, p, i) -> i > 1 AND p + ${churn} >= a, changes, ${previous('changes', 'toUInt32(0)')}, arrayEnumerate(changes)) AS churned,
+    groupArrayIf((ct, suffixAt, routeAt), ct - lastSeen <= ${gap} AND suffixAt != '' AND routeAt != '') AS lost
+  FROM (${asOf}) GROUP BY client`
+  const fact = (kind: number, minute: string, a: string, b: string, n: string) =>
+    `(toUInt8(${kind}), toUInt32(${minute}), ${a}, ${b}, toInt64(${n}))`
   return `SELECT f.1 AS kind, f.2 AS minute, f.3 AS a, f.4 AS bb, sum(f.5) FROM (
   SELECT arrayJoin(arrayConcat(
-    arrayMap(i -> (toUInt8(${FACT.lost}), toUInt32(intDiv(ts[i], 60)), r[pj[i]].6, r[pj[i]].7, toInt64(1)), lost),
-    arrayMap(i -> (toUInt8(${FACT.churn}), toUInt32(intDiv(ts[i], 60)), '', '', toInt64(1)), churned),
-    [(toUInt8(${FACT.churnClient}), toUInt32(0), '', '', toInt64(if(length(churned) > 0, 1, 0)))]
-  )) AS f FROM (${perClient}) WHERE ${touch('ts', 'r', 'pj', 'lost', 'churned')}
+    arrayMap(e -> ${fact(FACT.lost, 'intDiv(e.1, 60)', 'e.2', 'e.3', '1')}, lost),
+    arrayMap(a -> ${fact(FACT.churn, 'intDiv(a, 60)', "''", "''", '1')}, churned),
+    [${fact(FACT.churnClient, '0', "''", "''", 'length(churned) > 0')}]
+  )) AS f FROM (${perClient})
 ) GROUP BY kind, minute, a, bb`
 }
