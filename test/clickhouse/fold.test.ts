@@ -3,6 +3,9 @@
  * (Debian's 18.16), give the same section figure for figure, on one server and on a Distributed
  * table over two shards.
  */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {analyzeClickHouseAccessLog} from '../../src/core/access-log/clickhouse/index.js'
@@ -83,5 +86,33 @@ describe.skipIf(!clickhouseInstalled)('ClickHouse source = file reader', () => {
   it.each(cases)('%s: two shards by rand(), merged on the initiator', async (name, _path, extra) => {
     const result = await viaClickHouse(shards.servers[0], `${name.replace(/-/g, '_')}_rand`, name, extra)
     expect(comparable(result.section as AccessLogSection)).toEqual(comparable(loaded.get(name)!.file))
+  })
+
+  it('reads upstream lists as nginx logs them: retries after ", ", internal redirects after " : "', async () => {
+    const upstreams = ['10.0.0.11:8080', '10.0.0.12:8080, 10.0.0.11:8080', '10.0.0.13:8080 : 10.0.0.11:8080', '10.0.0.12:8080']
+    const id = 'ABCDEF0123456789ABCDEF0123456789.node1'
+    const lines = upstreams.map((u, i) => `192.0.2.1 - - [06/Dec/2026:10:00:0${i} +0000] "GET /app/ HTTP/1.1" 200 5 "-" "ua" "${id}" ${u}`)
+    const dir = mkdtempSync(join(tmpdir(), 'sessdoc-ch-upstream-'))
+    try {
+      const path = join(dir, 'access.log')
+      writeFileSync(path, `${lines.join('\n')}\n`)
+      const file = (await analyzeAccessLogs({paths: [path], window, redact: {}, parallel: false})).section as AccessLogSection
+      await one.query('CREATE TABLE logs.upstream_lists (ts DateTime, jsessionid String, upstream String) ENGINE = MergeTree() ORDER BY ts')
+      const rows = upstreams.map((u, i) => `2026-12-06 10:00:0${i}\t${id}\t${u}`)
+      await one.query('INSERT INTO logs.upstream_lists FORMAT TabSeparated', `${rows.join('\n')}\n`)
+      const url = `clickhouse://127.0.0.1:${one.httpPort}/logs.upstream_lists`
+      const result = await analyzeClickHouseAccessLog(
+        url,
+        {paths: [url], window, redact: {}},
+        {map: 'time=ts,session=jsessionid,route=upstream', routeKind: 'upstream', env: {}},
+      )
+      const section = result.section as AccessLogSection
+      expect(section.retries).toBe(2)
+      expect(section.routes).toEqual({'10.0.0.11:8080': 3, '10.0.0.12:8080': 1})
+      expect(section.routeFlips).toBe(1)
+      expect([section.retries, section.routes, section.routeFlips]).toEqual([file.retries, file.routes, file.routeFlips])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })

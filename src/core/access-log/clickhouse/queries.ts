@@ -82,8 +82,10 @@ export function rowsSql(ctx: FoldContext, extra: string[] = []): string {
     `NOT fromCookie AND ui != '' AS u`,
     `ui != '' AS iu`,
     `${rawWorker} AS rw`,
-    `position(rw, ',') > 0 AS r`,
-    `if(rw = '-', '', if(r, replaceRegexpOne(rw, '^.*,\\\\s*', ''), rw)) AS w`,
+    // nginx's list of upstreams tried: ", " between retries, " : " between internal redirects; the last one served.
+    `replaceAll(rw, ' : ', ',') AS rl`,
+    `position(rl, ',') > 0 AS r`,
+    `if(rw = '-', '', if(r, replaceAll(arrayElement(splitByChar(',', rl), -1), ' ', ''), rw)) AS w`,
     `${ctx.separator === '' ? '0' : `position(sid, ${sep})`} AS sp`,
     `if(sp > 0, substring(sid, 1, sp - 1), sid) AS b`,
     `if(sp > 0, substring(sid, sp + ${sepLength}), '') AS x`,
