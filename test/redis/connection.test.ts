@@ -1,8 +1,10 @@
 import {spawn} from 'node:child_process'
 import {writeFile} from 'node:fs/promises'
+import {type AddressInfo, createServer} from 'node:net'
 import {join} from 'node:path'
 import {Redis} from 'ioredis'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
+import {passwordWarning} from '../../src/core/redis/connection/client.js'
 import {
   connectionFailureFinding,
   connectRedis,
@@ -128,6 +130,27 @@ describe('connectRedis against real servers', () => {
     expect(connection.message).not.toContain('wrong-one')
     expect(connection.message).toMatch(/SESSDOC_REDIS_PASSWORD/)
     expect(connectionFailureFinding(connection, target(secured.url)).id).toBe('redis.auth-failed')
+  })
+
+  it("a password given to a server that asks for none: sessdoc's note, never ioredis's console line", async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const connection = await connectRedis(target(plain.url, {password: 'secret'}))
+      expect(connection.ok).toBe(true)
+      if (!connection.ok) return
+      expect(connection.warnings).toEqual([passwordWarning])
+      expect(await connection.nodes[0]!.client.ping()).toBe('PONG')
+      await connection.close()
+      expect(warn).not.toHaveBeenCalled()
+    } finally {
+      warn.mockRestore()
+    }
+  })
+
+  it('a password the server needs gives no note', async () => {
+    const connection = await connectRedis(target(secured.url, {password: 'right'}))
+    expect(connection).toMatchObject({ok: true, warnings: []})
+    if (connection.ok) await connection.close()
   })
 
   it('reports a missing password as auth-failed', async () => {
@@ -291,5 +314,27 @@ describe('connectRedis with a replica and Sentinel', () => {
     expect(connection).toMatchObject({ok: false, kind: 'unreachable'})
     if (connection.ok) return
     expect(connection.message).toMatch(/does not know a master named nope/)
+  })
+})
+
+describe('AUTH user password against a Redis before 6 (no ACL users)', () => {
+  it('is auth-failed and says to drop the user, not a raw ioredis [ERROR] line', async () => {
+    // Redis 5 answers AUTH with two arguments like this; nothing else is sent before it.
+    const server = createServer((socket) => {
+      socket.on('data', () => socket.write("-ERR wrong number of arguments for 'auth' command\r\n"))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const {port} = server.address() as AddressInfo
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const connection = await connectRedis(target(`redis://audit@127.0.0.1:${port}`, {password: 'pw'}))
+      expect(connection).toMatchObject({ok: false, kind: 'auth-failed'})
+      if (!connection.ok)
+        expect(connection.message).toMatch(/as audit: this Redis \(before 6\) has no ACL users .*drop the user from --redis/)
+      expect(warn).not.toHaveBeenCalled()
+    } finally {
+      warn.mockRestore()
+      server.close()
+    }
   })
 })

@@ -73,3 +73,24 @@ describe("redis-cli's flags (#19)", () => {
     expect(help.stdout).toMatch(/-a, --pass=<value>/)
   })
 })
+
+describe('-a against a Redis that asks for no password', () => {
+  let redis: TestRedis
+  beforeAll(async () => {
+    redis = await startRedis()
+  })
+  afterAll(async () => {
+    await redis?.stop()
+  })
+
+  it.each([[[]], [['--json']]])("redis scan -a secret %j: sessdoc's own lines, no raw ioredis [WARN]", async (extra) => {
+    const run = await runCli(['redis', 'scan', '--redis', redis.url, '-a', 'secret', ...extra])
+    expect(run.code).toBe(0)
+    expect(run.stderr).not.toMatch(/\[WARN\]|does not require a password/)
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'Warning: the password of -a/--pass shows in ps and the shell history: set SESSDOC_REDIS_PASSWORD (or REDISCLI_AUTH) instead',
+    ])
+    expect(run.stdout).toContain('the server requires no password, but one was given: it is not needed')
+    expect(run.stdout).not.toContain('secret')
+  })
+})

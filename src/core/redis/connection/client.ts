@@ -51,13 +51,32 @@ function readCa(path: string): Buffer {
   }
 }
 
-/** Opens one client and proves it with PING; the failure is classified from every error seen. */
-export async function openClient(options: RedisOptions, target: RedisTarget, signal: AbortSignal | undefined): Promise<Redis> {
+/**
+ * The note when a password was given to a server that asks for none (redis-cli's `-a` out of habit):
+ * sessdoc's own line, in place of ioredis's raw "[WARN] Redis server does not require a password".
+ */
+export const passwordWarning = 'the server requires no password, but one was given: it is not needed (the connection went ahead without it)'
+
+/** The server's reply to AUTH when it has no password to check (Redis 5: "no password is set"; 6+: "without any password configured"). */
+const noPasswordSet = /no password is set|without any password configured/i
+
+/**
+ * Opens one client and proves it with PING; the failure is classified from every error seen.
+ * A password is sent by sessdoc (AUTH after connecting), not by ioredis, whose handshake prints its
+ * own warning on the console when the server needs none: `onWarning` gets passwordWarning instead.
+ */
+export async function openClient(
+  options: RedisOptions,
+  target: RedisTarget,
+  signal: AbortSignal | undefined,
+  onWarning: (warning: string) => void = () => {},
+): Promise<Redis> {
   const address = `${options.host}:${options.port}`
   if (signal?.aborted) throw new ConnectFailure('unreachable', `${address}: interrupted before connecting`)
   // Loaded on first use: ioredis takes ~100 ms to load, which every command without Redis would pay at start-up.
   const {Redis} = await import('ioredis')
-  const client = new Redis(options)
+  const {password, username, ...rest} = options
+  const client = new Redis(password === undefined ? options : rest)
   const errors: Error[] = []
   client.on('error', (error: Error) => {
     errors.push(error)
@@ -71,6 +90,7 @@ export async function openClient(options: RedisOptions, target: RedisTarget, sig
     await Promise.race([
       (async () => {
         await client.connect()
+        if (password !== undefined && (await authenticate(client, username, password)) === 'not-needed') onWarning(passwordWarning)
         await client.ping()
       })(),
       new Promise<never>((_resolve, reject) => {
@@ -80,6 +100,7 @@ export async function openClient(options: RedisOptions, target: RedisTarget, sig
     ])
   } catch (error) {
     client.disconnect()
+    if (error instanceof ConnectFailure) throw error
     throw classify(address, options, [...errors, error as Error], target, signal)
   } finally {
     if (timer) clearTimeout(timer)
@@ -87,6 +108,23 @@ export async function openClient(options: RedisOptions, target: RedisTarget, sig
   }
   client.call('CLIENT', 'SETNAME', 'sessdoc').catch(() => {})
   return client
+}
+
+/** AUTH [user] password; 'not-needed' when the server has no password to check. */
+async function authenticate(client: Redis, username: string | undefined, password: string): Promise<'ok' | 'not-needed'> {
+  try {
+    await (username === undefined ? client.auth(password) : client.auth(username, password))
+    return 'ok'
+  } catch (error) {
+    const message = (error as Error).message
+    if (noPasswordSet.test(message)) return 'not-needed'
+    if (username !== undefined && /wrong number of arguments for 'auth'/i.test(message))
+      throw new ConnectFailure(
+        'auth-failed',
+        `${client.options.host}:${client.options.port} as ${username}: this Redis (before 6) has no ACL users and takes a password alone; drop the user from --redis`,
+      )
+    throw error
+  }
 }
 
 /** QUIT with a short grace, then drop the socket and wait for it to end: no handle survives. */

@@ -88,6 +88,7 @@ async function connectCluster(seed: Seed): Promise<RedisConnectionOk> {
       `no node of the cluster at ${describeTarget(target)} answered: ${first?.message ?? 'CLUSTER NODES listed no primary'}`,
     )
   }
+  warnings.unshift(...clients.warnings)
   const close = (): Promise<void> => clients.closeAll()
   return {ok: true, mode: 'cluster', nodes: reachable, version: seed.version, clusterNodes, nodeErrors, warnings, db, close}
 }
@@ -118,6 +119,7 @@ async function connectStandalone(seed: Seed, sentinel: SentinelView | undefined)
     }
   }
   await selectDb(node, seed.db)
+  warnings.unshift(...clients.warnings)
   const close = (): Promise<void> => clients.closeAll()
   const mode = sentinel ? 'sentinel' : 'standalone'
   const connection: RedisConnectionOk = {ok: true, mode, nodes: [node], version: seed.version, nodeErrors: [], warnings, db: seed.db, close}

@@ -5,6 +5,8 @@ import type {RedisTarget} from './target.js'
 /** The clients one connection has opened: all closed together, or one dropped when not needed. */
 export class OpenClients {
   private readonly clients: Redis[] = []
+  /** Notes from opening the clients (passwordWarning), each once however many nodes said it. */
+  readonly warnings: string[] = []
 
   constructor(
     private readonly target: RedisTarget,
@@ -12,7 +14,9 @@ export class OpenClients {
   ) {}
 
   async open(options: RedisOptions): Promise<Redis> {
-    const client = await openClient(options, this.target, this.signal)
+    const client = await openClient(options, this.target, this.signal, (warning) => {
+      if (!this.warnings.includes(warning)) this.warnings.push(warning)
+    })
     this.clients.push(client)
     return client
   }
