@@ -1,10 +1,9 @@
 import {type FileHandle, open} from 'node:fs/promises'
+import {FileFollower, type FollowSink, MAX_LINE_BYTES} from '../input/follow.js'
 import type {LineFormat, SessionCollector} from './session-collector.js'
 
 /** Read size from the end: 1 MB holds a few thousand lines, so a quiet log takes one read. */
 const CHUNK_BYTES = 1024 * 1024
-/** A line longer than this is skipped: no access-log line is, and a missing newline must not hold the whole file. */
-const MAX_LINE_BYTES = 64 * 1024
 /**
  * Lines are written when a request ends, stamped with its start: a slow request's line comes after
  * newer ones. The read goes on this much past the window's start before it stops.
@@ -18,20 +17,23 @@ export type FormatChooser = (lines: string[]) => LineFormat | null
 
 /**
  * One live access log, read from its end backwards as far as a time, then forwards as it grows
- * (through rotation and truncation). Only plain files: a `.gz` cannot be read from its end.
+ * (followed through rotation and truncation by a FileFollower that holds no file open between
+ * reads). Only plain files: a `.gz` cannot be read from its end.
  */
 export class LogTail {
   format: LineFormat | null = null
-  /** Where the next forward read starts (the end of the last whole line read). */
-  private offset = 0
-  private inode = -1
-  /** The file's first bytes: a file truncated and written to the same length again is told by them. */
-  private head: Buffer = Buffer.alloc(0)
-  bytesRead = 0
   /** True when the read reached the file's first byte before the window's start. */
   startsInsideWindow = false
+  private backBytes = 0
+  private readonly follower: FileFollower
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string) {
+    this.follower = new FileFollower(path, true)
+  }
+
+  get bytesRead(): number {
+    return this.backBytes + this.follower.bytesRead
+  }
 
   /** Reads backwards from the end until the lines are older than `since` (minus the slack) or the file begins. */
   async readBack(since: number, collector: SessionCollector, choose: FormatChooser): Promise<void> {
@@ -39,12 +41,8 @@ export class LogTail {
     try {
       const info = await file.stat()
       if (!info.isFile()) throw new Error('not a regular file: drain-status reads the live log from its end (give the plain file)')
-      this.inode = info.ino
-      this.head = await readHead(file)
       let pos = info.size
       let carry: Buffer = Buffer.alloc(0)
-      // The last line may be half written: the forward reads take it up once it ends.
-      this.offset = pos
       let first = true
       while (pos > 0) {
         const size = Math.min(CHUNK_BYTES, pos)
@@ -52,11 +50,12 @@ export class LogTail {
         const chunk = Buffer.allocUnsafe(size + carry.length)
         await readFully(file, chunk, size, pos)
         carry.copy(chunk, size)
-        this.bytesRead += size
+        this.backBytes += size
         let end = chunk.length
         if (first) {
+          // The last line may be half written: the forward reads begin at its start (an empty file is followed from byte 0).
           end = chunk.lastIndexOf(NEWLINE) + 1
-          this.offset = pos + end
+          await this.follower.placeAt(file, pos + end)
           first = false
         }
         // Bytes before the chunk's first newline belong to a line that began in the chunk before it.
@@ -84,43 +83,20 @@ export class LogTail {
 
   /**
    * The lines appended since the last read. A file that is now shorter (truncated) or another file
-   * (rotated: a new inode) is read from its start.
+   * (rotated: a new inode) is read from its start; between a rotation's rename and the new file, nothing.
    */
   async readNew(collector: SessionCollector, choose: FormatChooser): Promise<void> {
-    let file: FileHandle
-    try {
-      file = await open(this.path, 'r')
-    } catch (error) {
-      // Between a rotation's rename and the new file: read it next time.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw error
-    }
-    try {
-      const info = await file.stat()
-      const head = await readHead(file)
-      if (info.ino !== this.inode || info.size < this.offset || !head.subarray(0, this.head.length).equals(this.head)) {
-        this.inode = info.ino
-        this.offset = 0
-      }
-      this.head = head
-      while (this.offset < info.size) {
-        const size = Math.min(CHUNK_BYTES, info.size - this.offset)
-        const chunk = Buffer.allocUnsafe(size)
-        await readFully(file, chunk, size, this.offset)
-        this.bytesRead += size
-        let end = chunk.lastIndexOf(NEWLINE) + 1
-        if (end === 0) {
-          // No whole line yet; a longer one than the limit is skipped.
-          if (size < MAX_LINE_BYTES) return
-          end = size
-        }
-        const text = chunk.toString('utf8', 0, end)
+    const sink: FollowSink = {
+      text: (text) => {
         this.format ??= choose(lastLines(text, DETECTION_LINES))
         if (this.format !== null) collector.addLines(text, 0, text.length, this.format, true)
-        this.offset += end
-      }
+      },
+      event: () => {},
+    }
+    try {
+      await this.follower.read(sink, Number.POSITIVE_INFINITY)
     } finally {
-      await file.close()
+      await this.follower.close()
     }
   }
 }
@@ -134,15 +110,9 @@ async function readFully(file: FileHandle, buffer: Buffer, length: number, posit
   }
 }
 
-const HEAD_BYTES = 256
-
-async function readHead(file: FileHandle): Promise<Buffer> {
-  const buffer = Buffer.alloc(HEAD_BYTES)
-  const {bytesRead} = await file.read(buffer, 0, HEAD_BYTES, 0)
-  return buffer.subarray(0, bytesRead)
-}
-
+/** The last `count` lines of `text` (a line ending the text with its newline is not followed by an empty one). */
 function lastLines(text: string, count: number): string[] {
   const lines = text.split('\n')
-  return lines.slice(Math.max(0, lines.length - count - 1))
+  if (lines.at(-1) === '') lines.pop()
+  return lines.slice(-count)
 }

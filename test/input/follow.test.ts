@@ -2,10 +2,34 @@ import {renameSync, truncateSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {PassThrough} from 'node:stream'
 import {describe, expect, it} from 'vitest'
-import {FileFollower, LineSplitter, MAX_LINE_BYTES, StreamFollower} from '../../src/core/watch/follow.js'
-import {append, collect, tempDir, write} from './helpers.js'
+import {FileFollower, type FollowSink, LineSplitter, MAX_LINE_BYTES, StreamFollower} from '../../src/core/input/follow.js'
+import {append, tempDir, write} from '../watch/helpers.js'
 
 const MB = 1024 * 1024
+
+/** A sink that keeps every line and event handed on. */
+function collect(): FollowSink & {lines: string[]; events: string[]} {
+  const out = {
+    lines: [] as string[],
+    events: [] as string[],
+    text(text: string) {
+      out.lines.push(...text.split('\n'))
+    },
+    event(kind: string) {
+      out.events.push(kind)
+    },
+  }
+  return out
+}
+
+/** A FileFollower started at the end of a file of `lines`, and a sink for its reads. */
+async function following(lines: readonly string[]): Promise<{file: string; f: FileFollower; sink: ReturnType<typeof collect>}> {
+  const file = join(tempDir(), 'access.log')
+  write(file, lines)
+  const f = new FileFollower(file, false)
+  await f.start(10)
+  return {file, f, sink: collect()}
+}
 
 describe('LineSplitter', () => {
   it('cuts a stream into whole lines whatever the chunk boundaries, a multibyte character split included', () => {
@@ -53,12 +77,7 @@ describe('FileFollower (tail -F)', () => {
   })
 
   it('rotation (rename, new file): the old file is read to its end, then the new one from its start', async () => {
-    const dir = tempDir()
-    const file = join(dir, 'access.log')
-    write(file, ['before'])
-    const f = new FileFollower(file, false)
-    await f.start(10)
-    const sink = collect()
+    const {file, f, sink} = await following(['before'])
     append(file, 'l1\n')
     await f.read(sink, MB)
     // Written to the old file after the last read, then rotated: logrotate's rename, the server's new file.
@@ -89,11 +108,7 @@ describe('FileFollower (tail -F)', () => {
   })
 
   it('truncation (copytruncate): read again from the start, also when the file grew past the old length between polls', async () => {
-    const file = join(tempDir(), 'access.log')
-    write(file, ['x1'])
-    const f = new FileFollower(file, false)
-    await f.start(10)
-    const sink = collect()
+    const {file, f, sink} = await following(['x1'])
     append(file, 'x2\n')
     await f.read(sink, MB)
     truncateSync(file, 0)
@@ -106,6 +121,22 @@ describe('FileFollower (tail -F)', () => {
     expect(sink.events).toEqual(['truncated', 'truncated'])
     expect(f.truncations).toBe(2)
     await f.close()
+  })
+
+  it('a read after close goes on where it was (a half line kept); a file rotated meanwhile is read from its start', async () => {
+    const {file, f, sink} = await following(['before'])
+    append(file, 'k1\nk2 ha')
+    await f.read(sink, MB)
+    await f.close()
+    append(file, 'lf\nk3\n')
+    await f.read(sink, MB)
+    await f.close()
+    renameSync(file, `${file}.1`)
+    write(file, ['r1'])
+    await f.read(sink, MB)
+    await f.close()
+    expect(sink.lines).toEqual(['k1', 'k2 half', 'k3', 'r1'])
+    expect(sink.events).toEqual(['rotated'])
   })
 
   it('reads at most about maxBytes a call and says how far behind it was', async () => {

@@ -81,6 +81,10 @@ export interface LineSource {
  * the path (rotated: another inode, or the path gone) is read from its start once the old one is
  * read to its end; a file that became shorter, or whose first bytes changed (truncated, copytruncate),
  * is read again from its start. A path that does not exist yet is waited for.
+ *
+ * `close()` between reads keeps the place: the next read opens the file again and goes on from it
+ * (drain-status, which checks now and then, holds no file open between checks); a file rotated
+ * meanwhile is then read from its start, the old one's last lines unread.
  */
 export class FileFollower implements LineSource {
   bytesRead = 0
@@ -118,11 +122,25 @@ export class FileFollower implements LineSource {
     return lines.slice(-detectLines)
   }
 
+  /**
+   * Goes on from `offset` of `file`, the file at the path read up to there another way (drain-status
+   * reads its log backwards first); the file stays the caller's to close.
+   */
+  async placeAt(file: FileHandle, offset: number): Promise<void> {
+    await this.close()
+    this.ino = (await file.stat()).ino
+    this.head = await readHead(file)
+    this.offset = offset
+    this.splitter.reset()
+  }
+
   async read(sink: FollowSink, maxBytes: number): Promise<number> {
     const info = await statOrNull(this.path)
     if (this.handle === null) {
       if (info === null || !info.isFile()) return 0
-      await this.openFile()
+      const placed = this.ino
+      await this.openFile(true)
+      if (placed !== -1 && this.ino !== placed) this.rotated(sink)
     } else if (info === null || info.ino !== this.ino) {
       // Rotated: the old file's last lines first (the handle still reads it), then the new file from its start.
       const n = await this.readOpen(sink, maxBytes)
@@ -131,13 +149,13 @@ export class FileFollower implements LineSource {
       if (last !== null) sink.text(last)
       await this.handle.close()
       this.handle = null
-      this.rotations++
-      sink.event('rotated')
+      this.ino = -1
+      this.rotated(sink)
       if (info === null || !info.isFile()) return 0
       await this.openFile()
     }
     const size = (await this.handle!.stat()).size
-    const head = await this.readHead()
+    const head = await readHead(this.handle!)
     if (size < this.offset || !head.subarray(0, this.head.length).equals(this.head)) {
       this.offset = 0
       this.splitter.reset()
@@ -154,18 +172,20 @@ export class FileFollower implements LineSource {
     this.handle = null
   }
 
-  private async openFile(): Promise<void> {
+  /** Opens the file at the path: from its start, or (`keepPlace`) where the reads were when it is the same file. */
+  private async openFile(keepPlace = false): Promise<void> {
     this.handle = await open(this.path, 'r')
-    this.ino = (await this.handle.stat()).ino
+    const ino = (await this.handle.stat()).ino
+    if (keepPlace && ino === this.ino) return
+    this.ino = ino
     this.offset = 0
     this.splitter.reset()
-    this.head = await this.readHead()
+    this.head = await readHead(this.handle!)
   }
 
-  private async readHead(): Promise<Buffer> {
-    const head = Buffer.alloc(HEAD_BYTES)
-    const {bytesRead} = await this.handle!.read(head, 0, HEAD_BYTES, 0)
-    return head.subarray(0, bytesRead)
+  private rotated(sink: FollowSink): void {
+    this.rotations++
+    sink.event('rotated')
   }
 
   private async readOpen(sink: FollowSink, maxBytes: number): Promise<number> {
@@ -247,6 +267,12 @@ export class StreamFollower implements LineSource {
     if (last !== null) this.enqueue(last)
     this.streamEnded = true
   }
+}
+
+async function readHead(file: FileHandle): Promise<Buffer> {
+  const head = Buffer.alloc(HEAD_BYTES)
+  const {bytesRead} = await file.read(head, 0, HEAD_BYTES, 0)
+  return head.subarray(0, bytesRead)
 }
 
 async function statOrNull(path: string) {
