@@ -1,3 +1,4 @@
+import {sleep} from '../sleep.js'
 import type {DrainCheck, DrainResult} from './index.js'
 
 export interface WaitOptions {
@@ -29,16 +30,4 @@ export async function waitUntilSafe(check: DrainCheck, options: WaitOptions): Pr
     await sleep(Math.min(options.intervalMs, left), options.signal)
     if (options.signal?.aborted) return result
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal?.addEventListener('abort', done, {once: true})
-  })
 }

@@ -13,6 +13,7 @@ import {DEFAULT_MAX_LINE_BYTES} from '../input/read-lines.js'
 import {chooseTomcatLogs} from '../input/tomcat-logs-dir.js'
 import {makeFinding} from '../report/report.js'
 import type {Finding, InputError, SourceResult} from '../report/types.js'
+import {sleep} from '../sleep.js'
 import {AppLogWatcher} from './app-log.js'
 import {BalancerWatcher} from './balancers.js'
 import {IntervalCounter} from './intervals.js'
@@ -330,17 +331,4 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   )
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const done = (): void => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal?.addEventListener('abort', done, {once: true})
-  })
 }
