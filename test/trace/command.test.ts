@@ -44,6 +44,20 @@ describe('sessdoc trace', () => {
     expect(raw.idChanges.map((c: {cause: string}) => c.cause)).toEqual(['login', 'misrouted'])
   })
 
+  it('a sid: with the route the id had later (as copied from a report), and the raw id with it: exit 0, the same trace', async () => {
+    const log = 'fixtures/trace/route-change.log'
+    const id = '0A1B2C3D4E5F60718293A4B5C6D7E8F9'
+    const run = (args: string[]) => runCommand(Trace, [...args, '--access-log', log, '--fail-on', 'never', '--json'])
+    const bySid = await run([`sid:${hashId(id)}.node2`])
+    expect(bySid.code).toBe(0)
+    const raw = await run([`${id}.node2`])
+    expect(raw.code).toBe(0)
+    const section = (out: string) => ({...JSON.parse(out).sources.trace, scan: null})
+    expect(section(bySid.stdout)).toEqual(section(raw.stdout))
+    expect(section(bySid.stdout).session).toBe(`sid:${hashId(id)}.node2`)
+    expect((await run([`\`sid:${hashId(id)}.node2\``])).code).toBe(0)
+  })
+
   it.each([['not an id'], ['sid:12'], ['abc']])('bad ID %j is a usage error (exit 3) with a hint', async (id) => {
     const {stderr, code} = await trace([id])
     expect(code).toBe(3)

@@ -14,7 +14,8 @@ export interface Resolved {
 
 /**
  * Finds the raw id behind a `sid:` (its hash and, when given, its route): every line is parsed and
- * each distinct id hashed once, until the first match. No byte search can do this (the hash is all
+ * each distinct id hashed once, until the first match (an id of that hash seen only with other
+ * routes is the answer when none carries the route given). No byte search can do this (the hash is all
  * there is), so a trace by `sid:` reads the logs up to the session's first request this way, then
  * traces the id it found as a raw id would be.
  */
@@ -27,7 +28,10 @@ export async function resolveHashedId(
   options: {signal?: AbortSignal; stdin?: Readable} = {},
 ): Promise<Resolved> {
   const parsed = new ParsedLine()
-  const seen = new Set<string>()
+  /** Each distinct id, hashed once: whether its hash is the one asked for. */
+  const seen = new Map<string, boolean>()
+  /** The first id of that hash seen only with another route than the one given. */
+  let otherRoute: string | null = null
   let parsedLines = 0
   let bytes = 0
   for (const file of files) {
@@ -54,11 +58,16 @@ export async function resolveHashedId(
           }
           const sep = routeSeparator ? indexWithin(ref.text, routeSeparator, start, ref.end) : -1
           const base = ref.text.slice(start, sep >= 0 ? sep : ref.end)
-          if (seen.has(base)) continue
-          seen.add(base)
-          if (hashId(base) !== hash) continue
+          let matches = seen.get(base)
+          if (matches === undefined) seen.set(base, (matches = hashId(base) === hash))
+          if (!matches) continue
+          // The route is not part of the hash: an id whose route changed (node1, then node2 after a
+          // failover) is found by either. Another route is kept in case no id carries the one given.
           const suffix = sep >= 0 ? ref.text.slice(sep + routeSeparator.length, ref.end) : null
-          if (route !== null && suffix !== null && suffix !== route) continue
+          if (route !== null && suffix !== null && suffix !== route) {
+            otherRoute ??= Buffer.from(base).toString()
+            continue
+          }
           await batches.return(undefined as never)
           return {base: Buffer.from(base).toString(), parsedLines, bytes}
         }
@@ -67,7 +76,7 @@ export async function resolveHashedId(
       await batches.return(undefined as never)
     }
   }
-  return {base: null, parsedLines, bytes}
+  return {base: otherRoute, parsedLines, bytes}
 }
 
 const idShapes = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,64}/g
