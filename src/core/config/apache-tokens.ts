@@ -1,4 +1,4 @@
-import {configLines, maxLineLength} from './limits.js'
+import {logicalLines} from './limits.js'
 
 /** One httpd directive: its words (quotes removed) and where it starts. */
 export interface Directive {
@@ -17,30 +17,15 @@ export interface Directive {
  * at 64 KB; `cut` holds the numbers of the lines cut.
  */
 export function apacheDirectives(text: string): {directives: Directive[]; cut: number[]} {
-  const {lines, cut: cutLines} = configLines(text)
-  const cutAt = new Set(cutLines)
-  const cut: number[] = []
+  const {lines, cut} = logicalLines(text, (line) => {
+    const backslash = continuationAt(line)
+    return backslash >= 0 ? `${line.slice(0, backslash)} ` : null
+  })
   const directives: Directive[] = []
-  for (let i = 0; i < lines.length; i++) {
-    const startLine = i + 1
-    let wasCut = cutAt.has(startLine)
-    const parts: string[] = []
-    let length = 0
-    for (let line = lines[i]!; ; line = lines[++i]!) {
-      const backslash = continuationAt(line)
-      const more = backslash >= 0 && i + 1 < lines.length
-      const piece = more ? `${line.slice(0, backslash)} ` : line
-      if (length + piece.length > maxLineLength) wasCut = true
-      const kept = piece.slice(0, Math.max(0, maxLineLength - length))
-      parts.push(kept)
-      length += kept.length
-      if (!more) break
-      if (cutAt.has(i + 2)) wasCut = true
-    }
-    if (wasCut) cut.push(startLine)
-    const trimmed = parts.join('').trim()
+  for (const {text: logical, line} of lines) {
+    const trimmed = logical.trim()
     if (!trimmed || trimmed.startsWith('#')) continue
-    const directive = parseDirective(trimmed, startLine)
+    const directive = parseDirective(trimmed, line)
     if (directive) directives.push(directive)
   }
   return {directives, cut}

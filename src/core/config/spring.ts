@@ -1,6 +1,6 @@
 import {type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments} from 'yaml'
 import type {InputError} from '../report/types.js'
-import {configLines, cutLinesError, maxLineLength, maxNestingDepth, tooDeepError} from './limits.js'
+import {configLines, cutLinesError, logicalLines, maxNestingDepth, tooDeepError} from './limits.js'
 import {type AppFacts, type ConfigKind, type Located, parseError} from './types.js'
 
 /** A Spring property as read: the key as written, its relaxed-binding form, the value and where. */
@@ -89,35 +89,18 @@ function parseYaml(text: string, lineCounter: LineCounter): Document.Parsed[] | 
  */
 export function propertiesFile(text: string, file: string): {properties: SpringProperty[]; errors: InputError[]} {
   const properties: SpringProperty[] = []
-  const {lines, cut: cutLines} = configLines(text)
-  const cutAt = new Set(cutLines)
-  const cut: number[] = []
   const errors: InputError[] = []
-  for (let i = 0; i < lines.length; i++) {
-    const startLine = i + 1
-    const first = lines[i]!.replace(/^\s+/, '')
-    if (!first || first.startsWith('#') || first.startsWith('!')) continue
-    let wasCut = cutAt.has(startLine)
-    const parts: string[] = []
-    let length = 0
-    for (let line = first; ; line = lines[++i]!.replace(/^\s+/, '')) {
-      const more = endsWithContinuation(line) && i + 1 < lines.length
-      const piece = more ? line.slice(0, -1) : line
-      if (length + piece.length > maxLineLength) wasCut = true
-      const kept = piece.slice(0, Math.max(0, maxLineLength - length))
-      parts.push(kept)
-      length += kept.length
-      if (!more) break
-      if (cutAt.has(i + 2)) wasCut = true
-    }
-    if (wasCut) cut.push(startLine)
-    const logical = parts.join('')
+  const {lines, cut} = logicalLines(text, (line) => (endsWithContinuation(line) ? line.slice(0, -1) : null), {
+    clean: (line) => line.replace(/^\s+/, ''),
+    skip: (line) => !line || line.startsWith('#') || line.startsWith('!'),
+  })
+  for (const {text: logical, line} of lines) {
     const split = splitProperty(logical)
     if (!split) {
-      errors.push(parseError(file, startLine, `not a property line: ${logical.slice(0, 80)}`))
+      errors.push(parseError(file, line, `not a property line: ${logical.slice(0, 80)}`))
       continue
     }
-    properties.push(property(unescapeJava(split.key), unescapeJava(split.value), file, startLine))
+    properties.push(property(unescapeJava(split.key), unescapeJava(split.value), file, line))
   }
   return {properties, errors: [...cutLinesError(file, cut), ...errors]}
 }
