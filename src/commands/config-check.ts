@@ -12,6 +12,7 @@ export default class ConfigCheck extends SessdocCommand {
     '<%= config.bin %> config-check --apache-conf /etc/httpd/conf/httpd.conf --tomcat-conf /opt/tomcat/conf/server.xml',
     '<%= config.bin %> config-check --apache-conf haproxy.cfg --tomcat-conf node1/server.xml --tomcat-conf node2/server.xml --app-config application.yml --json',
   ]
+  static override readsNoTimeWindow = 'configuration files carry no time: they are checked as they are now'
   static override flags = {
     'apache-conf': Flags.string({
       multiple: true,

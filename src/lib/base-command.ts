@@ -26,6 +26,8 @@ export type BaseFlags = Interfaces.InferredFlags<typeof reportFlags> & {json?: b
 export abstract class SessdocCommand extends Command {
   static override enableJsonFlag = true
   static override baseFlags = reportFlags
+  /** Why this command takes no --since / --until (what it reads has no time), for the usage error when they are given. */
+  static readsNoTimeWindow?: string
 
   /** The last report this command produced (for tests and programmatic use). */
   report?: Report
@@ -88,6 +90,14 @@ export abstract class SessdocCommand extends Command {
     if (error.oclif?.exit === 0 || (error as {code?: string}).code === 'EEXIT') throw error
     // A parse error is reported here; oclif would add a development-mode warning that it was never parsed.
     this.parsed = true
+    const command = (this.id ?? '').replaceAll(':', ' ')
+    const windowless = windowFlagError(
+      error.message,
+      command,
+      (this.constructor as typeof SessdocCommand).readsNoTimeWindow,
+      this.knownFlags(),
+    )
+    if (windowless) return this.catch(new UserError(windowless.message, windowless.hint))
     const flagError = flagParseError(error.message)
     const usage = error instanceof UserError || flagError !== null || isParseError(error)
     const message = flagError
@@ -98,7 +108,7 @@ export abstract class SessdocCommand extends Command {
         ? usageMessage(error.message)
         : `internal error: ${firstLine(error.message)}`
     const userHint = error instanceof UserError ? (error as UserError).hint : undefined
-    const help = `sessdoc ${(this.id ?? '').replaceAll(':', ' ')} --help`
+    const help = `sessdoc ${command} --help`
     const near = nearFlag(error.message, this.knownFlags())
     const hint = userHint
       ? userHint
@@ -152,6 +162,27 @@ export function nearFlag(message: string, known: readonly string[]): string | un
   const typed = /^Nonexistent flags?: (--[\w-]+)/.exec(message)?.[1]
   if (!typed) return undefined
   return didYouMean(typed, known)
+}
+
+/** The commands whose input has a time window: those with --since / --until. */
+export const windowCommands = ['diagnose', 'access-log', 'tomcat-log', 'trace']
+
+/**
+ * For oclif's "Nonexistent flag: --since" on a command that reads no time window: a usage error
+ * that says so (and why, when the command tells), instead of a bare unknown flag.
+ */
+export function windowFlagError(
+  message: string,
+  command: string,
+  why: string | undefined,
+  known: readonly string[],
+): {message: string; hint: string} | undefined {
+  const typed = /^Nonexistent flags?: (--(?:since|until))(?![\w-])/.exec(message)?.[1]
+  if (!typed || known.includes(typed)) return undefined
+  return {
+    message: `${typed}: sessdoc ${command} reads no time window${why ? ` (${why})` : ''}`,
+    hint: `drop ${typed}; --since and --until are for ${windowCommands.slice(0, -1).join(', ')} and ${windowCommands.at(-1)}`,
+  }
 }
 
 function isParseError(error: Error): boolean {
