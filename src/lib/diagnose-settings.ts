@@ -6,7 +6,7 @@ import {parseList} from '../core/input/parse-list.js'
 import type {BaseFlags} from './base-command.js'
 import {UserError} from './errors.js'
 import {accessLogFlags, redisFlags, windowFlags} from './flags.js'
-import {redisUrlOf} from './redis-target.js'
+import {redisSpecOf} from './redis-target.js'
 
 /** The flags of `diagnose`: a source each, and how to read it. */
 export const diagnoseFlags = {
@@ -85,13 +85,9 @@ export function mergeDiagnoseSettings(flags: DiagnoseFlagValues, file: DiagnoseC
     redis: {
       ...file.redis,
       ...defined({
-        url: redisUrlOf({...flags, redis: flags.redis ?? file.redis?.url}),
+        ...redisSpecOf({...flags, redis: flags.redis ?? file.redis?.url}),
+        // A switch not given leaves the config file's `true`.
         cluster: flags.cluster || undefined,
-        sentinel: flags.sentinel,
-        sentinelMaster: flags['sentinel-master'],
-        tlsCa: flags['tls-ca'],
-        connectTimeout: flags['connect-timeout'],
-        db: flags.db,
         replica: flags.replica || undefined,
         scan: flags['redis-scan'],
         preset: flags.preset,
