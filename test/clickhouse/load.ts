@@ -2,13 +2,14 @@
 import {readFileSync} from 'node:fs'
 import {Run} from '../../src/core/access-log/index.js'
 import {ParsedLine} from '../../src/core/access-log/parsed-line.js'
-import {extractSessionId} from '../../src/core/access-log/session-id.js'
+import {extractSessionId, findCookie} from '../../src/core/access-log/session-id.js'
 import type {AccessLogOptions} from '../../src/core/access-log/types.js'
 import type {TestClickHouse} from '../helpers/clickhouse-server.js'
 
 export const TABLE_COLUMNS =
-  'ts DateTime, seq UInt64, jsessionid String, upstream String, remote_addr String, user_agent String, status UInt16, request_uri String'
-export const MAP = 'time=ts,order=seq,session=jsessionid,route=upstream,client=remote_addr,agent=user_agent,status=status,path=request_uri'
+  'ts DateTime, seq UInt64, jsessionid String, upstream String, remote_addr String, user_agent String, status UInt16, request_uri String, set_cookie String'
+export const MAP =
+  'time=ts,order=seq,session=jsessionid,route=upstream,client=remote_addr,agent=user_agent,status=status,path=request_uri,setcookie=set_cookie'
 
 /**
  * Section figures a table cannot hold or say the same way (docs/access-log.md, "ClickHouse"): where lines came
@@ -47,6 +48,16 @@ export function rowsOf(path: string, options: Partial<AccessLogOptions> = {}): {
     const served = slice(line, p.workerStart, p.workerEnd)
     // nginx's upstream list as logged: a retried request names several (the parser keeps the last).
     const worker = p.retried && served !== '' ? `0.0.0.0:1, ${served}` : served
+    // The id the response set: Tomcat's %S is the bare id, HAProxy and Apache log NAME=value.
+    const cookie = format.parser.kind === 'tomcat' ? null : findCookie(line, p.setCookieStart, p.setCookieEnd, format.rules.cookieName)
+    const setCookie =
+      p.setCookieStart < 0
+        ? ''
+        : cookie
+          ? line.slice(cookie[0], cookie[1])
+          : format.parser.kind === 'tomcat'
+            ? slice(line, p.setCookieStart, p.setCookieEnd)
+            : ''
     out.push(
       [
         Math.floor(p.timeMs / 1000),
@@ -57,6 +68,7 @@ export function rowsOf(path: string, options: Partial<AccessLogOptions> = {}): {
         slice(line, p.userAgentStart, p.userAgentEnd),
         200,
         slice(line, p.requestStart, p.requestEnd),
+        setCookie,
       ]
         .map((v) => tsv(String(v)))
         .join('\t'),

@@ -10,7 +10,7 @@ import {buildSection} from '../section.js'
 import type {AccessLogOptions, AccessLogSection} from '../types.js'
 import {ClickHouseError, DEFAULT_LIMITS, type QueryLimits, query} from './client.js'
 import {type ColumnMap, MappingError, parseMapping, resolveColumns} from './mapping.js'
-import {clientsSql, FACT, type FoldContext, minutesSql, routesSql, sessionsSql} from './queries.js'
+import {clientsSql, FACT, type FoldContext, minutesSql, replacedSql, routesSql, sessionsSql} from './queries.js'
 import {literal} from './sql.js'
 import {type ClickHouseTarget, ClickHouseTargetError, clickhouseTarget} from './target.js'
 
@@ -159,12 +159,16 @@ export async function analyzeClickHouseAccessLog(
       showSessionIds: options.redact.showSessionIds === true,
     }
     const run = (sql: string, local = shardLocal) => query(target, sql, {...limits, shardLocal: local}, options.signal)
-    const [minutes, routes, sessions, clients] = await Promise.all([
+    const [minutes, routes, sessions, byClient, byResponse] = await Promise.all([
       run(minutesSql(ctx)),
       run(routesSql(ctx)),
       run(sessionsSql(ctx)),
       resolved.columns.client !== undefined ? run(clientsSql(ctx)) : Promise.resolve([]),
+      resolved.columns.setcookie !== undefined ? run(replacedSql(ctx)) : Promise.resolve([]),
     ])
+    // Like a log format that has the response's cookie: losses are seen where the id is replaced, not guessed from the client's next id.
+    const responseCookie = routes.some((row) => Number(row[10]) > 0)
+    const clients = responseCookie ? [...byClient.filter((row) => Number(row[0]) !== FACT.lost), ...byResponse] : byClient
     const label = {
       detectedFormat: `clickhouse ${target.database}.${target.table}`,
       formatSource: Object.keys(map).length > 0 ? 'flag' : 'detected',
@@ -180,6 +184,7 @@ export async function analyzeClickHouseAccessLog(
       resolved,
       label,
       notes,
+      responseCookie,
     })
     const section = result.section
     if (section.status === 'analyzed' && section.parsed === 0) {
@@ -205,6 +210,8 @@ interface Answers {
   resolved: ReturnType<typeof resolveColumns>
   label: Pick<AccessLogSection, 'detectedFormat' | 'formatSource'>
   notes: InputError[]
+  /** The window has responses that set an id (the `setcookie` column). */
+  responseCookie: boolean
 }
 
 /** The aggregates into the file reader's own analyzer state, then its section builder and checks. */
@@ -331,6 +338,7 @@ function fill(a: Answers): SourceResult<'accessLog'> {
       userAgent: has('agent'),
       worker: has('route') && an.backends.size > 0 ? a.routeKind : null,
       sessionRoute: false,
+      ...(a.responseCookie ? {responseCookie: true} : {}),
     },
     parse: () => false,
   }

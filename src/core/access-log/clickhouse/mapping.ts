@@ -1,7 +1,7 @@
 import {didYouMean} from '../../did-you-mean.js'
 
 /** The columns of an access-log table that sessdoc reads, by role. */
-export const FIELDS = ['time', 'session', 'route', 'client', 'agent', 'status', 'path', 'order'] as const
+export const FIELDS = ['time', 'session', 'route', 'client', 'agent', 'status', 'path', 'order', 'setcookie'] as const
 export type Field = (typeof FIELDS)[number]
 export type ColumnMap = Partial<Record<Field, string>>
 
@@ -15,6 +15,7 @@ export const DEFAULT_COLUMNS: Record<Field, readonly string[]> = {
   status: ['status', 'status_code', 'code'],
   path: ['path', 'request_uri', 'uri', 'url', 'request'],
   order: [],
+  setcookie: ['set_cookie', 'response_cookie', 'set_cookie_jsessionid', 'upstream_cookie_jsessionid'],
 }
 
 export class MappingError extends Error {
@@ -39,6 +40,7 @@ const EXAMPLES: Record<Field, string> = {
   status: 'status',
   path: 'request_uri',
   order: 'seq',
+  setcookie: 'set_cookie',
 }
 const exampleColumn = (role: Field): string => EXAMPLES[role]
 

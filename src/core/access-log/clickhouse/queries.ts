@@ -55,7 +55,7 @@ function timeOf(ctx: FoldContext): {t: string; where: string} {
  * One row per request in the window, normalized: t (epoch s), q (tiebreak), sid (the id: cookie,
  * else `;jsessionid=` of the path), u (1 when the id came from the URL), iu (an id in the URL),
  * w (the serving backend), b (the id without its route), x (the route suffix), v (served: w, else x),
- * c (the client: address + User-Agent), r (nginx retried: several upstreams).
+ * c (the client: address + User-Agent), r (nginx retried: several upstreams), replaced (the response set another id).
  */
 export function rowsSql(ctx: FoldContext, extra: string[] = []): string {
   const {resolved} = ctx
@@ -91,6 +91,10 @@ export function rowsSql(ctx: FoldContext, extra: string[] = []): string {
     `if(sp > 0, substring(sid, sp + ${sepLength}), '') AS x`,
     `if(w != '', w, x) AS v`,
     `${client} AS c`,
+    // The id the response set (HAProxy's captured response cookie, Tomcat's %S): another id than the request's replaced it.
+    `${has('setcookie') ? `if(${text(resolved, 'setcookie')} = '-', '', ${text(resolved, 'setcookie')})` : "''"} AS sc`,
+    `${ctx.separator === '' ? '0' : `position(sc, ${sep})`} AS scp`,
+    `sc != '' AND b != '' AND if(scp > 0, substring(sc, 1, scp - 1), sc) != b AS replaced`,
     ...extra,
   ]
   return `SELECT ${fields.join(', ')} FROM ${tableName(ctx.database, ctx.table)} WHERE ${where}`
@@ -101,16 +105,26 @@ export function minutesSql(ctx: FoldContext): string {
   return `SELECT intDiv(t, 60) AS m, count(), min(t), max(t) FROM (${rowsSql(ctx)}) GROUP BY m`
 }
 
-/** Counts by (serving backend, id suffix): routes, cookie routes, who served each suffix, and the plain totals. */
+/** Counts by (serving backend, id suffix): routes, cookie routes, who served each suffix, and the plain totals (responses that set an id last). */
 export function routesSql(ctx: FoldContext): string {
   return `SELECT w, x, count(), sum(sid != ''), sum(fromCookie), sum(u), sum(iu), sum(sid != '' AND x = ''), sum(r),
-  min(toUInt64(t) * 4294967296 + q) AS o FROM (${rowsSql(ctx)}) GROUP BY w, x ORDER BY o`
+  min(toUInt64(t) * 4294967296 + q) AS o, sum(sc != '') FROM (${rowsSql(ctx)}) GROUP BY w, x ORDER BY o`
 }
+
+const FACT_LOST = 6
 
 /** An array shifted one place right, `first` in front (an empty array stays empty): element i of the result is element i - 1 of `array`. */
 const previous = (array: string, first: string) => `arrayPopBack(arrayPushFront(${array}, ${first}))`
 /** An array shifted one place left, `last` at the end (an empty array stays empty): element i of the result is element i + 1 of `array`. */
 const following = (array: string, last: string) => `arrayPopFront(arrayPushBack(${array}, ${last}))`
+
+/**
+ * Sessions replaced where the response shows it (the `setcookie` column): by minute and the request's
+ * (suffix, backend): the loss candidates, in place of the client fold's, when the window has any.
+ */
+export function replacedSql(ctx: FoldContext): string {
+  return `SELECT toUInt8(${FACT_LOST}), intDiv(t, 60) AS m, x, v, count() FROM (${rowsSql(ctx)}) WHERE replaced AND x != '' AND v != '' GROUP BY m, x, v`
+}
 
 /**
  * The per-session fold, as arrays (ClickHouse 18.16: no window functions): each session's requests
@@ -146,7 +160,16 @@ FROM (${rowsSql(ctx)}) WHERE b != '' GROUP BY b)`
 }
 
 /** Fact kinds of the session fold's answer. */
-export const FACT = {newSession: 1, flip: 2, flippedSessions: 3, failovers: 4, active: 5, lost: 6, churn: 7, churnClient: 8} as const
+export const FACT = {
+  newSession: 1,
+  flip: 2,
+  flippedSessions: 3,
+  failovers: 4,
+  active: 5,
+  lost: FACT_LOST,
+  churn: 7,
+  churnClient: 8,
+} as const
 
 /** Elements of `array` where `mask` is true. */
 const where = (array: string, mask: string) => `arrayFilter((e, m) -> m, ${array}, ${mask})`
@@ -184,8 +207,8 @@ FROM (
  * suffixes and backends. The initiator groups them by client and pairs each session with the one the
  * client opened before, looked at as it stood when the new one started: replaced within 5 minutes
  * after a request of (suffix, backend) is a loss candidate (a loss when that request was misrouted,
- * decided with the homes); within the session timeout it is a change, and two changes within 10
- * minutes are churn.
+ * decided with the homes; where the response's cookie is logged, replacedSql's are taken instead); within
+ * the session timeout it is a change, and two changes within 10 minutes are churn.
  */
 export function clientsSql(ctx: FoldContext): string {
   const gap = uint(ctx.lostGapSeconds)
