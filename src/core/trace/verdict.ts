@@ -1,5 +1,6 @@
-import type {IdChain, SeenRequest} from './access.js'
-import {nodeOf} from './access.js'
+import type {SeenRequest} from './access.js'
+import type {IdChain} from './chain.js'
+import {nodeOf} from './chain.js'
 import type {TraceAppEvent, TraceNodeEvent, TraceVerdict} from './types.js'
 
 /** A restart or DOWN of the home node within this long before a loss explains it. */
