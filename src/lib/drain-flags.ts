@@ -28,14 +28,14 @@ export const drainFlags = {
   }),
   wait: Flags.boolean({description: 'Re-check (new lines only) until safe; exit 0 when safe, 1 when --max-wait runs out.'}),
   'max-wait': durationFlag({
-    description: 'How long --wait waits (default 40m).',
+    description: 'How long --wait waits.',
     min: 1000,
     max: 7 * 86_400_000,
     hint: 'e.g. --max-wait 40m',
     default: 40 * 60_000,
   }),
   interval: durationFlag({
-    description: 'Time between checks with --wait (default 10s).',
+    description: 'Time between checks with --wait.',
     min: 200,
     max: 3_600_000,
     hint: 'e.g. --interval 10s',

@@ -156,9 +156,11 @@ export function parseSessionTimeout(spec: string | undefined): number | undefine
 
 /**
  * A duration flag (`30m`, `90s`, `1h`; a bare number is minutes) in milliseconds, between `min` and
- * `max`; a bad value is a usage error that names the range. `hint` says what to try instead.
+ * `max`; a bad value is a usage error that names the range. `hint` says what to try instead. The
+ * help shows its default as it is typed (`[default: 10s]`), not in milliseconds.
  */
 export const durationFlag = Flags.custom<number, {min: number; max: number; hint: string}>({
+  defaultHelp: async ({options}) => (typeof options.default === 'number' ? msText(options.default) : undefined),
   parse: async (input, _context, flag) => {
     const parsed = parseDuration(input)
     const name = `--${flag.name}`
@@ -169,7 +171,8 @@ export const durationFlag = Flags.custom<number, {min: number; max: number; hint
   },
 })
 
-function msText(ms: number): string {
+/** Milliseconds as a duration flag takes them: the largest unit that divides them (40m, 10s, 1d). */
+export function msText(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`
   if (ms % 60_000 === 0) return `${ms / 60_000}m`

@@ -27,7 +27,7 @@ export const watchFlags = {
   ),
   'from-start': Flags.boolean({description: 'Read the files from their start (replay), then follow them.'}),
   interval: durationFlag({
-    description: 'One line every interval (default 10s).',
+    description: 'One line every interval.',
     min: 200,
     max: 3_600_000,
     hint: 'e.g. --interval 10s',

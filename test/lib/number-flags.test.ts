@@ -3,6 +3,9 @@ import AccessLog from '../../src/commands/access-log.js'
 import Diagnose from '../../src/commands/diagnose.js'
 import RedisScan from '../../src/commands/redis/scan.js'
 import RedisStats from '../../src/commands/redis/stats.js'
+import {parseDuration} from '../../src/core/input/time-window.js'
+import {drainFlags} from '../../src/lib/drain-flags.js'
+import {runCli} from '../helpers/run-cli.js'
 import {runCommand} from '../helpers/run-command.js'
 
 // Every case fails while parsing the flags, before any file or Redis is touched.
@@ -55,5 +58,25 @@ describe('numeric flags: a bad value says what is wrong and the range (exit 3)',
     expect(code).toBe(3)
     expect(stderr).toMatch(/Error: .*--lanes/)
     expect(stderr).not.toMatch(/internal error/)
+  })
+})
+
+describe('duration flags: the help shows their defaults as they are typed', () => {
+  it.each([
+    ['drain-status', ['[default: 40m] How long --wait waits.', '[default: 10s] Time between checks with --wait.']],
+    ['watch', ['[default: 10s] One line every interval.']],
+  ])('%s --help', async (command, shown) => {
+    const help = await runCli([command, '--help'], {env: {COLUMNS: '200'}})
+    expect(help.code).toBe(0)
+    for (const line of shown) expect(help.stdout).toContain(line)
+    expect(help.stdout).not.toMatch(/\[default: \d+\]/)
+  })
+
+  it.each([
+    ['drain-status --max-wait', drainFlags['max-wait']],
+    ['drain-status --interval', drainFlags.interval],
+  ])('%s: the default shown parses back to the default', async (_name, flag) => {
+    const shown = await (flag.defaultHelp as (context: unknown) => Promise<string>)({options: flag, flags: {}})
+    expect(parseDuration(shown)).toEqual({ok: true, value: flag.default})
   })
 })
