@@ -1,13 +1,8 @@
-import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {type ChildProcess, spawnSync} from 'node:child_process'
+import {mkdtemp, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {freePort} from './redis-server.js'
-
-const children = new Set<ChildProcess>()
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL')
-})
+import {freePort, startServerProcess} from './server-process.js'
 
 /** Debian's `clickhouse-server` (18.16) is installed: the ClickHouse tests run only then. */
 export const clickhouseInstalled =
@@ -80,13 +75,6 @@ export async function startClickHouse(
   const dir = await mkdtemp(join(tmpdir(), 'sessdoc-clickhouse-'))
   await writeFile(join(dir, 'config.xml'), configXml({dir, httpPort, tcpPort, shards: options.shards ?? [{tcpPort}]}))
   await writeFile(join(dir, 'users.xml'), usersXml())
-  const child = spawn('clickhouse-server', [`--config-file=${join(dir, 'config.xml')}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    cwd: dir,
-  })
-  children.add(child)
-  let stderr = ''
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const host = '127.0.0.1'
   const base = `http://${host}:${httpPort}`
   const query = async (sql: string, body?: string): Promise<string> => {
@@ -96,37 +84,17 @@ export async function startClickHouse(
     if (!response.ok) throw new Error(`ClickHouse ${response.status}: ${text.slice(0, 500)}`)
     return text
   }
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    try {
-      if ((await query('SELECT 1')).trim() === '1') break
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`clickhouse-server on port ${httpPort} did not start: ${stderr.slice(-2000)}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return {
-    host,
-    httpPort,
-    tcpPort,
+  const server = await startServerProcess({
+    command: 'clickhouse-server',
+    args: [`--config-file=${join(dir, 'config.xml')}`],
     dir,
-    base,
-    process: child,
-    query,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGKILL')
-        await exited
-      }
-      children.delete(child)
-      await rm(dir, {recursive: true, force: true})
-    },
-  }
+    cwd: dir,
+    port: httpPort,
+    ready: async () => (await query('SELECT 1')).trim() === '1',
+    timeoutMs: 30_000,
+    pollMs: 100,
+  })
+  return {host, httpPort, tcpPort, dir, base, process: server.process, query, stop: server.stop}
 }
 
 /** Two servers that both know the cluster `sessdoc_two_shards` (one shard each). */

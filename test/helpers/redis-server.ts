@@ -1,16 +1,14 @@
-import {type ChildProcess, execFile, spawn} from 'node:child_process'
-import {mkdtemp, rm} from 'node:fs/promises'
-import {createServer} from 'node:net'
+import {type ChildProcess, execFile} from 'node:child_process'
+import {mkdtemp} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 import {Redis} from 'ioredis'
+import {freePort, startServerProcess} from './server-process.js'
+
+export {freePort} from './server-process.js'
 
 const run = promisify(execFile)
-const children = new Set<ChildProcess>()
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL')
-})
 
 export interface TestRedis {
   port: number
@@ -21,19 +19,6 @@ export interface TestRedis {
   /** A plain client for arranging data (not sessdoc's). */
   client(options?: {password?: string; username?: string}): Redis
   stop(): Promise<void>
-}
-
-/** A free TCP port on loopback (never 6379: that one belongs to the machine). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
 }
 
 /**
@@ -61,10 +46,6 @@ export async function startRedis(extraArgs: string[] = [], options: {password?: 
     'warning',
     ...extraArgs,
   ]
-  const child = spawn('redis-server', args, {stdio: ['ignore', 'ignore', 'pipe']})
-  children.add(child)
-  let stderr = ''
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const host = '127.0.0.1'
   const client = (o: {password?: string; username?: string} = {}): Redis =>
     new Redis({
@@ -76,50 +57,36 @@ export async function startRedis(extraArgs: string[] = [], options: {password?: 
       maxRetriesPerRequest: 1,
       enableOfflineQueue: true,
     })
-  await waitForPing(port, options.password, () => stderr)
-  return {
-    port,
-    host,
-    url: `redis://${host}:${port}`,
+  const server = await startServerProcess({
+    command: 'redis-server',
+    args,
     dir,
-    process: child,
-    client,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGKILL')
-        await exited
-      }
-      children.delete(child)
-      await rm(dir, {recursive: true, force: true})
-    },
-  }
+    port,
+    ready: () => answersPing(port, options.password),
+    timeoutMs: 10_000,
+    pollMs: 50,
+  })
+  return {port, host, url: `redis://${host}:${port}`, dir, process: server.process, client, stop: server.stop}
 }
 
-async function waitForPing(port: number, password: string | undefined, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (Date.now() < deadline) {
-    const probe = new Redis({
-      host: '127.0.0.1',
-      port,
-      password,
-      lazyConnect: true,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 500,
-    })
-    probe.on('error', () => {})
-    try {
-      await probe.connect()
-      await probe.ping()
-      probe.disconnect()
-      return
-    } catch {
-      probe.disconnect()
-      await new Promise((r) => setTimeout(r, 50))
-    }
+async function answersPing(port: number, password: string | undefined): Promise<boolean> {
+  const probe = new Redis({
+    host: '127.0.0.1',
+    port,
+    password,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 500,
+  })
+  probe.on('error', () => {})
+  try {
+    await probe.connect()
+    await probe.ping()
+    return true
+  } finally {
+    probe.disconnect()
   }
-  throw new Error(`redis-server on port ${port} did not start: ${stderr()}`)
 }
 
 export interface TestCluster {

@@ -1,7 +1,6 @@
 /** Process plumbing of the real-server lab: free loopback ports, temp dirs, detached servers stopped by pid. */
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -18,19 +17,7 @@ export function missingLabCommands(): string | null {
   return missing.length === 0 ? null : missing.join(', ')
 }
 
-/** A port free on the loopback now (the OS picks it; a small race with other processes is accepted). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+export {freePort} from '../helpers/server-process.js'
 
 const tempDirs: string[] = []
 
