@@ -5,7 +5,7 @@ import {checkConfig} from '../config/index.js'
 import {expandInputs} from '../input/expand-inputs.js'
 import type {Finding} from '../report/types.js'
 import {readBalancer} from './balancer.js'
-import {LogTail} from './log-tail.js'
+import {type FormatChooser, LogTail} from './log-tail.js'
 import {type LineFormat, SessionCollector} from './session-collector.js'
 import {readTomcatManager} from './tomcat-manager.js'
 import type {BalancerMember, DrainSection, TomcatManagerFigures} from './types.js'
@@ -56,8 +56,9 @@ export class DrainCheck {
   private checks = 0
   private drainSeenAt = Number.NaN
   private readonly now: () => number
-  private readonly fixedParser: LineParser | null
-  private readonly formatOptions: FormatOptions
+  /** --log-format's parser, else the layouts the log's is detected among and the cookie they are scored on. */
+  private readonly layout: {parser: LineParser} | {candidates: LineParser[]; rules: {cookieName: string; base64: boolean}}
+  private readonly choose: FormatChooser = (lines) => this.chooseFormat(lines)
 
   private constructor(
     private readonly options: DrainOptions,
@@ -68,9 +69,12 @@ export class DrainCheck {
     this.collector = new SessionCollector(options.route, options.routeSeparator ?? '.')
     this.tails = files.map((f) => new LogTail(f))
     this.now = options.now ?? Date.now
-    this.formatOptions = {cookieName: options.cookieName, timeZone: options.timeZone}
+    const formatOptions: FormatOptions = {cookieName: options.cookieName, timeZone: options.timeZone}
+    const cookieName = options.cookieName ?? 'JSESSIONID'
     // A bad --log-format throws FormatError here, before anything is read.
-    this.fixedParser = options.logFormat ? resolveFormat(options.logFormat, this.formatOptions) : null
+    this.layout = options.logFormat
+      ? {parser: resolveFormat(options.logFormat, formatOptions)}
+      : {candidates: candidateParsers(formatOptions), rules: {cookieName, base64: cookieName.toUpperCase() === 'SESSION'}}
   }
 
   static async create(options: DrainOptions): Promise<DrainCheck> {
@@ -173,11 +177,10 @@ export class DrainCheck {
   }
 
   private async readLogs(since: number): Promise<void> {
-    const choose = (lines: string[]): LineFormat | null => this.chooseFormat(lines)
     for (const tail of this.tails) {
       try {
-        if (this.checks === 0) await tail.readBack(since, this.collector, choose)
-        else await tail.readNew(this.collector, choose)
+        if (this.checks === 0) await tail.readBack(since, this.collector, this.choose)
+        else await tail.readNew(this.collector, this.choose)
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? ''
         const text = (error as Error).message
@@ -188,13 +191,10 @@ export class DrainCheck {
   }
 
   private chooseFormat(lines: string[]): LineFormat | null {
-    const cookieName = this.options.cookieName ?? 'JSESSIONID'
-    let parser = this.fixedParser
-    if (parser === null) {
-      const detection = detectFormat(lines, candidateParsers(this.formatOptions), {
-        cookieName,
-        base64: cookieName.toUpperCase() === 'SESSION',
-      })
+    let parser: LineParser
+    if ('parser' in this.layout) parser = this.layout.parser
+    else {
+      const detection = detectFormat(lines, this.layout.candidates, this.layout.rules)
       if (detection.parsed <= 0) {
         if (detection.sampled > 0)
           this.formatError = 'the access log is in no known layout: give --log-format (see sessdoc access-log --help)'

@@ -65,6 +65,8 @@ interface AccessInput {
   source: LineSource
   stream: BlockStream | null
   lineNo: number
+  /** Hands the lines read to the analyzer (built once, for every poll). */
+  sink: FollowSink
 }
 
 /** A watch that could not begin (an access log that is not a plain file, a bad --log-format). */
@@ -114,7 +116,18 @@ export async function watch(options: WatchOptions): Promise<SourceResult[]> {
   const inputs: AccessInput[] = []
   for (const path of options.accessLogs) {
     const source = path === '-' ? new StreamFollower('-', options.stdin ?? process.stdin) : new FileFollower(path, options.fromStart)
-    const input: AccessInput = {source, stream: null, lineNo: 0}
+    const input: AccessInput = {
+      source,
+      stream: null,
+      lineNo: 0,
+      sink: {
+        text: (text) => {
+          input.stream ??= blockStream(run, path, firstLines([text], DETECTION_LINES))
+          input.lineNo += run.analyzer.addBlock(text, input.stream, input.lineNo + 1)
+        },
+        event: followEvent(path, null),
+      },
+    }
     let detect: string[]
     try {
       detect = await source.start(DETECTION_LINES)
@@ -125,7 +138,7 @@ export async function watch(options: WatchOptions): Promise<SourceResult[]> {
     inputs.push(input)
   }
   run.filesRead = inputs.length
-  const apps: Array<{source: FileFollower; watcher: AppLogWatcher}> = []
+  const apps: Array<{source: FileFollower; watcher: AppLogWatcher; sink: FollowSink}> = []
   // Globs and directories as the other commands read them: each file matched is followed.
   const tomcat = await expandInputs(options.tomcatLogs, {chooseInDirectory: chooseTomcatLogs})
   for (const e of tomcat.errors) notice(e)
@@ -144,7 +157,7 @@ export async function watch(options: WatchOptions): Promise<SourceResult[]> {
     } catch (error) {
       throw new WatchInputError((error as Error).message)
     }
-    apps.push({source, watcher})
+    apps.push({source, watcher, sink: {text: (text) => watcher.lines(text), event: followEvent(path, watcher.node)}})
   }
   const balancers = new BalancerWatcher(
     options.balancers,
@@ -183,18 +196,9 @@ export async function watch(options: WatchOptions): Promise<SourceResult[]> {
 
   for (;;) {
     let behind = false
-    for (const input of inputs) {
-      const sink: FollowSink = {
-        text: (text) => {
-          input.stream ??= blockStream(run, input.source.path, firstLines([text], DETECTION_LINES))
-          input.lineNo += analyzer.addBlock(text, input.stream, input.lineNo + 1)
-        },
-        event: followEvent(input.source.path, null),
-      }
-      if ((await readSafely(input.source, sink, errors)) >= MAX_BYTES_PER_READ) behind = true
-    }
-    for (const {source, watcher} of apps) {
-      const n = await readSafely(source, {text: (text) => watcher.lines(text), event: followEvent(source.path, watcher.node)}, errors)
+    for (const {source, sink} of inputs) if ((await readSafely(source, sink, errors)) >= MAX_BYTES_PER_READ) behind = true
+    for (const {source, watcher, sink} of apps) {
+      const n = await readSafely(source, sink, errors)
       if (n === 0) watcher.quiet()
       else if (n >= MAX_BYTES_PER_READ) behind = true
     }
