@@ -9,6 +9,8 @@ import {parseTraceId, type TraceOptions, traceSession} from '../../src/core/trac
 const ROUTE_CHANGE = 'fixtures/trace/route-change.log'
 const BALANCER = 'fixtures/access-log/apache-balancer.log'
 const A = '0A1B2C3D4E5F60718293A4B5C6D7E8F9'
+const B = 'F9E8D7C6B5A4938271605F4E3D2C1B0A'
+const C = '1234ABCD5678EF901234ABCD5678EF90'
 const sid = (base: string, route: string): string => `sid:${hashId(base)}.${route}`
 
 async function trace(id: string, extra: Partial<TraceOptions> = {}): Promise<TraceSection> {
@@ -59,5 +61,78 @@ describe('a sid: or raw id with the route it carried (as copied from a report)',
     const s = await trace(sid(first, 'node2'), {accessLogs: [BALANCER]})
     expect(s.status).toBe('analyzed')
     expect(s.requests.map((r) => r.session)).toEqual([sid(first, 'node1'), sid(first, 'node1'), sid(first, 'node2'), sid(first, 'node2')])
+  })
+})
+
+describe('a route suffix change of the same id is an id change', () => {
+  it('failover (the request before was served by another node): misrouted, then the loss on node3', async () => {
+    const s = await trace(`${A}.node2`)
+    expect(s.ids).toEqual([sid(A, 'node1'), sid(A, 'node2'), sid(C, 'node3')])
+    expect(s.home).toBe('node1')
+    expect(s.requests.map((r) => [r.time?.slice(11, 19), r.node, r.status, r.misrouted, r.session])).toEqual([
+      ['10:00:02', 'node1', 200, false, sid(A, 'node1')],
+      ['10:00:20', 'node1', 200, false, sid(A, 'node1')],
+      ['10:01:00', 'node2', 200, true, sid(A, 'node1')],
+      ['10:01:05', 'node2', 302, false, sid(A, 'node2')],
+      ['10:02:00', 'node2', 200, false, sid(A, 'node2')],
+      ['10:03:00', 'node3', 500, true, sid(A, 'node2')],
+      ['10:03:01', 'node3', 200, false, sid(C, 'node3')],
+    ])
+    expect(s.idChanges).toEqual([
+      {
+        time: '2026-11-28T10:01:00.000Z',
+        from: sid(A, 'node1'),
+        to: sid(A, 'node2'),
+        cause: 'misrouted',
+        routeOnly: true,
+        why: "the request before went to node2 while the id's home was node1: node2 put its own route on the id (a failover)",
+      },
+      {
+        time: '2026-11-28T10:03:00.000Z',
+        from: sid(A, 'node2'),
+        to: sid(C, 'node3'),
+        cause: 'misrouted',
+        routeOnly: false,
+        why: 'the request went to node3 while the session lived on node2',
+      },
+    ])
+    expect(s.verdict.outcome).toBe('lost')
+    expect(s.verdict.text).toBe('Lost at 10:03:00: the request went to node3 while the session lived on node2.')
+  })
+
+  it('no request served elsewhere before it: unknown, and not called a loss', async () => {
+    const s = await trace(B)
+    expect(s.ids).toEqual([sid(B, 'node2'), sid(B, 'node3')])
+    expect(s.requests.map((r) => r.misrouted)).toEqual([false, false, false])
+    expect(s.idChanges).toEqual([
+      {
+        time: '2026-11-28T10:00:40.000Z',
+        from: sid(B, 'node2'),
+        to: sid(B, 'node3'),
+        cause: 'unknown',
+        routeOnly: true,
+        why: "the request before was served by node2, the id's home: the log does not say what changed the route",
+      },
+    ])
+    expect(s.verdict).toEqual({
+      outcome: 'alive',
+      text: 'No loss seen: 3 request(s) from 10:00:10 to 10:01:30 on node2, node3; the id kept its value but its route changed from node2 to node3 between 10:00:40 and 10:01:30 (whether the session itself moved, the logs cannot tell).',
+      findingIds: ['access.route-flip'],
+    })
+  })
+
+  it('apache-balancer.log: .node1 → .node2 and .node2 → .node1 → .node2, each unknown (misrouted 0, as access-log counts)', async () => {
+    const first = '4F1C2A9B8E7D6C5B4A3F2E1D0C9B8A70'
+    const s = await trace(first, {accessLogs: [BALANCER]})
+    expect(s.idChanges.map((c) => [c.time, c.from, c.to, c.cause])).toEqual([
+      ['2026-11-28T09:00:30.000Z', sid(first, 'node1'), sid(first, 'node2'), 'unknown'],
+    ])
+    expect(s.requests.filter((r) => r.misrouted)).toEqual([])
+    const second = '9A8B7C6D5E4F3A2B1C0D9E8F7A6B5C40'
+    const t = await trace(second, {accessLogs: [BALANCER]})
+    expect(t.idChanges.map((c) => [c.time, c.from, c.to, c.cause])).toEqual([
+      ['2026-11-28T09:00:05.000Z', sid(second, 'node2'), sid(second, 'node1'), 'unknown'],
+      ['2026-11-28T09:01:12.000Z', sid(second, 'node1'), sid(second, 'node2'), 'unknown'],
+    ])
   })
 })

@@ -12,7 +12,7 @@ import type {PresetName} from '../redis/scan/presets.js'
 import type {InputError, SourceResult} from '../report/types.js'
 import {scanAccessLogs} from './access.js'
 import {scanAppLogs} from './app-log.js'
-import {followClient, isMisrouted, nodeOf} from './chain.js'
+import {followClient, homeOfRequest, isMisrouted, nodeOf} from './chain.js'
 import type {TraceId} from './id.js'
 import {candidateKeys, readSessionKey} from './redis-key.js'
 import {idInText, resolveHashedId} from './resolve.js'
@@ -125,19 +125,33 @@ export async function traceSession(options: TraceOptions): Promise<SourceResult<
 
   const route = options.id.route
   const firstRequest = chain.requests.find((r) => r.base === firstBase)
-  const routeOf = (b: string): string | null => chain.requests.find((r) => r.base === b)?.suffix ?? (b === firstBase ? route : null)
-  const redis = options.redis ? await redisKey(options.redis, chain.ids.at(-1)!, routeOf(chain.ids.at(-1)!), redact, options.signal) : null
+  /** The route an id carried first, or last (the one the asked id was given with when no request carries it). */
+  const routeOf = (b: string, which: 'first' | 'last'): string | null => {
+    const withRoute = chain.requests.filter((r) => r.base === b && r.suffix !== null)
+    return (which === 'first' ? withRoute[0] : withRoute.at(-1))?.suffix ?? (b === firstBase ? route : null)
+  }
+  const lastBase = chain.ids.at(-1)!
+  const redis = options.redis ? await redisKey(options.redis, lastBase, routeOf(lastBase, 'last'), redact, options.signal) : null
   if (redis && 'error' in redis) errors.push({input: 'redis', message: redis.error})
 
   const nodeEvents = [...scan.nodeEvents, ...(appScan?.nodeEvents ?? [])].sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''))
   const appEvents = (appScan?.events ?? []).sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''))
   const verdict = judgeTrace(chain, nodeEvents, appEvents)
   const iso = (t: number): string | null => (Number.isNaN(t) ? null : new Date(t).toISOString())
+  const idChanges = chain.changes.map((c) => ({
+    time: iso(c.at.time),
+    from: shown(c.from, c.fromRoute),
+    to: shown(c.to, c.toRoute),
+    cause: c.cause,
+    routeOnly: c.routeOnly,
+    why: c.why,
+  }))
   const section: TraceSection = {
     status: chain.requests.length > 0 || appEvents.length > 0 ? 'analyzed' : 'error',
     session: asked,
     verdict,
-    ids: chain.ids.map((b) => shown(b, routeOf(b))),
+    // The first id as it was first seen, then each it changed to (a new id or a new route), as idChanges lists them.
+    ids: [shown(firstBase, routeOf(firstBase, 'first')), ...idChanges.map((c) => c.to)],
     client: firstRequest ? {address: firstRequest.address, userAgent: firstRequest.userAgent} : null,
     home: chain.home.get(firstBase) ?? null,
     requests: chain.requests.map((r) => ({
@@ -146,17 +160,11 @@ export async function traceSession(options: TraceOptions): Promise<SourceResult<
       method: r.method,
       path: r.path,
       status: r.status,
-      misrouted: isMisrouted(r, chain.home.get(r.base) ?? null),
+      misrouted: isMisrouted(r, homeOfRequest(chain, r)),
       session: shown(r.base, r.suffix),
       file: accessFiles[r.file] ?? '',
     })),
-    idChanges: chain.changes.map((c) => ({
-      time: iso(c.at.time),
-      from: shown(c.from, routeOf(c.from)),
-      to: shown(c.to, routeOf(c.to)),
-      cause: c.cause,
-      why: c.why,
-    })),
+    idChanges,
     appEvents,
     nodeEvents: nodeEventsNear(
       nodeEvents,

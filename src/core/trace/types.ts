@@ -21,11 +21,18 @@ export interface TraceRequest {
   file: string
 }
 
+/**
+ * A new id, or the same id with another route suffix (ABC.node1 → ABC.node2: a failover that kept
+ * the id, or a node that took the id over). `time` is that of the last request with the old id or
+ * route, the request the change is read from.
+ */
 export interface TraceIdChange {
   time: string | null
   from: string
   to: string
   cause: IdChangeCause
+  /** Only the route suffix changed: the same id now carries another node's route. */
+  routeOnly: boolean
   /** What the cause rests on, in words ("the request before went to node1, the session's home is node3"). */
   why: string
 }

@@ -1,6 +1,5 @@
 import type {SeenRequest} from './access.js'
-import type {IdChain} from './chain.js'
-import {nodeOf} from './chain.js'
+import {homeOfRequest, type IdChain, type IdChange, nodeOf} from './chain.js'
 import type {TraceAppEvent, TraceNodeEvent, TraceVerdict} from './types.js'
 
 /** A restart or DOWN of the home node within this long before a loss explains it. */
@@ -12,10 +11,12 @@ const hms = (ms: number): string => (Number.isNaN(ms) ? 'an unknown time' : new 
 export function judgeTrace(chain: IdChain, nodeEvents: readonly TraceNodeEvent[], appEvents: readonly TraceAppEvent[]): TraceVerdict {
   const requests = chain.requests
   if (requests.length === 0) return {outcome: 'not-found', text: 'No request carries this session id in the logs read.', findingIds: []}
-  const loss = chain.changes.find((c) => c.cause === 'misrouted' || c.cause === 'unknown')
+  // A route change keeps the id: the balancer log cannot tell whether the session went with it, so it is no loss here.
+  const newIds = chain.changes.filter((c) => !c.routeOnly)
+  const loss = newIds.find((c) => c.cause === 'misrouted' || c.cause === 'unknown')
   const serialization = appEvents.some((e) => /serializ/i.test(e.message))
   if (loss) {
-    const home = chain.home.get(loss.from) ?? null
+    const home = homeOfRequest(chain, loss.at)
     const node = nodeOf(loss.at)
     const event = home ? nodeEventBefore(nodeEvents, home, loss.at.time) : null
     const findingIds: string[] = []
@@ -36,7 +37,7 @@ export function judgeTrace(chain: IdChain, nodeEvents: readonly TraceNodeEvent[]
     if (serialization) findingIds.push('tomcat.serialization')
     return {outcome: 'lost', text: `${text}.`, findingIds}
   }
-  const expired = chain.changes.find((c) => c.cause === 'expired')
+  const expired = newIds.find((c) => c.cause === 'expired')
   if (expired) {
     return {
       outcome: 'expired',
@@ -49,13 +50,23 @@ export function judgeTrace(chain: IdChain, nodeEvents: readonly TraceNodeEvent[]
   const nodes = [...new Set(requests.map(nodeOf).filter((n): n is string => n !== null))]
   const where = nodes.length === 1 ? `, all on ${nodes[0]}` : nodes.length > 1 ? ` on ${nodes.join(', ')}` : ''
   const flips = requests.some((r, i) => i > 0 && nodeOf(r) !== nodeOf(requests[i - 1]!))
-  if (chain.changes.length > 0)
+  const routes = routeWords(chain.changes.filter((c) => c.routeOnly))
+  if (newIds.length > 0)
     return {
       outcome: 'rotated',
-      text: `Not lost: the id changed ${chain.changes.length} time(s), at login; ${span}${where}.`,
+      text: `Not lost: the id changed ${newIds.length} time(s), at login; ${span}${where}${routes}.`,
       findingIds: flips ? ['access.route-flip'] : [],
     }
-  return {outcome: 'alive', text: `No loss seen: ${span}${where}.`, findingIds: flips ? ['access.route-flip'] : []}
+  return {outcome: 'alive', text: `No loss seen: ${span}${where}${routes}.`, findingIds: flips ? ['access.route-flip'] : []}
+}
+
+/** "; the id kept its value but its route changed from node1 to node2 between 10:01:00 and 10:01:05 (…)", or "". */
+function routeWords(changes: readonly IdChange[]): string {
+  if (changes.length === 0) return ''
+  const first = changes[0]!
+  const when = first.gapMs > 0 ? `between ${hms(first.at.time)} and ${hms(first.at.time + first.gapMs)}` : `after ${hms(first.at.time)}`
+  const more = changes.length > 1 ? `, and ${changes.length - 1} time(s) more` : ''
+  return `; the id kept its value but its route changed from ${first.fromRoute} to ${first.toRoute} ${when}${more} (whether the session itself moved, the logs cannot tell)`
 }
 
 function nodeEventBefore(events: readonly TraceNodeEvent[], node: string, at: number): TraceNodeEvent | null {
