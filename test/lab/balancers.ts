@@ -1,5 +1,6 @@
 /** The lab's load balancers: Apache httpd (mod_proxy_balancer), HAProxy and nginx, each with its own config and temp dir. */
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
+import {connect} from 'node:net'
 import {join} from 'node:path'
 import {freePort, type LabProcess, LOOPBACK, labTempDir, spawnServer, waitForHttp, waitForLogLines} from './process.js'
 
@@ -168,6 +169,19 @@ ${options.servers.map((s) => `  server ${s.route} ${new URL(s.url).host} cookie 
   const proc = spawnServer('haproxy', '/usr/sbin/haproxy', ['-db', '-f', confPath], log, {errFile: join(dir, 'stderr.log')})
   await waitForHttp(`http://${LOOPBACK}:${port}/app/health`, proc)
   return {...balancer('haproxy', proc, port, dir, confPath, {haproxy: log}), adminSocket}
+}
+
+/** One command on HAProxy's admin socket (`set server be/node2 state drain`); its answer. */
+export function haproxyCommand(socket: string, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = ''
+    const s = connect(socket, () => s.end(`${command}\n`))
+    s.on('data', (d) => {
+      out += d
+    })
+    s.on('end', () => resolve(out))
+    s.on('error', reject)
+  })
 }
 
 export const NGINX_LOG_FORMATS = {

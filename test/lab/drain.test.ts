@@ -3,13 +3,12 @@
  * admin socket, with a short session timeout so the node becomes safe within the test. The users' own records are
  * the truth: the sessions bound to node2 are the ids they sent that node2 issued.
  */
-import {connect} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import DrainStatus from '../../src/commands/drain-status.js'
 import {DrainCheck, type DrainOptions} from '../../src/core/drain/index.js'
 import {waitUntilSafe} from '../../src/core/drain/wait.js'
 import {runCommand} from '../helpers/run-command.js'
-import {type Balancer, startApache, startHaproxy} from './balancers.js'
+import {type Balancer, haproxyCommand, startApache, startHaproxy} from './balancers.js'
 import {LOOPBACK, missingLabCommands, removeLabTempDirs, sleep, stopAllLabProcesses} from './process.js'
 import {startTomcatNodes, type TomcatNode} from './tomcat.js'
 import {arrive, browse, makeUsers, type Users} from './traffic.js'
@@ -34,18 +33,6 @@ async function drainApacheMember(lb: Balancer, workerUrl: string): Promise<void>
   const body = new URLSearchParams({b: 'lab', w: workerUrl, nonce: nonce!, w_status_N: '1'})
   const res = await fetch(manager, {method: 'POST', body, headers: {referer: manager}})
   expect(res.status).toBe(200)
-}
-
-function haproxyCommand(socket: string, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const s = connect(socket, () => s.end(`${command}\n`))
-    s.on('data', (d) => {
-      out += d
-    })
-    s.on('end', () => resolve(out))
-    s.on('error', reject)
-  })
 }
 
 describe.skipIf(missing !== null)('drain-status in the real-server lab', () => {
@@ -80,17 +67,8 @@ describe.skipIf(missing !== null)('drain-status in the real-server lab', () => {
         await arrive(users)
         await browse(users, 1)
         let result = await (await DrainCheck.create(options)).check()
-        const cli = await runCommand(DrainStatus, [
-          '--route',
-          'node2',
-          '--balancer',
-          started.balancer,
-          '--access-log',
-          started.log,
-          '--timeout',
-          '5s',
-          '--json',
-        ])
+        const cliArgs = ['--route', 'node2', '--balancer', started.balancer, '--access-log', started.log, '--timeout', '5s', '--json']
+        const cli = await runCommand(DrainStatus, cliArgs)
         steps.before = {
           bound: result.section.boundSessions!,
           truth: boundTruth(users, since),
@@ -130,17 +108,7 @@ describe.skipIf(missing !== null)('drain-status in the real-server lab', () => {
           checks: final.section.checks,
           lateUsersOnNode2: late.records().filter((r) => r.node === 'node2').length,
         }
-        const done = await runCommand(DrainStatus, [
-          '--route',
-          'node2',
-          '--balancer',
-          started.balancer,
-          '--access-log',
-          started.log,
-          '--timeout',
-          '5s',
-          '--json',
-        ])
+        const done = await runCommand(DrainStatus, cliArgs)
         steps.after = {
           bound: JSON.parse(done.stdout).sources.drain.boundSessions,
           truth: 0,

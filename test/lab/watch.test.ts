@@ -5,12 +5,11 @@
  * with a new session.
  */
 import {type ChildProcess, spawn} from 'node:child_process'
-import {connect} from 'node:net'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {binPath} from '../helpers/run-cli.js'
 import {expectValidReport} from '../helpers/schema.js'
-import {type Balancer, startHaproxy} from './balancers.js'
+import {type Balancer, haproxyCommand, startHaproxy} from './balancers.js'
 import {LOOPBACK, missingLabCommands, removeLabTempDirs, sleep, stopAllLabProcesses} from './process.js'
 import {startTomcatNodes, type TomcatNode} from './tomcat.js'
 import {arrive, browse, makeUsers, type Users} from './traffic.js'
@@ -63,18 +62,6 @@ function startWatch(args: string[]): WatchRun {
     child.on('close', (code) => resolve({code, stdout, exitAt}))
   })
   return {child, stderr: () => stderr, following, done}
-}
-
-function haproxyCommand(socket: string, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const s = connect(socket, () => s.end(`${command}\n`))
-    s.on('data', (d) => {
-      out += d
-    })
-    s.on('end', () => resolve(out))
-    s.on('error', reject)
-  })
 }
 
 describe.skipIf(missing !== null)('watch in the real-server lab', () => {
