@@ -59,31 +59,67 @@ export function truncateLine(line: string, width: number): string {
   return `${out}…`
 }
 
-/** Splits a word wider than `width` into pieces that fit (ANSI codes are kept with their text). */
+/** Where a word too wide for a line is best broken: after a path's / or a class name's dot. */
+const separators = ['/', '.']
+
+/**
+ * Splits a word wider than `width` into pieces that fit (ANSI codes are kept with their text):
+ * after the last / that fits, else the last dot (`fixtures/tomcat-log/` + `juli.log`, `com.shop.` +
+ * `Cart`); in the middle of a name only when there is none in reach, or the name after it is wider
+ * than a line anyway (then the line is filled).
+ */
 function breakWord(word: string, first: number, rest: number): string[] {
-  const pieces: string[] = []
-  let current = ''
-  let used = 0
-  let width = first
+  // The word as characters, each with the colour codes before it and its width.
+  const units: Array<{text: string; width: number; separator: string | undefined}> = []
+  let codes = ''
   for (const token of word.split(/(\u001b\[[0-9;]*m)/)) {
     if (token.startsWith('\u001b[')) {
-      current += token
+      codes += token
       continue
     }
     for (const char of token) {
-      const w = charWidth(char.codePointAt(0)!)
-      if (used + w > width && used > 0) {
-        pieces.push(current)
-        current = ''
-        used = 0
-        width = rest
-      }
-      current += char
-      used += w
+      units.push({text: codes + char, width: charWidth(char.codePointAt(0)!), separator: separators.includes(char) ? char : undefined})
+      codes = ''
     }
   }
-  if (current) pieces.push(current)
+  const pieces: string[] = []
+  let width = first
+  for (let start = 0; start < units.length; width = rest) {
+    let end = start
+    let used = 0
+    while (end < units.length && (end === start || used + units[end]!.width <= width)) used += units[end++]!.width
+    if (end < units.length) {
+      // The last / in reach (a path's directory, not its file's extension), else the last dot, when
+      // the part after it (up to the next separator) fits on a line.
+      for (const kind of separators) {
+        let last = end - 1
+        while (last > start && units[last]!.separator !== kind) last--
+        if (last > start && segmentWidth(units, last + 1) <= rest) {
+          end = last + 1
+          break
+        }
+      }
+    }
+    pieces.push(
+      units
+        .slice(start, end)
+        .map((u) => u.text)
+        .join(''),
+    )
+    start = end
+  }
+  if (codes) pieces[pieces.length - 1] = (pieces.at(-1) ?? '') + codes
   return pieces
+}
+
+/** The width of a word's part from `from` up to its next separator (included) or its end. */
+function segmentWidth(units: ReadonlyArray<{width: number; separator: string | undefined}>, from: number): number {
+  let width = 0
+  for (let i = from; i < units.length; i++) {
+    width += units[i]!.width
+    if (units[i]!.separator) break
+  }
+  return width
 }
 
 export interface WrapOptions {
@@ -95,7 +131,8 @@ export interface WrapOptions {
 
 /**
  * Wraps `text` to `width` columns at spaces; each of its own lines is a paragraph. The first line
- * starts with `indent`, the rest with `hanging`; a word wider than a line is broken. ANSI colours
+ * starts with `indent`, the rest with `hanging`; a word wider than a line is broken, at a / or . when
+ * it has one (a path, a class name). ANSI colours
  * are kept and count nothing. A width of Infinity only adds the prefixes.
  */
 export function wrapText(text: string, width: number, options: WrapOptions = {}): string[] {

@@ -39,6 +39,21 @@ describe('wrapText', () => {
     expect(lines.every((l) => displayWidth(l) <= 10)).toBe(true)
     expect(lines.join('').replace(/ /g, '')).toBe(`x${'a'.repeat(25)}`)
   })
+  it('breaks a path after a / and a class name after a dot, not mid-word', () => {
+    expect(wrapText('fixtures/tomcat-log/juli-oneline.log', 24)).toEqual(['fixtures/tomcat-log/', 'juli-oneline.log'])
+    expect(wrapText('archive [/opt/tomcat/webapps/shop.war]', 24)).toEqual(['archive', '[/opt/tomcat/webapps/', 'shop.war]'])
+    expect(wrapText('org.apache.catalina.session.StandardManager', 20)).toEqual(['org.apache.catalina.', 'session.', 'StandardManager'])
+    // A / rather than the file's dot; a dot when there is no / in reach.
+    expect(wrapText('conf/tomcat/context.xml:6', 22)).toEqual(['conf/tomcat/', 'context.xml:6'])
+    expect(wrapText('com.example.shop.cart.CartItem', 26)).toEqual(['com.example.shop.cart.', 'CartItem'])
+  })
+  it('breaks mid-word only where no separator helps: none in reach, or the name after it wider than a line', () => {
+    expect(wrapText('abcdefghijklmnop', 8)).toEqual(['abcdefgh', 'ijklmnop'])
+    expect(wrapText('/averyveryverylongname/x', 10)).toEqual(['/averyvery', 'verylongna', 'me/x'])
+    const coloured = wrapText(colour.bold('abc/defghijkl/mnop'), 8)
+    expect(coloured.map((l) => displayWidth(l))).toEqual([8, 6, 4])
+    expect(coloured.join('')).toBe(colour.bold('abc/defghijkl/mnop'))
+  })
   it('counts colour codes as nothing', () => {
     const lines = wrapText(`${colour.bold('bold words')} and more words here`, 16)
     expect(lines.map((l) => displayWidth(l))).toEqual([14, 15])
@@ -82,6 +97,11 @@ describe('tables within the width', () => {
     expect(table).not.toContain('┌')
     expect(table.split('\n').slice(0, 3)).toEqual(['  #: 1', '  Count: 12', '  Category: serialization'])
     expect(widest(table)).toBeLessThanOrEqual(60)
+  })
+  it('wrap a path cell at its slashes', () => {
+    const table = textTable(['Time', 'File'], [['10:00', 'fixtures/tomcat-log/juli-oneline.log']], plain, 40)
+    expect(widest(table)).toBeLessThanOrEqual(40)
+    expect(table).toMatch(/│ fixtures\/tomcat-log\/ +│\n│ +│ juli-oneline\.log +│/)
   })
   it('keep a coloured head within the width', () => {
     expect(widest(textTable(head, rows, colour, 30))).toBeLessThanOrEqual(30)

@@ -43,6 +43,22 @@ describe('sessdoc tomcat-log (the command)', () => {
     expectGolden('tomcat-log/fixtures.text.md', goldenRun(`sessdoc tomcat-log ${args.join(' ')}`, stdout, code))
   })
 
+  it('at COLUMNS=80 the events table wraps paths and class names at / and ., never mid-word', async () => {
+    const args = ['tomcat-log', fixture('juli-oneline.log'), fixture('spring-boot.log'), '--timezone', 'UTC', '--format', 'text']
+    const {stdout} = await runCli(args, {env: {COLUMNS: '80'}})
+    const table = stdout.slice(stdout.indexOf('Starts, stops and deploys'))
+    const lines = table.slice(0, table.indexOf('┘') + 1).split('\n')
+    expect(lines.every((line) => line.length <= 80)).toBe(true)
+    const cells = (column: number): string[] => lines.filter((l) => l.startsWith('│')).map((l) => l.split('│')[column]!.trim())
+    expect(cells(4)).toContain('fixtures/tomcat-log/')
+    expect(cells(4)).toContain('juli-oneline.log')
+    expect(cells(4)).toContain('spring-boot.log')
+    expect(cells(3)).toContain('[/opt/tomcat/webapps/')
+    expect(cells(3)).toContain('shop.war]')
+    // Every piece of a path cut over lines ends at a separator.
+    for (const cell of cells(4).filter((c) => c.startsWith('fixtures/'))) expect(cell).toMatch(/\/$|\.log$/)
+  })
+
   it('json output: golden', async () => {
     const args = [fixture('juli-oneline.log'), fixture('spring-boot.log'), '--timezone', 'UTC', '--json']
     const {stdout} = await run(args)
