@@ -1,7 +1,11 @@
 import {describe, expect, it} from 'vitest'
 import {hashId} from '../../src/core/redact.js'
+import {buildReport} from '../../src/core/report/report.js'
 import type {TraceSection} from '../../src/core/trace/index.js'
 import {parseTraceId, type TraceOptions, traceSession} from '../../src/core/trace/index.js'
+import {shortPath} from '../../src/render/sections/trace.js'
+import {renderText} from '../../src/render/text.js'
+import {displayWidth} from '../../src/render/wrap.js'
 
 // fixtures/trace/route-change.log (see its README): user A keeps id A while node1 fails over to node2 (the request at
 // 10:01:00 carried A.node1 and was served by node2; the next carries A.node2), then node2 sends A.node2 to node3, which
@@ -134,5 +138,99 @@ describe('a route suffix change of the same id is an id change', () => {
       ['2026-11-28T09:00:05.000Z', sid(second, 'node2'), sid(second, 'node1'), 'unknown'],
       ['2026-11-28T09:01:12.000Z', sid(second, 'node1'), sid(second, 'node2'), 'unknown'],
     ])
+  })
+
+  it('text: the summary and the id changes table list it', async () => {
+    const s = await trace(B)
+    const text = renderText(buildReport({results: [{key: 'trace', section: s, findings: []}]}), {width: 80})
+    expect(text).not.toMatch(/Id changes\s+│ none/)
+    expect(text).toMatch(/│ Id changes +│ unknown \(same id, new route\) +│/)
+    expect(text).toContain(`│ 10:00:40 │ ${sid(B, 'node2')} │ ${sid(B, 'node3')} │ unknown │`)
+  })
+})
+
+describe('the text report at 80 columns', () => {
+  it.each([
+    ['/app/cart', 20, '/app/cart'],
+    ['/app/orders/2026/11/28/981723/items/4417/shipping-address/edit', 30, '/app/orders/2026/11/28/…/edit'],
+    ['/app/orders/2026/11/28/981723/items/', 24, '/app/orders/…/items/'],
+    ['/app/checkout/payment/confirm-with-three-d-secure-challenge', 24, '/app/checkout/payment/c…'],
+    ['relative-target-without-any-slash', 12, 'relative-ta…'],
+  ])('shortPath(%j, %i) = %j', (path, width, short) => {
+    expect(shortPath(path, width)).toBe(short)
+    expect(displayWidth(shortPath(path, width))).toBeLessThanOrEqual(width)
+  })
+
+  const render = (s: TraceSection, showSessionIds = false): string[] =>
+    renderText(buildReport({results: [{key: 'trace', section: s, findings: []}]}), {width: 80, showSessionIds}).split('\n')
+
+  /** The lines of the table titled `title`, borders included. */
+  const table = (lines: string[], title: string): string[] => {
+    const start = lines.findIndex((l) => l.startsWith(title))
+    const end = lines.findIndex((l, i) => i > start && l.startsWith('└'))
+    return lines.slice(start + 1, end + 1)
+  }
+
+  it.each([
+    ['redacted', false],
+    ['--show-session-ids', true],
+  ])('%s: no line over 80 columns, one line per request, time, node and status whole', async (_name, show) => {
+    const s = await trace(`${A}.node2`, {redact: {showSessionIds: show}})
+    const lines = render(s, show)
+    for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(80)
+    const rows = table(lines, 'Requests').filter((l) => l.startsWith('│'))
+    // The head and one line for each of the 7 requests: no cell wrapped, no row folded.
+    expect(rows).toHaveLength(8)
+    const cells = rows.slice(1).map((l) =>
+      l
+        .split('│')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    )
+    expect(cells.map((c) => [c[0], c[1], c[3]])).toEqual([
+      ['10:00:02', 'node1', '200'],
+      ['10:00:20', 'node1', '200'],
+      ['10:01:00', 'node2 *', '200'],
+      ['10:01:05', 'node2', '302'],
+      ['10:02:00', 'node2', '200'],
+      ['10:03:00', 'node3 *', '500'],
+      ['10:03:01', 'node3', '200'],
+    ])
+    // A long path keeps its start and its last segment, or its start when the last segment alone is too long.
+    expect(cells.map((c) => c[2])).toEqual([
+      'GET /app/login',
+      'GET /app/cart',
+      'GET /app/cart',
+      show ? 'GET /app/checkout/pa…' : 'GET /app/checkout/paymen…',
+      show ? 'GET /app/…/edit' : 'GET /app/orders/…/edit',
+      'GET /app/orders',
+      'GET /app/orders',
+    ])
+    expect(lines).toContain('  * misrouted: served by a node other than the home of the route its id carried.')
+  })
+
+  it('long upstream names and routes, over midnight: still one line a request within 80 columns', async () => {
+    const s = await trace(`${A}.node2`)
+    const long: TraceSection = {
+      ...s,
+      requests: s.requests.map((r, i) => ({
+        ...r,
+        time: i < 3 ? r.time!.replace('T10', 'T23') : r.time!.replace('28T10', '29T00'),
+        node: `10.100.200.${120 + i}:8080`,
+        session: r.session.replace(/node(\d)$/, 'tomcat-prod-eu-west-1a-$1'),
+      })),
+    }
+    const lines = render(long)
+    for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(80)
+    const rows = table(lines, 'Requests (UTC)').filter((l) => l.startsWith('│'))
+    expect(rows).toHaveLength(8)
+    expect(rows[1]).toBe('│ 11-28 23:00:02 │ …00.120:8080   │ GET /app/login │ 200    │ sid:183debfc.t…1 │')
+  })
+
+  it('the lab trace (fixtures/lab/apache-restart) fits too', async () => {
+    const s = await trace('5C4E81AA55362508731D20EFC79CDFFC.node3', {accessLogs: ['fixtures/lab/apache-restart/access.log']})
+    const lines = render(s)
+    for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(80)
+    expect(table(lines, 'Requests').filter((l) => l.startsWith('│'))).toHaveLength(9)
   })
 })
