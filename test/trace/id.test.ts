@@ -25,6 +25,9 @@ describe('parseTraceId', () => {
     ['"sid:3f9a1c2e.node1"', {kind: 'hash', hash: '3f9a1c2e', route: 'node1'}],
     ['sid:3f9a1c2e.node1.', {kind: 'hash', hash: '3f9a1c2e', route: 'node1'}],
     ['sid:3f9a1c2e.node1,', {kind: 'hash', hash: '3f9a1c2e', route: 'node1'}],
+    ['`sid:3f9a1c2e.node1`.', {kind: 'hash', hash: '3f9a1c2e', route: 'node1'}],
+    ['sid:3f9a1c2e.', {kind: 'hash', hash: '3f9a1c2e', route: null}],
+    ['5C4E81AA55362508731D20EFC79CDFFC.node3.', {kind: 'raw', base: '5C4E81AA55362508731D20EFC79CDFFC', route: 'node3'}],
     ["'5C4E81AA55362508731D20EFC79CDFFC.node3'", {kind: 'raw', base: '5C4E81AA55362508731D20EFC79CDFFC', route: 'node3'}],
     // Spring's SESSION value with a route appended: the Base64 part is decoded, the route kept.
     [

@@ -16,8 +16,8 @@ const routeChars = /^[A-Za-z0-9_-]{1,64}$/
  * Never echoes the raw id in an error.
  */
 export function parseTraceId(input: string, routeSeparator = '.'): ParsedTraceId {
-  // As copied from a report or a ticket: in backticks or quotes, or ending a sentence.
-  let text = input.trim().replace(/^[`'"]+|[`'",;]+$/g, '')
+  // As copied from a report or a ticket: in backticks or quotes, or ending a sentence (no id or route ends in these).
+  let text = input.trim().replace(/^[`'"]+|[`'".,;]+$/g, '')
   if (text === '') return {ok: false, error: 'the session ID is empty', hint: HINT}
   if (/^sid:/i.test(text)) return parseSid(text, routeSeparator)
   if (/^jsessionid=|^session=/i.test(text)) text = text.slice(text.indexOf('=') + 1)
@@ -49,13 +49,12 @@ function isBase64Shaped(text: string): boolean {
 
 /**
  * `sid:` + 8 hex digits, then optionally the route after the separator: the route is not part of
- * the hash, it only tells which of the id's routes was seen. A trailing dot (a sentence's) is dropped.
+ * the hash, it only tells which of the id's routes was seen.
  */
-function parseSid(input: string, routeSeparator: string): ParsedTraceId {
-  const text = input.replace(/\.$/, '')
+function parseSid(text: string, routeSeparator: string): ParsedTraceId {
   const bad: ParsedTraceId = {
     ok: false,
-    error: `'${input.slice(0, 40)}' is not a redacted session id`,
+    error: `'${text.slice(0, 40)}' is not a redacted session id`,
     hint: `a sid: is sid: and 8 hex digits, then optionally the route: sid:3f9a1c2e${routeSeparator || '.'}node2`,
   }
   const m = /^sid:([0-9a-f]{8})(.*)$/i.exec(text)
