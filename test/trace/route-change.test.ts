@@ -89,7 +89,7 @@ describe('a route suffix change of the same id is an id change', () => {
         to: sid(A, 'node2'),
         cause: 'misrouted',
         routeOnly: true,
-        why: "the request before went to node2 while the id's home was node1: node2 put its own route on the id (a failover)",
+        why: "the request before went to node2 while the id's home was node1; node2 put its own route on the id (a failover)",
       },
       {
         time: '2026-11-28T10:03:00.000Z',
@@ -115,7 +115,7 @@ describe('a route suffix change of the same id is an id change', () => {
         to: sid(B, 'node3'),
         cause: 'unknown',
         routeOnly: true,
-        why: "the request before was served by node2, the id's home: the log does not say what changed the route",
+        why: "the request before was served by node2, the id's home; the log does not say what changed the route",
       },
     ])
     expect(s.verdict).toEqual({
@@ -145,7 +145,11 @@ describe('a route suffix change of the same id is an id change', () => {
     const text = renderText(buildReport({results: [{key: 'trace', section: s, findings: []}]}), {width: 80})
     expect(text).not.toMatch(/Id changes\s+│ none/)
     expect(text).toMatch(/│ Id changes +│ unknown \(same id, new route\) +│/)
-    expect(text).toContain(`│ 10:00:40 │ ${sid(B, 'node2')} │ ${sid(B, 'node3')} │ unknown │`)
+    expect(text).toContain(`│ 10:00:40 │ ${sid(B, 'node2')} │ ${sid(B, 'node3')} │ unknown │\n`)
+    // Why, under the table, one note a change (a Why column of 15 would wrap it over 9 lines at 80 columns).
+    expect(text).toContain(
+      "  10:00:40 unknown: the request before was served by node2, the id's home; the\n  log does not say what changed the route.\n",
+    )
   })
 })
 

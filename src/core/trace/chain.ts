@@ -133,13 +133,13 @@ function routeChanges(own: readonly SeenRequest[], homeAt: (r: SeenRequest) => s
       if (isMisrouted(before, oldHome)) {
         cause = 'misrouted'
         why = `the request before went to ${node} while the id's home was ${oldHome}`
-        if (node === homeAt(r)) why += `: ${node} put its own route on the id (a failover)`
+        if (node === homeAt(r)) why += `; ${node} put its own route on the id (a failover)`
       } else {
         cause = 'unknown'
         why =
           before.worker === null
-            ? 'the log names no backend: it does not say what changed the route'
-            : `the request before was served by ${node}, the id's home: the log does not say what changed the route`
+            ? 'the log names no backend, so it does not say what changed the route'
+            : `the request before was served by ${node}, the id's home; the log does not say what changed the route`
       }
       if (gapMs > timeoutMs) why += ` (no request for ${minutes(gapMs)} before it; session timeout ${minutes(timeoutMs)})`
       changes.push({at: before, from: r.base, fromRoute: before.suffix, to: r.base, toRoute: r.suffix, routeOnly: true, cause, why, gapMs})

@@ -151,13 +151,16 @@ export const traceView: SectionView<'trace'> = {
       if (s.requests.some((r) => r.misrouted))
         blocks.push({kind: 'note', text: '* misrouted: served by a node other than the home of the route its id carried.'})
     }
-    if (s.idChanges.length > 0)
+    if (s.idChanges.length > 0) {
       blocks.push({
         kind: 'table',
         title: `Id changes${when}`,
-        head: ['Time', 'From', 'To', 'Cause', 'Why'],
-        rows: s.idChanges.map((c) => [clock(c.time), c.from, c.to, c.cause, c.why]),
+        head: ['Time', 'From', 'To', 'Cause'],
+        rows: s.idChanges.map((c) => [clock(c.time), c.from, c.to, c.cause]),
       })
+      // Why in words, under the table: in a column of what the ids leave of 80 it wrapped over many lines.
+      for (const c of s.idChanges) blocks.push({kind: 'note', text: `${clock(c.time)} ${c.cause}: ${c.why}.`})
+    }
     if (s.appEvents.length > 0)
       blocks.push({
         kind: 'table',
