@@ -4,7 +4,34 @@ import {downsample, sparkline} from './chart.js'
 import {escapeMarkdown, sanitizeTerminal} from './escape.js'
 import {wrapText} from './wrap.js'
 
-const verdictOrder: RankedCause['verdict'][] = ['likely', 'possible', 'unknown', 'unlikely']
+/** What a ranked cause is called in every format (text, Markdown, HTML). */
+export type CauseLabel = 'likely' | 'possible' | 'not checked' | 'unlikely'
+
+/**
+ * A cause is 'unlikely' only when every input that could show it was analyzed and none did; one
+ * that was not checked, or checked without an input it needs (its `missing`), is 'not checked',
+ * whatever the inputs that were given showed: never 'unlikely'.
+ */
+export function causeLabel(cause: RankedCause): CauseLabel {
+  if (cause.verdict === 'likely' || cause.verdict === 'possible') return cause.verdict
+  return cause.verdict === 'unknown' || cause.missing.length > 0 ? 'not checked' : 'unlikely'
+}
+
+const labelOrder: CauseLabel[] = ['likely', 'possible', 'not checked', 'unlikely']
+
+/** A playbook's causes as every format lists them: by label, then by score. */
+export function orderedCauses(causes: readonly RankedCause[]): RankedCause[] {
+  return [...causes].sort((a, b) => labelOrder.indexOf(causeLabel(a)) - labelOrder.indexOf(causeLabel(b)) || b.score - a.score)
+}
+
+/**
+ * What could not be checked, said for every cause but a likely one (which the evidence settles):
+ * under a cause labelled 'not checked' as it is (the label says the rest), else after 'not checked: '.
+ */
+export function notChecked(cause: RankedCause): {prefix: string; missing: string[]} {
+  const label = causeLabel(cause)
+  return {prefix: label === 'not checked' ? '' : 'not checked: ', missing: label === 'likely' ? [] : cause.missing}
+}
 
 /** Playbooks worth showing: those with a cause that is at least possible, or whose causes could not be checked. */
 function relevantPlaybooks(diagnosis: Diagnosis): Diagnosis['playbooks'] {
@@ -19,16 +46,9 @@ export function diagnosisText(diagnosis: Diagnosis, chalk: ChalkInstance, width 
     lines.push(chalk.bold('Likely causes'))
     for (const playbook of playbooks) {
       lines.push(...wrapText(chalk.bold(sanitizeTerminal(playbook.symptom)), width, {indent: '  '}))
-      const causes = [...playbook.causes].sort(
-        (a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict) || b.score - a.score,
-      )
-      causes.forEach((cause, i) => {
-        const tag =
-          cause.verdict === 'likely'
-            ? chalk.red(cause.verdict)
-            : cause.verdict === 'possible'
-              ? chalk.yellow(cause.verdict)
-              : chalk.dim(cause.verdict)
+      orderedCauses(playbook.causes).forEach((cause, i) => {
+        const label = causeLabel(cause)
+        const tag = label === 'likely' ? chalk.red(label) : label === 'possible' ? chalk.yellow(label) : chalk.dim(label)
         const number = `    ${i + 1}. `
         const under = ' '.repeat(number.length)
         lines.push(...wrapText(`${sanitizeTerminal(cause.cause)} (${tag})`, width, {indent: number, hanging: under}))
@@ -36,12 +56,9 @@ export function diagnosisText(diagnosis: Diagnosis, chalk: ChalkInstance, width 
           lines.push(
             ...wrapText(`seen: ${cause.findings.join(', ')}`, width, {indent: under, hanging: `${under}  `}).map((l) => chalk.dim(l)),
           )
-        if (cause.verdict === 'unknown' || cause.verdict === 'possible') {
-          for (const m of cause.missing)
-            lines.push(
-              ...wrapText(`not checked: ${sanitizeTerminal(m)}`, width, {indent: under, hanging: `${under}  `}).map((l) => chalk.dim(l)),
-            )
-        }
+        const {prefix, missing} = notChecked(cause)
+        for (const m of missing)
+          lines.push(...wrapText(`${prefix}${sanitizeTerminal(m)}`, width, {indent: under, hanging: `${under}  `}).map((l) => chalk.dim(l)))
       })
     }
     lines.push('')
@@ -85,14 +102,11 @@ export function diagnosisMarkdown(diagnosis: Diagnosis): string[] {
     lines.push('## Likely causes', '')
     for (const playbook of playbooks) {
       lines.push(`**${escapeMarkdown(playbook.symptom)}**`, '')
-      const causes = [...playbook.causes].sort(
-        (a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict) || b.score - a.score,
-      )
-      causes.forEach((cause, i) => {
+      orderedCauses(playbook.causes).forEach((cause, i) => {
         const seen = cause.findings.length ? `: ${cause.findings.map((f) => `\`${f}\``).join(', ')}` : ''
-        const missing =
-          cause.verdict !== 'likely' && cause.missing.length ? ` (not checked: ${escapeMarkdown(cause.missing.join('; '))})` : ''
-        lines.push(`${i + 1}. ${escapeMarkdown(cause.cause)}: **${cause.verdict}**${seen}${missing}`)
+        const {prefix, missing: notSeen} = notChecked(cause)
+        const missing = notSeen.length ? ` (${prefix}${escapeMarkdown(notSeen.join('; '))})` : ''
+        lines.push(`${i + 1}. ${escapeMarkdown(cause.cause)}: **${causeLabel(cause)}**${seen}${missing}`)
       })
       lines.push('')
     }

@@ -2,6 +2,7 @@ import {countBySeverity} from '../core/report/report.js'
 import {scrubReport} from '../core/report/scrub.js'
 import type {Report, Severity, Status, TimelineBucket} from '../core/report/types.js'
 import {blocksToHtml} from './blocks.js'
+import {causeLabel, notChecked, orderedCauses} from './diagnosis.js'
 import {escapeHtml} from './escape.js'
 import type {RenderOptions} from './options.js'
 import {sectionBlocks, sectionViews, sourceOrder} from './sections/index.js'
@@ -35,10 +36,11 @@ export function renderHtml(input: Report, options: RenderOptions = {}): string {
     parts.push('<section id="causes"><h2>Likely causes</h2>')
     for (const playbook of playbooks) {
       parts.push(`<h3>${e(playbook.symptom)}</h3><ol>`)
-      for (const cause of playbook.causes) {
-        const notes = [...cause.evidence, ...cause.missing.map((m) => `not checked: ${m}`)]
+      for (const cause of orderedCauses(playbook.causes)) {
+        const {prefix, missing} = notChecked(cause)
+        const notes = [...cause.evidence, ...missing.map((m) => `${prefix}${m}`)]
         parts.push(
-          `<li><strong>${e(cause.cause)}</strong> <span class="tag">${e(cause.verdict)}</span>${notes.length ? `<ul>${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>` : ''}</li>`,
+          `<li><strong>${e(cause.cause)}</strong> <span class="tag">${e(causeLabel(cause))}</span>${notes.length ? `<ul>${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>` : ''}</li>`,
         )
       }
       parts.push('</ol>')
