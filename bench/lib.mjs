@@ -2,7 +2,7 @@
 // noisy, so ratios of interleaved runs say more than absolute times), with peak RSS from
 // /usr/bin/time -f %M.
 import {spawn, spawnSync} from 'node:child_process'
-import {closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -122,6 +122,54 @@ export async function startBenchRedis(extraArgs = []) {
       if (attempt > 200) throw error
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
+  }
+}
+
+/**
+ * A bench-owned clickhouse-server (Debian's 18.16) on free loopback ports, killed when the bench exits.
+ * `cluster`: the TCP ports of the shards of cluster `bench_shards` (one replica each), this server's own among them.
+ */
+export async function startBenchClickHouse({http, tcp, cluster = []} = {}) {
+  http ??= await freePort()
+  tcp ??= await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'sessdoc-bench-clickhouse-'))
+  for (const sub of ['data', 'tmp', 'user_files', 'format_schemas']) mkdirSync(join(dir, sub))
+  const shards = cluster.map((port) => `<shard><replica><host>127.0.0.1</host><port>${port}</port></replica></shard>`).join('')
+  writeFileSync(
+    join(dir, 'config.xml'),
+    `<?xml version="1.0"?><yandex>
+  <logger><level>warning</level><log>${dir}/server.log</log><errorlog>${dir}/server.err.log</errorlog><size>10M</size><count>1</count></logger>
+  <http_port>${http}</http_port><tcp_port>${tcp}</tcp_port><listen_host>127.0.0.1</listen_host>
+  <path>${dir}/data/</path><tmp_path>${dir}/tmp/</tmp_path><user_files_path>${dir}/user_files/</user_files_path>
+  <format_schema_path>${dir}/format_schemas/</format_schema_path><users_config>${dir}/users.xml</users_config>
+  <default_profile>default</default_profile><default_database>default</default_database>
+  <mark_cache_size>268435456</mark_cache_size><timezone>UTC</timezone>
+  <remote_servers><bench_shards>${shards}</bench_shards></remote_servers>
+</yandex>`,
+  )
+  writeFileSync(
+    join(dir, 'users.xml'),
+    `<?xml version="1.0"?><yandex>
+  <profiles><default><max_memory_usage>8000000000</max_memory_usage></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>`,
+  )
+  const child = spawn('clickhouse-server', [`--config-file=${join(dir, 'config.xml')}`], {cwd: dir, stdio: 'ignore'})
+  benchServers.push({child, dir})
+  const sql = async (text, params = '') => {
+    const response = await fetch(`http://127.0.0.1:${http}/${params}`, {method: 'POST', body: text})
+    const body = await response.text()
+    if (!response.ok) throw new Error(`ClickHouse: ${body.slice(0, 500)}`)
+    return body
+  }
+  for (let i = 0; ; i++) {
+    try {
+      if ((await sql('SELECT 1')).trim() === '1') return {http, tcp, sql}
+    } catch (error) {
+      if (i > 300) throw error
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
 
