@@ -1,11 +1,18 @@
 /** Safety of the ClickHouse path: hostile column names and values, read-only requests, the password. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {DEFAULT_LIMITS, query} from '../../src/core/access-log/clickhouse/client.js'
+import {DEFAULT_LIMITS, profileReadonly, query} from '../../src/core/access-log/clickhouse/client.js'
 import {analyzeClickHouseAccessLog} from '../../src/core/access-log/clickhouse/index.js'
 import {ident, literal} from '../../src/core/access-log/clickhouse/sql.js'
 import {clickhouseTarget} from '../../src/core/access-log/clickhouse/target.js'
 import {type AccessLogSection, analyzeAccessLogs} from '../../src/core/access-log/index.js'
-import {CH_PASSWORD, CH_USER, clickhouseInstalled, startClickHouse, type TestClickHouse} from '../helpers/clickhouse-server.js'
+import {
+  CH_PASSWORD,
+  CH_READONLY_USERS,
+  CH_USER,
+  clickhouseInstalled,
+  startClickHouse,
+  type TestClickHouse,
+} from '../helpers/clickhouse-server.js'
 
 const window = {since: new Date('2026-01-01T00:00:00Z'), until: new Date('2026-12-31T00:00:00Z')}
 
@@ -78,5 +85,24 @@ describe.skipIf(!clickhouseInstalled)('against a real clickhouse-server', () => 
     expect(await query(target, 'SELECT 1', DEFAULT_LIMITS)).toEqual([[1]])
     const wrong = clickhouseTarget(url, {SESSDOC_CLICKHOUSE_PASSWORD: 'nope'}).target
     await expect(query(wrong, 'SELECT 1', DEFAULT_LIMITS)).rejects.toThrow(/password|Authentication/i)
+  })
+
+  it.each([1, 2] as const)('reads as a user whose profile is readonly=%i, and that user cannot write either', async (level) => {
+    const user = CH_READONLY_USERS[level]
+    const env = {SESSDOC_CLICKHOUSE_PASSWORD: CH_PASSWORD}
+    const url = `clickhouse://${user}@127.0.0.1:${ch.httpPort}/${encodeURIComponent('we`ird db')}.${encodeURIComponent("t'able")}`
+    const {target} = clickhouseTarget(url, env)
+    expect(await profileReadonly(target)).toBe(level)
+    const map = {time: hostile.time, session: hostile.session, route: hostile.route, client: hostile.client}
+    const result = await analyzeClickHouseAccessLog(url, {paths: [url], window, redact: {}}, {map, env})
+    const section = result.section as AccessLogSection
+    expect(section.status === 'error' ? section.reason : 'analyzed').toBe('analyzed')
+    expect(section).toMatchObject({parsed: 3, sessions: 2, routeFlips: 1})
+    const notes = (section.errors ?? []).map((e) => e.message).join('\n')
+    if (level === 1) expect(notes).toMatch(/readonly=1.*limits were not sent/)
+    else expect(notes).not.toMatch(/readonly/)
+    await expect(query(target, 'INSERT INTO default.x VALUES (1)', {...DEFAULT_LIMITS, profileReadonly: level})).rejects.toThrow(
+      /readonly/i,
+    )
   })
 })

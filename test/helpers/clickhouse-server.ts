@@ -11,6 +11,8 @@ export const clickhouseInstalled =
 /** The user with a password every test server has (the `default` user has none and full rights). */
 export const CH_USER = 'sessdoc'
 export const CH_PASSWORD = 's3cret ü'
+/** Users whose profile is read-only, as a site would give sessdoc (same password): readonly=1 and readonly=2. */
+export const CH_READONLY_USERS = {1: 'sessdoc_ro1', 2: 'sessdoc_ro2'} as const
 
 export interface TestClickHouse {
   host: string
@@ -56,10 +58,16 @@ function configXml(o: {dir: string; httpPort: number; tcpPort: number; shards: C
 function usersXml(): string {
   return `<?xml version="1.0"?>
 <yandex>
-  <profiles><default><max_memory_usage>4000000000</max_memory_usage><max_threads>2</max_threads></default></profiles>
+  <profiles>
+    <default><max_memory_usage>4000000000</max_memory_usage><max_threads>2</max_threads></default>
+    <ro1><readonly>1</readonly><max_threads>2</max_threads></ro1>
+    <ro2><readonly>2</readonly><max_threads>2</max_threads></ro2>
+  </profiles>
   <users>
     <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default>
     <${CH_USER}><password>${CH_PASSWORD.replace('ü', '&#252;')}</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></${CH_USER}>
+    <${CH_READONLY_USERS[1]}><password>${CH_PASSWORD.replace('ü', '&#252;')}</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>ro1</profile><quota>default</quota></${CH_READONLY_USERS[1]}>
+    <${CH_READONLY_USERS[2]}><password>${CH_PASSWORD.replace('ü', '&#252;')}</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>ro2</profile><quota>default</quota></${CH_READONLY_USERS[2]}>
   </users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>

@@ -11,6 +11,11 @@ export interface QueryLimits {
   maxMemoryBytes: number
   /** `distributed_group_by_no_merge`: a Distributed table sharded by the session folds each shard's sessions there. */
   shardLocal?: boolean
+  /**
+   * The user's profile's own `readonly` (see profileReadonly): 0 takes every setting and `readonly=1` is sent;
+   * 2 takes settings but refuses any `readonly`, already read-only; 1 refuses every setting, its own limits apply.
+   */
+  profileReadonly?: 0 | 1 | 2
 }
 
 export const DEFAULT_LIMITS: QueryLimits = {maxExecutionSeconds: 120, maxMemoryBytes: 4 * 1024 ** 3}
@@ -29,13 +34,30 @@ export class ClickHouseError extends Error {
 export function requestParams(target: ClickHouseTarget, limits: QueryLimits): URLSearchParams {
   const params = new URLSearchParams()
   params.set('database', target.database)
+  const profile = limits.profileReadonly ?? 0
+  if (profile === 1) return params
   params.set('max_execution_time', String(limits.maxExecutionSeconds))
   params.set('max_memory_usage', String(limits.maxMemoryBytes))
   params.set('max_bytes_before_external_group_by', String(Math.floor(limits.maxMemoryBytes / 2)))
   params.set('distributed_group_by_no_merge', limits.shardLocal ? '1' : '0')
   params.set('output_format_json_quote_64bit_integers', '0')
-  params.set('readonly', '1')
+  if (profile === 0) params.set('readonly', '1')
   return params
+}
+
+/**
+ * The `readonly` of the user's profile, asked with no setting sent (a read-only profile refuses settings: all
+ * of them at 1, `readonly` itself at 2). A user given a read-only profile, as the docs advise, is read that way.
+ */
+export async function profileReadonly(target: ClickHouseTarget, signal?: AbortSignal): Promise<0 | 1 | 2> {
+  const rows = await query(
+    target,
+    `SELECT value FROM system.settings WHERE name = 'readonly'`,
+    {...DEFAULT_LIMITS, profileReadonly: 1},
+    signal,
+  )
+  const value = Number(rows[0]?.[0] ?? 0)
+  return value === 1 || value === 2 ? value : 0
 }
 
 /**
@@ -70,6 +92,7 @@ export async function query(target: ClickHouseTarget, sql: string, limits: Query
       .trim()
     throw new ClickHouseError(`ClickHouse at ${target.endpoint}: ${message.slice(0, 400)}`, code ? Number(code) : null)
   }
+  // Without output_format_json_quote_64bit_integers (a readonly=1 profile takes no setting) 64-bit numbers come quoted: callers read them with Number().
   const parsed = JSON.parse(text) as {data: unknown[][]}
   return parsed.data
 }

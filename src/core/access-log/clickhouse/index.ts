@@ -8,7 +8,7 @@ import type {LineParser} from '../parsed-line.js'
 import {DEFAULT_SESSION_TIMEOUT_MS, Run} from '../run.js'
 import {buildSection} from '../section.js'
 import type {AccessLogOptions, AccessLogSection} from '../types.js'
-import {ClickHouseError, DEFAULT_LIMITS, type QueryLimits, query} from './client.js'
+import {ClickHouseError, DEFAULT_LIMITS, profileReadonly, type QueryLimits, query} from './client.js'
 import {type ColumnMap, MappingError, parseMapping, resolveColumns} from './mapping.js'
 import {clientsSql, FACT, type FoldContext, minutesSql, replacedSql, routesSql, sessionsSql} from './queries.js'
 import {literal} from './sql.js'
@@ -129,7 +129,7 @@ export async function analyzeClickHouseAccessLog(
     throw error
   }
   const routeKind = ch.routeKind ?? (target.params.route_kind as ClickHouseAccessOptions['routeKind']) ?? 'route'
-  const limits: QueryLimits = {...DEFAULT_LIMITS, ...ch.limits}
+  let limits: QueryLimits = {...DEFAULT_LIMITS, ...ch.limits}
   const now = (ch.now ?? new Date()).getTime()
   const untilMs = options.window.until?.getTime() ?? now
   const sinceMs = options.window.since?.getTime() ?? (options.window.until ? untilMs - DEFAULT_WINDOW_MS : now - DEFAULT_WINDOW_MS)
@@ -141,6 +141,12 @@ export async function analyzeClickHouseAccessLog(
   const timeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS
   const separator = options.routeSeparator ?? '.'
   try {
+    limits = {...limits, profileReadonly: await profileReadonly(target, options.signal)}
+    if (limits.profileReadonly === 1)
+      notes.push({
+        input: target.display,
+        message: `the user's profile is readonly=1, which takes no setting: sessdoc's time and memory limits were not sent, the profile's own apply, and a Distributed table is merged on the initiator (readonly=2 in the profile takes them)`,
+      })
     const table = await describeTable(target, limits, options.signal)
     if (!table) return errorResult(`ClickHouse at ${target.endpoint} has no table ${target.database}.${target.table}`, notes)
     const resolved = resolveColumns(map, table.columns, `${target.database}.${target.table}`)
