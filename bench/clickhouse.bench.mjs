@@ -173,7 +173,7 @@ compare(
   ],
   {rounds, units: rows, unitName: 'rows'},
 )
-console.log('(plain fetch against @clickhouse/client: not measured; the client is not a dependency)')
+console.log('(fetch against @clickhouse/client: measured once, see docs/access-log.md; the client is not a dependency)')
 
 function same(a, b) {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
