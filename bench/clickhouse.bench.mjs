@@ -13,6 +13,8 @@ import {fileURLToPath} from 'node:url'
 import {compare, freePort, measure, startBenchClickHouse} from './lib.mjs'
 
 const root = process.env.SESSDOC_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..')
+const {FIGURES_BY_NATURE} = await import(join(root, 'dist/core/access-log/clickhouse/index.js'))
+
 const rows = Number(process.env.CLICKHOUSE_BENCH_ROWS ?? 10_000_000)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 // Requests per session (per 3,000 users' generation).
@@ -123,18 +125,7 @@ const viaFile = (command) => [
 
 // Correctness first: diagnose's whole report, figure for figure, from the file, one server and two shards,
 // bar what differs by nature (docs/access-log.md, "Access logs in ClickHouse").
-const byNature = [
-  'files',
-  'lines',
-  'detectedFormat',
-  'formatSource',
-  'rejected',
-  'rejectedSamples',
-  'errors',
-  'peakActiveSessions',
-  'sessionSource',
-  'sessionIdsBySource',
-]
+const byNature = FIGURES_BY_NATURE
 const reportOf = (run) => {
   if (run.status !== 0 && run.status !== 1 && run.status !== 2) throw new Error(`exit ${run.status}: ${run.stderr.slice(0, 500)}`)
   const report = JSON.parse(run.stdout)

@@ -1,5 +1,6 @@
 /** Loads an access log's lines into a ClickHouse table, each field as the file reader reads it (its parser, its id rules). */
 import {readFileSync} from 'node:fs'
+import {FIGURES_BY_NATURE} from '../../src/core/access-log/clickhouse/index.js'
 import {Run} from '../../src/core/access-log/index.js'
 import {ParsedLine} from '../../src/core/access-log/parsed-line.js'
 import {extractSessionId, findCookie} from '../../src/core/access-log/session-id.js'
@@ -11,22 +12,8 @@ export const TABLE_COLUMNS =
 export const MAP =
   'time=ts,order=seq,session=jsessionid,route=upstream,client=remote_addr,agent=user_agent,status=status,path=request_uri,setcookie=set_cookie'
 
-/**
- * Section figures a table cannot hold or say the same way (docs/access-log.md, "ClickHouse"): where lines came
- * from, their format, lines that did not parse (a table holds requests only), and the file reader's memory bound.
- */
-export const NOT_COMPARABLE = [
-  'files',
-  'lines',
-  'detectedFormat',
-  'formatSource',
-  'rejected',
-  'rejectedSamples',
-  'errors',
-  'peakActiveSessions',
-  'sessionSource',
-  'sessionIdsBySource',
-] as const
+/** Section figures a table cannot hold or say the same way (src: FIGURES_BY_NATURE). */
+export const NOT_COMPARABLE = FIGURES_BY_NATURE
 
 const tsv = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n')
 const slice = (line: string, start: number, end: number) => (start >= 0 && end > start ? line.slice(start, end) : '')

@@ -16,6 +16,24 @@ import {type ClickHouseTarget, ClickHouseTargetError, clickhouseTarget} from './
 
 export {isClickHouseUrl} from './target.js'
 
+/**
+ * Section figures a table cannot hold or say as the file reader does (docs/access-log.md, "Access logs in
+ * ClickHouse"): where lines came from, their format, lines that did not parse (a table holds requests only),
+ * and the file reader's memory bound. Every other figure is the same from a table as from the log.
+ */
+export const FIGURES_BY_NATURE = [
+  'files',
+  'lines',
+  'detectedFormat',
+  'formatSource',
+  'rejected',
+  'rejectedSamples',
+  'errors',
+  'peakActiveSessions',
+  'sessionSource',
+  'sessionIdsBySource',
+] as const
+
 /** Without --since/--until, the last hour: never the whole table. */
 export const DEFAULT_WINDOW_MS = 60 * 60_000
 
