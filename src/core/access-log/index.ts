@@ -97,6 +97,12 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
 export async function analyzeAccessLogs(options: AccessLogOptions): Promise<SourceResult<'accessLog'>> {
   // A clickhouse:// table (#20): the fold runs in ClickHouse (its column map in the URL: ?map=time=ts,session=…).
   const table = options.paths.find(isClickHouseUrl)
+  if (table && options.paths.length > 1) {
+    const others = options.paths.filter((p) => p !== table).map((p) => (isClickHouseUrl(p) ? 'another table' : p))
+    return errorResult(
+      `--access-log: a ClickHouse table is read alone, and ${others.join(', ')} came with it: one run per table, or the files loaded into the table`,
+    )
+  }
   if (table) return analyzeClickHouseAccessLog(table, options)
   const declared = options.configs?.length ? await accessLogFormatsFromConfig(options.configs) : null
   if (declared?.errors.length) debug('configs: %o', declared.errors)

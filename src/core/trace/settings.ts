@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises'
+import {isClickHouseUrl} from '../access-log/clickhouse/target.js'
 import {parseSessionTimeout} from '../access-log/session-timeout.js'
 import {knownRoutesFromApacheConf} from '../config/index.js'
 import {asList} from '../diagnose/config-file.js'
@@ -31,6 +32,13 @@ export async function planTrace(
       hint: settings.redisNamed
         ? 'add --access-log (the balancer log); --redis alone shows only the key, so it is read beside the logs'
         : 'give --access-log (the balancer log) and, for the app side, --tomcat-log and --redis',
+    }
+  const table = accessLogs.find(isClickHouseUrl)
+  if (table)
+    return {
+      ok: false,
+      error: `trace reads access-log files; ${table.replace(/\/\/[^/@]*@/, '//')} is a ClickHouse table, whose rows it does not read`,
+      hint: "export the session's rows to a file (clickhouse-client … FORMAT TSVRaw) and trace that, or use access-log clickhouse://… for the aggregates",
     }
   const timeout = access.sessionTimeout ? parseSessionTimeout(access.sessionTimeout) : undefined
   if (timeout && !timeout.ok) return {ok: false, error: `--session-timeout: ${timeout.error}`, hint: 'e.g. --session-timeout 30m'}

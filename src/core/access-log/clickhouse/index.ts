@@ -1,3 +1,4 @@
+import {didYouMean} from '../../did-you-mean.js'
 import type {InputError, SourceResult} from '../../report/types.js'
 import {CHURN_WINDOW_MS, LOST_SESSION_GAP_MS} from '../analyzer.js'
 import {type CheckContext, runChecks} from '../checks.js'
@@ -62,6 +63,22 @@ async function describeTable(target: ClickHouseTarget, limits: QueryLimits, sign
   const table = tables[0] as [string, string] | undefined
   if (!table) return null
   return {columns: new Map(columns.map((row) => [String(row[0]), String(row[1])])), engine: table[0], engineFull: table[1]}
+}
+
+/** The table is not there: the tables the database has, the nearest first. */
+async function noSuchTable(target: ClickHouseTarget, limits: QueryLimits, signal?: AbortSignal): Promise<string> {
+  const rows = await query(
+    target,
+    `SELECT name FROM system.tables WHERE database = ${literal(target.database)} ORDER BY name`,
+    limits,
+    signal,
+  )
+  const names = rows.map((row) => String(row[0]))
+  const missing = `ClickHouse at ${target.endpoint} has no table ${target.database}.${target.table}`
+  if (names.length === 0)
+    return `${missing}: the database ${target.database} has no table (or does not exist): check the URL's /database.table`
+  const near = didYouMean(target.table, names)
+  return `${missing}: ${near ? `did you mean ${target.database}.${near}? ` : ''}${target.database} has ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}`
 }
 
 /** Whether a Distributed table's sharding key is a function of the session column alone (then sessions fold on their shard). */
@@ -166,8 +183,13 @@ export async function analyzeClickHouseAccessLog(
         message: `the user's profile is readonly=1, which takes no setting: sessdoc's time and memory limits were not sent, the profile's own apply, and a Distributed table is merged on the initiator (readonly=2 in the profile takes them)`,
       })
     const table = await describeTable(target, limits, options.signal)
-    if (!table) return errorResult(`ClickHouse at ${target.endpoint} has no table ${target.database}.${target.table}`, notes)
+    if (!table) return errorResult(await noSuchTable(target, limits, options.signal), notes)
     const resolved = resolveColumns(map, table.columns, `${target.database}.${target.table}`)
+    if (resolved.columns.order === undefined && /^(Nullable\()?DateTime\b/.test(resolved.types.time ?? ''))
+      notes.push({
+        input: target.display,
+        message: `no order column: requests within one second are taken in no set order, so flips, losses and churn among them can differ from the log's; map order=COLUMN (a sequence, or the time's sub-second part)`,
+      })
     const shardLocal = table.engine === 'Distributed' && shardedBySession(table.engineFull, resolved.columns.session)
     const ctx: FoldContext = {
       database: target.database,

@@ -14,7 +14,7 @@ export const DEFAULT_COLUMNS: Record<Field, readonly string[]> = {
   agent: ['user_agent', 'http_user_agent', 'ua', 'agent'],
   status: ['status', 'status_code', 'code'],
   path: ['path', 'request_uri', 'uri', 'url', 'request'],
-  order: [],
+  order: ['seq', 'sequence', 'line', 'line_number', 'offset', 'request_seq'],
   setcookie: ['set_cookie', 'response_cookie', 'set_cookie_jsessionid', 'upstream_cookie_jsessionid'],
 }
 
