@@ -16,7 +16,7 @@ export default class AccessLog extends SessdocCommand {
     '<%= config.bin %> access-log "/var/log/httpd/access_log*" --since 2h --json',
     '<%= config.bin %> access-log access.log --apache-conf /etc/httpd/conf.d/balancer.conf',
     '<%= config.bin %> access-log haproxy.log --log-format haproxy --workers app1,app2',
-    '<%= config.bin %> access-log clickhouse://ch.internal:8123/logs.access --since 2h --map time=ts,session=jsessionid,route=upstream',
+    'SESSDOC_CLICKHOUSE_PASSWORD=… <%= config.bin %> access-log clickhouse://sessdoc@ch.internal:8123/logs.access --since 2h --map time=ts,order=seq,session=jsessionid,route=worker',
   ]
   static override strict = false
   static override args = {path: Args.string({description: 'Log file, glob, .gz, - or clickhouse://host:8123/db.table', required: true})}

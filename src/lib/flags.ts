@@ -141,7 +141,7 @@ export const accessLogFlags = {
     },
   })({
     description:
-      'A ClickHouse access log (clickhouse://host:8123/db.table): its columns by role, e.g. time=ts,session=jsessionid,route=upstream,client=remote_addr,status=status,path=request_uri (also agent=, order=). Roles left out take a common column name.',
+      'A ClickHouse access log (clickhouse://user@host:8123/db.table, the password from SESSDOC_CLICKHOUSE_PASSWORD): its columns by role, e.g. time=ts,session=jsessionid. The roles: time, order (a sequence), session, route, client, agent, path, status, setcookie. Roles left out take a common column name.',
     helpGroup: 'ACCESS LOG',
   }),
 }
