@@ -65,7 +65,7 @@ describe('a file cut into parts (worker threads) gives the figures of one pass',
 // The worker threads themselves run from the build (npm test builds first).
 const dist = new URL('../../dist/core/access-log/index.js', import.meta.url)
 describe.runIf(existsSync(dist))('worker threads (from dist/)', () => {
-  it('two threads on a generated file: the planted truth', async () => {
+  it('two threads on a generated file cut in two: the planted truth', async () => {
     const {analyzeAccessLogs} = (await import(dist.href)) as typeof import('../../src/core/access-log/index.js')
     let text = ''
     const {truth} = generateLog((t) => (text += t), {lines: 40_000, flipRate: 0.01, seed: 5, stepMs: 100, activeSessions: 300})
@@ -75,7 +75,7 @@ describe.runIf(existsSync(dist))('worker threads (from dist/)', () => {
       paths: [file],
       window: {since: null, until: null},
       redact: {},
-      parallel: {threads: 2, minBytes: 0},
+      parallel: {threads: 2, minBytes: 0, partBytes: 1024 * 1024},
     })
     expect(result.section).toMatchObject({
       lines: truth.lines,

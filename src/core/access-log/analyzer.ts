@@ -7,7 +7,7 @@ import {pairKey} from './homes.js'
 import type {LineParser, ParsedLine} from './parsed-line.js'
 import {NO_ROUTE, RouteTable} from './routes.js'
 import {extractSessionId, findCookie, findUrlSessionId, indexWithin, type SessionIdRules, type SessionRef} from './session-id.js'
-import {type AnalyzerOptions, type BlockStream, Client, Session} from './session-state.js'
+import {type AnalyzerOptions, type BlockStream, Client, ClientWatch, clientKey, Session, Step} from './session-state.js'
 import {SessionTable} from './session-table.js'
 import {type Bucket, Timeline} from './timeline.js'
 import type {BalancerEvent, FlipSample, RejectedSample} from './types.js'
@@ -42,19 +42,6 @@ function hashId(text: string, start: number, end: number): void {
   hashCheck = h2 | 0
 }
 
-/** 53 bits of two 32-bit FNV-style hashes over a range: the session map's key, so no id string is kept. */
-function hashRange(text: string, start: number, end: number, seed: number): number {
-  let h1 = 0x811c9dc5 ^ seed
-  let h2 = 0x9e3779b9 ^ seed
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i)
-    h1 = Math.imul(h1 ^ c, 0x01000193)
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
-    h2 ^= h2 >>> 15
-  }
-  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) >>> 11)
-}
-
 /**
  * The streaming state machine of access-log: fed one parsed request at a time (in time order),
  * it keeps only the sessions and clients active within the session timeout.
@@ -80,23 +67,32 @@ export class AccessLogAnalyzer {
 
   /** Active sessions by the hashes of their ids. */
   readonly sessionTable = new SessionTable<Session>()
-  private readonly clientMap = new Map<number, Client>()
+  /** Clients (address and user agent) by a hash, while their session is active. */
+  readonly clients = new Map<number, Client>()
   private readonly ref: SessionRef = {text: '', start: 0, end: 0, from: 'cookie'}
   private readonly times = new PlausibleTimes()
   readonly evictAfterMs: number
+  /** A sweep runs at the first request at or after each multiple of this: at the same requests whichever part reads them. */
+  readonly sweepEveryMs: number
   private nextSweep = Number.NaN
+  /** trackHead: the times of the sweeps until the head's end; and of the last one (joinSegments forgets what one pass did). */
+  readonly sweeps: number[] = []
+  lastSweep = Number.NaN
   private currentTime = Number.NaN
   private readonly separator: string
   private readonly windowed: boolean
-  /** Sessions first seen within the eviction time of this part's first request (trackHead). */
+  /** Sessions first seen within the eviction time and a sweep of this part's first one (trackHead): the part before may hold them. */
   readonly head: Array<{key: number; session: Session; route: number; suffix: number; time: number}> = []
   private headUntil = Number.NaN
+  /** Clients first seen near this part's start, with their first new sessions (trackHead; see ClientWatch). */
+  readonly watched: ClientWatch[] = []
 
-  constructor(private readonly options: AnalyzerOptions) {
+  constructor(readonly options: AnalyzerOptions) {
     this.separator = options.routeSeparator
     this.windowed = options.window.since !== null || options.window.until !== null
     // The margin keeps a session a while past its timeout, for clocks of several front ends.
     this.evictAfterMs = options.sessionTimeoutMs + Math.max(5 * 60_000, options.sessionTimeoutMs / 4)
+    this.sweepEveryMs = Math.max(60_000, options.sessionTimeoutMs / 4)
     this.routes = new RouteTable(options.knownRoutes)
   }
 
@@ -258,7 +254,7 @@ export class AccessLogAnalyzer {
       if (suffix === NO_ROUTE) c.sessionsWithoutRoute++
       if (bucket) bucket.newSessions++
       if (this.options.trackHead && timed) {
-        if (Number.isNaN(this.headUntil)) this.headUntil = t + this.evictAfterMs
+        if (Number.isNaN(this.headUntil)) this.headUntil = t + this.evictAfterMs + this.sweepEveryMs
         if (t <= this.headUntil) this.head.push({key: session.joinKey, session, route: served, suffix, time: t})
       }
       if (this.sessionTable.size > c.peakActiveSessions) c.peakActiveSessions = this.sessionTable.size
@@ -333,14 +329,15 @@ export class AccessLogAnalyzer {
   }
 
   /** An id replaced after a request of `suffix` served by `served`: resolved into a loss once homes are known. */
-  private noteReplaced(suffix: number, served: number, bucket: Bucket | null): void {
-    if (suffix === NO_ROUTE || served === NO_ROUTE || !this.backends.has(served)) return
+  private noteReplaced(suffix: number, served: number, bucket: Bucket | null): boolean {
+    if (suffix === NO_ROUTE || served === NO_ROUTE || !this.backends.has(served)) return false
     const pair = pairKey(this.routes.countIndex(suffix), served)
     this.replacedAfter.set(pair, (this.replacedAfter.get(pair) ?? 0) + 1)
     if (bucket) {
       bucket.losses ??= new Map()
       bucket.losses.set(pair, (bucket.losses.get(pair) ?? 0) + 1)
     }
+    return true
   }
 
   /** A flip found when two parts of a file are joined (no id text: no sample). */
@@ -380,32 +377,40 @@ export class AccessLogAnalyzer {
   }
 
   private newSessionForClient(line: string, p: ParsedLine, parser: LineParser, session: Session, t: number, bucket: Bucket | null): void {
-    let key = hashRange(line, p.clientStart, p.clientEnd, 7)
-    if (p.userAgentStart >= 0) key = key * 31 + hashRange(line, p.userAgentStart, p.userAgentEnd, 13)
-    let client = this.clientMap.get(key)
+    const key = clientKey(line, p)
+    let client = this.clients.get(key)
     if (client === undefined) {
       client = new Client()
-      this.clientMap.set(key, client)
+      this.clients.set(key, client)
+      if (t <= this.headUntil) {
+        client.watch = new ClientWatch(key, this.watched.length, this.headUntil + CHURN_WINDOW_MS)
+        this.watched.push(client.watch)
+      }
     }
     const previous = client.session
+    // With the response cookie logged, a replaced id is seen where it happens (responseCookie).
+    let step: number = parser.capabilities.responseCookie ? 0 : Step.lossByClient
+    let newlyChurned = false
     if (previous !== null && previous !== session && !Number.isNaN(t)) {
       const gap = t - previous.lastSeen
-      // With the response cookie logged, a replaced id is seen where it happens (responseCookie).
-      if (gap <= LOST_SESSION_GAP_MS && !parser.capabilities.responseCookie) this.noteReplaced(previous.suffix, previous.route, bucket)
+      if (gap <= LOST_SESSION_GAP_MS && step && this.noteReplaced(previous.suffix, previous.route, bucket)) step |= Step.loss
       if (gap <= this.options.sessionTimeoutMs) {
+        step |= Step.change
         const changes = client.changes
         changes.push(t)
         while (changes.length > 0 && changes[0]! < t - CHURN_WINDOW_MS) changes.shift()
         if (changes.length >= 2) {
+          step |= Step.churn
           this.count.churnEvents++
           if (bucket) bucket.churn++
           if (!client.churned) {
-            client.churned = true
+            newlyChurned = client.churned = true
             this.count.churnClients++
           }
         }
       }
     }
+    client.watch?.note(t, session, previous, step, newlyChurned)
     client.session = session
     session.client = client
   }
@@ -420,15 +425,31 @@ export class AccessLogAnalyzer {
     const cutoff = now - this.evictAfterMs
     if (!Number.isNaN(this.nextSweep)) {
       this.sessionTable.retain((session) => !(session.lastSeen < cutoff))
-      for (const [key, client] of this.clientMap)
-        if (client.session === null || client.session.lastSeen < cutoff) this.clientMap.delete(key)
+      for (const [key, client] of this.clients) if (client.session === null || client.session.lastSeen < cutoff) this.clients.delete(key)
     }
-    this.nextSweep = now + Math.max(60_000, this.options.sessionTimeoutMs / 4)
+    if (this.options.trackHead && !(now > this.headUntil)) this.sweeps.push(now)
+    this.lastSweep = now
+    this.nextSweep = (Math.floor(now / this.sweepEveryMs) + 1) * this.sweepEveryMs
   }
 
   /** Adds the counts of a part analyzed elsewhere (a worker's byte range), before its sessions are joined. */
   absorbCounts(part: Parameters<AccessCounters['absorb']>[0]): void {
     this.count.absorb(part)
+  }
+
+  /** Churn events (and churning clients) at `t` that only the join of two parts' clients sees (n > 0) or undoes (n < 0). */
+  churnAcrossCut(t: number, events: number, clients: number): void {
+    this.count.churnEvents += events
+    this.count.churnClients += clients
+    if (events !== 0 && !Number.isNaN(t)) this.timeline.at(t).churn += events
+  }
+
+  /** An id replaced after a request of the (suffix, served) `pair` at `t` that only the join of two parts sees (n = 1) or undoes (n = -1). */
+  replacedAcrossCut(t: number, pair: number, n: number): void {
+    addCount(this.replacedAfter, pair, n)
+    if (Number.isNaN(t)) return
+    const bucket = this.timeline.at(t)
+    bucket.losses = addCount(bucket.losses ?? new Map(), pair, n)
   }
 
   /**
@@ -452,6 +473,14 @@ export class AccessLogAnalyzer {
     if (join.suffixChanged) c.failoversKept++
     c.sessionsWithFlips += join.flippedSessions
   }
+}
+
+/** Adds n to a count, forgetting a count that comes to 0 (a figure undone at a cut is not shown as 0). */
+function addCount(map: Map<number, number>, key: number, n: number): Map<number, number> {
+  const total = (map.get(key) ?? 0) + n
+  if (total === 0) map.delete(key)
+  else map.set(key, total)
+  return map
 }
 
 function afterTilde(text: string, start: number, end: number): number {

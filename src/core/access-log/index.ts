@@ -52,8 +52,10 @@ async function analyzeInParallel(run: Run, files: string[], options: AccessLogOp
   if (head.done) return false
   const format = run.formatFor(head.value.lines, files[0])
   const {window: _window, ...analyzerRest} = run.analyzerOptions
-  const jobs: SegmentJob[] = segments.map((segment) => ({
+  const jobs: SegmentJob[] = segments.map((segment, i) => ({
     ...segment,
+    head: i > 0,
+    tail: i < segments.length - 1,
     format: {
       name: format.parser.name,
       kind: format.parser.kind,

@@ -19,6 +19,10 @@ export interface SegmentJob {
   rules: SessionIdRules
   analyzer: Omit<AnalyzerOptions, 'window' | 'trackHead'>
   window: {since: number | null; until: number | null}
+  /** A part before it: keep what its start needs to join (trackHead). */
+  head: boolean
+  /** A part after it: send what its end holds. */
+  tail: boolean
 }
 
 /** Below this many bytes in all, one thread does it all (a worker costs ~100 ms to start). */
@@ -28,7 +32,12 @@ export interface ParallelPlan {
   threads: number
   /** Below this many bytes in all, one thread does it all (a worker costs ~50 ms to start). */
   minBytes: number
+  /** Parts are at least this big (default PART_MIN_BYTES; tests cut a small file into several parts). */
+  partBytes?: number
 }
+
+/** The smallest part a file is cut into. */
+export const PART_MIN_BYTES = 8 * 1024 * 1024
 
 /**
  * As many threads as there are idle cores, at most 4. Measured on 2 cores: two workers beat one
@@ -120,7 +129,7 @@ export async function planSegments(
   }
   const total = sizes.reduce((a, b) => a + b, 0)
   if (total < plan.minBytes) return null
-  const target = Math.max(total / plan.threads, 8 * 1024 * 1024)
+  const target = Math.max(total / plan.threads, plan.partBytes ?? PART_MIN_BYTES)
   const segments: Array<{file: string; start: number; end: number}> = []
   for (const [i, file] of files.entries()) {
     const size = sizes[i]!

@@ -18,10 +18,10 @@ export async function runSegmentJob(job: SegmentJob, signal?: AbortSignal): Prom
       since: job.window.since === null ? null : new Date(job.window.since),
       until: job.window.until === null ? null : new Date(job.window.until),
     },
-    trackHead: true,
+    trackHead: job.head,
   }
   const analyzer = new AccessLogAnalyzer(options)
   const blocks = readTextBlocks(job.file, {start: job.start, end: job.end, signal, ...READ_OPTIONS})
   const read = await analyzeBlocks(analyzer, job.file, blocks, () => ({parser, rules: job.rules}))
-  return {segment: exportSegment(analyzer), read}
+  return {segment: exportSegment(analyzer, {tail: job.tail}), read}
 }

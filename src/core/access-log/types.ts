@@ -33,7 +33,7 @@ export interface AccessLogOptions {
   columnMap?: ColumnMap
   redact: RedactOptions
   /** Worker threads for large plain files: false for one thread; default: up to 4 threads from 48 MB on. */
-  parallel?: {threads: number; minBytes: number} | false
+  parallel?: {threads: number; minBytes: number; partBytes?: number} | false
   signal?: AbortSignal
   stdin?: Readable
 }
