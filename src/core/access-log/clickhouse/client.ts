@@ -22,7 +22,6 @@ export interface QueryLimits {
 
 export const DEFAULT_LIMITS: QueryLimits = {maxExecutionSeconds: 120, maxMemoryBytes: 4 * 1024 ** 3}
 
-
 /** ClickHouse's error codes for a user or password it does not take (18.16: 192–194; later versions 516). */
 const AUTHENTICATION_CODES = new Set([192, 193, 194, 516])
 
