@@ -112,6 +112,27 @@ describe('trace on the lab logs (fixtures/lab)', () => {
     expect(s.verdict.findingIds).toEqual(['access.route-flip', 'correlation.flips-after-restart', 'tomcat.serialization'])
   })
 
+  it('a misrouted loss is explained by the stop, also when the restart is logged in the same second', async () => {
+    const lossAt = Date.parse((await trace(LOST)).idChanges[1]!.time!)
+    const logTime = (ms: number) => {
+      const d = new Date(ms).toISOString()
+      return `06-Dec-2026 ${d.slice(11, 23)}`
+    }
+    const catalina = join(dir, 'node3-same-second', 'catalina.out')
+    mkdirSync(join(dir, 'node3-same-second'), {recursive: true})
+    writeFileSync(
+      catalina,
+      [
+        `${logTime(lossAt - 4000)} INFO [main] org.apache.catalina.core.StandardService.stopInternal Stopping service [Catalina]`,
+        `${logTime(lossAt + 500)} INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [812] milliseconds`,
+        '',
+      ].join('\n'),
+    )
+    const s = await trace(LOST, {appLogs: [catalina], timeZone: 'UTC'})
+    expect(s.nodeEvents.map((e) => e.kind)).toEqual(['shutdown', 'startup'])
+    expect(s.verdict.text).toContain(`node3 was stopped at ${new Date(lossAt - 4000).toISOString().slice(11, 19)} without draining`)
+  })
+
   it('a line that straddles two reads of a large file is found whole', async () => {
     const big = join(dir, 'big.log')
     const filler = '127.0.0.1 - - [06/Dec/2026:01:00:00 +0000] "GET /x HTTP/1.1" 200 1 "-" "other" "-" - node1 1\n'

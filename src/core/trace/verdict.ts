@@ -18,7 +18,9 @@ export function judgeTrace(chain: IdChain, nodeEvents: readonly TraceNodeEvent[]
   if (loss) {
     const home = homeOfRequest(chain, loss.at)
     const node = nodeOf(loss.at)
-    const event = home ? nodeEventBefore(nodeEvents, home, loss.at.time) : null
+    // A misrouted request is explained by its home being away (stopped, DOWN); a new id from the home itself by a restart.
+    const explaining = loss.cause === 'misrouted' ? AWAY : BACK
+    const event = home ? nodeEventBefore(nodeEvents, home, loss.at.time, explaining) : null
     const findingIds: string[] = []
     let text: string
     if (loss.cause === 'misrouted') {
@@ -69,13 +71,26 @@ function routeWords(changes: readonly IdChange[]): string {
   return `; the id kept its value but its route changed from ${first.fromRoute} to ${first.toRoute} ${when}${more} (whether the session itself moved, the logs cannot tell)`
 }
 
-function nodeEventBefore(events: readonly TraceNodeEvent[], node: string, at: number): TraceNodeEvent | null {
+const AWAY: ReadonlySet<TraceNodeEvent['kind']> = new Set(['shutdown', 'down', 'undeploy'])
+const BACK: ReadonlySet<TraceNodeEvent['kind']> = new Set(['startup', 'deploy'])
+
+/**
+ * The node's last event before the loss (within a second after it too: access-log times are to the second), of
+ * the kinds that explain it when there is one: a restart logged in the same second as a request misrouted while
+ * the node was stopped does not explain that request, the stop does.
+ */
+function nodeEventBefore(
+  events: readonly TraceNodeEvent[],
+  node: string,
+  at: number,
+  explaining: ReadonlySet<TraceNodeEvent['kind']>,
+): TraceNodeEvent | null {
   const near = events.filter((e) => {
     if (e.node !== node || e.time === null) return false
     const t = Date.parse(e.time)
     return t <= at + 1000 && at - t <= RESTART_WINDOW_MS && e.kind !== 'up' && e.kind !== 'ready'
   })
-  return near.at(-1) ?? null
+  return near.filter((e) => explaining.has(e.kind)).at(-1) ?? near.at(-1) ?? null
 }
 
 function eventWords(e: TraceNodeEvent): string {
