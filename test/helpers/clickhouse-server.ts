@@ -74,10 +74,28 @@ function usersXml(): string {
 `
 }
 
+/**
+ * Tries `start` up to three times: a port found free can be taken by another test's server before this one
+ * binds it (the server then exits), and the next try takes other ports.
+ */
+async function withRetries<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start()
+    } catch (error) {
+      if (attempt >= 3) throw error
+    }
+  }
+}
+
 /** Starts a real clickhouse-server on free loopback ports with its own config and data dir. */
 export async function startClickHouse(
   options: {ports?: {http: number; tcp: number}; shards?: ClusterShard[]} = {},
 ): Promise<TestClickHouse> {
+  return options.ports ? startOnce(options) : withRetries(() => startOnce(options))
+}
+
+async function startOnce(options: {ports?: {http: number; tcp: number}; shards?: ClusterShard[]}): Promise<TestClickHouse> {
   const httpPort = options.ports?.http ?? (await freePort())
   const tcpPort = options.ports?.tcp ?? (await freePort())
   const dir = await mkdtemp(join(tmpdir(), 'sessdoc-clickhouse-'))
@@ -101,18 +119,27 @@ export async function startClickHouse(
     ready: async () => (await query('SELECT 1')).trim() === '1',
     timeoutMs: 30_000,
     pollMs: 100,
+    errorLog: join(dir, 'server.err.log'),
   })
   return {host, httpPort, tcpPort, dir, base, process: server.process, query, stop: server.stop}
 }
 
 /** Two servers that both know the cluster `sessdoc_two_shards` (one shard each). */
 export async function startTwoShards(): Promise<{servers: [TestClickHouse, TestClickHouse]; stop(): Promise<void>}> {
-  const ports = [
-    {http: await freePort(), tcp: await freePort()},
-    {http: await freePort(), tcp: await freePort()},
-  ]
-  const shards = ports.map((p) => ({tcpPort: p.tcp}))
-  const servers = (await Promise.all(ports.map((p) => startClickHouse({ports: p, shards})))) as [TestClickHouse, TestClickHouse]
+  const servers = await withRetries(async () => {
+    const ports = [
+      {http: await freePort(), tcp: await freePort()},
+      {http: await freePort(), tcp: await freePort()},
+    ]
+    const shards = ports.map((p) => ({tcpPort: p.tcp}))
+    const started = await Promise.allSettled(ports.map((p) => startClickHouse({ports: p, shards})))
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+    if (failed) {
+      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)))
+      throw failed.reason
+    }
+    return started.map((s) => (s as PromiseFulfilledResult<TestClickHouse>).value) as [TestClickHouse, TestClickHouse]
+  })
   return {
     servers,
     async stop() {

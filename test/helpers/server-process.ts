@@ -1,6 +1,6 @@
 /** What the real-server test helpers share: a free loopback port, and a server process started, awaited and stopped. */
 import {type ChildProcess, spawn} from 'node:child_process'
-import {rm} from 'node:fs/promises'
+import {readFile, rm} from 'node:fs/promises'
 import {createServer} from 'node:net'
 
 const children = new Set<ChildProcess>()
@@ -39,6 +39,8 @@ export interface ServerStart {
   ready(): Promise<boolean>
   timeoutMs: number
   pollMs: number
+  /** The server's own error log, whose end is added to the error when it does not start. */
+  errorLog?: string
 }
 
 /**
@@ -67,8 +69,10 @@ export async function startServerProcess(start: ServerStart): Promise<ServerProc
   for (;;) {
     if (await start.ready().catch(() => false)) return server
     if (child.exitCode !== null || Date.now() > deadline) {
+      const how = child.exitCode !== null ? `exited ${child.exitCode}` : `gave no answer in ${start.timeoutMs} ms`
+      const log = start.errorLog ? await readFile(start.errorLog, 'utf8').catch(() => '') : ''
       await server.stop()
-      throw new Error(`${start.command} on port ${start.port} did not start: ${stderr.slice(-2000)}`)
+      throw new Error(`${start.command} on port ${start.port} did not start (${how}): ${stderr.slice(-1000)}${log.slice(-2000)}`)
     }
     await new Promise((r) => setTimeout(r, start.pollMs))
   }
