@@ -67,6 +67,7 @@ export function compare(title, contenders, {rounds = 5, units = 0, unitName = 'l
   return rows
 }
 
+// Bench servers do not hold a bench open (unref): when its work is done it exits, and this kills them.
 const benchServers = []
 process.on('exit', () => {
   for (const {child, dir} of benchServers) {
@@ -111,6 +112,7 @@ export async function startBenchRedis(extraArgs = []) {
     ],
     {stdio: 'ignore'},
   )
+  child.unref()
   benchServers.push({child, dir})
   const admin = new Redis({port, host: '127.0.0.1', protocol: 2, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0})
   admin.on('error', () => {})
@@ -156,6 +158,7 @@ export async function startBenchClickHouse({http, tcp, cluster = []} = {}) {
 </yandex>`,
   )
   const child = spawn('clickhouse-server', [`--config-file=${join(dir, 'config.xml')}`], {cwd: dir, stdio: 'ignore'})
+  child.unref()
   benchServers.push({child, dir})
   const sql = async (text, params = '') => {
     const response = await fetch(`http://127.0.0.1:${http}/${params}`, {method: 'POST', body: text})
