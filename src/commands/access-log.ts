@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 import {analyzeAccessLogs} from '../core/access-log/index.js'
 import {parseList} from '../core/input/parse-list.js'
 import {buildReport} from '../core/report/report.js'
-import {accessLogConfigFlags, accessLogConfigs, columnMapOf, parallelOf, throwOnClickHouseUsage} from '../lib/access-log-input.js'
+import {accessLogConfigFlags, accessLogConfigs, checkClickHouseUse, columnMapOf, parallelOf} from '../lib/access-log-input.js'
 import {SessdocCommand} from '../lib/base-command.js'
 import {UserError} from '../lib/errors.js'
 import {accessLogFlags, parseSessionTimeout, wholeNumber, windowFlags} from '../lib/flags.js'
@@ -50,7 +50,7 @@ export default class AccessLog extends SessdocCommand {
       parallel: parallelOf(flags.threads),
       signal: this.signal,
     })
-    throwOnClickHouseUsage(result, argv as string[])
+    checkClickHouseUse(result, argv as string[])
     if (result.section.status === 'error' && flags['log-format'] && /log format/.test(result.section.reason ?? '')) {
       throw new UserError(result.section.reason!, 'see sessdoc access-log --help for the format names')
     }

@@ -21,7 +21,8 @@ export default class Diagnose extends SessdocCommand {
     const window = this.timeWindow(settings)
     const planned = planDiagnose(settings)
     if (!planned.ok) throw new UserError(planned.error, 'check the flags and the config file')
-    for (const warning of planned.warnings) this.logToStderr(`sessdoc: ${warning}`)
+    // On stderr under --json too (oclif keeps logToStderr quiet there): a password in ps must not go unnoticed.
+    for (const warning of planned.warnings) process.stderr.write(`sessdoc: ${warning}\n`)
     const report = await diagnose({
       ...planned.request,
       window,

@@ -1,11 +1,12 @@
 import {readFile, stat} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import type {ColumnMap} from '../core/access-log/clickhouse/mapping.js'
-import {isClickHouseUrl} from '../core/access-log/clickhouse/target.js'
+import {isClickHouseUrl, urlPasswordWarnings} from '../core/access-log/clickhouse/target.js'
 import {PARALLEL_MIN_BYTES} from '../core/access-log/index.js'
 import type {AccessLogOptions} from '../core/access-log/types.js'
 import type {SourceResult} from '../core/report/types.js'
 import {UserError} from './errors.js'
+import {warnOnStderr} from './redis-target.js'
 
 /** The configs access-log reads: LogFormat nicknames and routes, and the access-log formats they declare (#15). */
 export const accessLogConfigFlags = {
@@ -62,8 +63,12 @@ export function columnMapOf(map: ColumnMap | undefined, paths: readonly string[]
   return {columnMap: map}
 }
 
-/** A ClickHouse table the map does not fit (a role's column missing, no time column) or a URL naming no table: a usage error, not a report. */
-export function throwOnClickHouseUsage(result: SourceResult<'accessLog'>, paths: readonly string[]): void {
+/**
+ * A ClickHouse table the map does not fit (a role's column missing, no time column) or a URL naming no table: a
+ * usage error, not a report. A password in its URL: a warning on stderr, also under --json or -o.
+ */
+export function checkClickHouseUse(result: SourceResult<'accessLog'>, paths: readonly string[]): void {
+  warnOnStderr(urlPasswordWarnings(paths))
   const reason = result.section.status === 'error' ? (result.section.reason ?? '') : ''
   if (paths.some(isClickHouseUrl) && /^(--map|\?map=|--access-log): /.test(reason))
     throw new UserError(reason, 'the columns by role: --map time=COLUMN,session=COLUMN,… (docs/access-log.md, "ClickHouse")')

@@ -79,6 +79,23 @@ describe('inputs a table cannot be read with', () => {
     expect(cli.stderr).toContain('a ClickHouse table is read alone, and another table came with it')
   })
 
+  it('a password in the URL is warned about on stderr, also under --json', async () => {
+    const url = 'clickhouse://u:secret@127.0.0.1:1/logs.access'
+    for (const argv of [
+      ['access-log', url, '--since', '1h', '--json'],
+      ['diagnose', '--access-log', url, '--since', '1h', '--json'],
+    ]) {
+      const cli = await runCli(argv)
+      expect(cli.stderr).toContain(
+        'the password in the ClickHouse URL shows in ps and the shell history: set SESSDOC_CLICKHOUSE_PASSWORD instead',
+      )
+      expect(`${cli.stderr}${cli.stdout}`).not.toContain('secret')
+    }
+    // diagnose's other warnings reach stderr under --json too (oclif's logToStderr is quiet there).
+    const redis = await runCli(['diagnose', '--redis', 'redis://:secret@127.0.0.1:1', '--json'])
+    expect(redis.stderr).toContain('sessdoc: the password in --redis shows in ps and the shell history: set SESSDOC_REDIS_PASSWORD instead')
+  })
+
   it('trace says it does not read a table, instead of finding nothing', async () => {
     const cli = await runCli(['trace', 'sid:0123abcd', '--access-log', 'clickhouse://u:secret@ch:8123/logs.access'])
     expect(cli.code).toBe(3)

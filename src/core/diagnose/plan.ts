@@ -1,5 +1,5 @@
 import {MappingError, mappingOf} from '../access-log/clickhouse/mapping.js'
-import {isClickHouseUrl} from '../access-log/clickhouse/target.js'
+import {isClickHouseUrl, urlPasswordWarnings} from '../access-log/clickhouse/target.js'
 import {parseSessionTimeout} from '../access-log/session-timeout.js'
 import {defined} from '../defined.js'
 import {describeTarget, redisTarget} from '../redis/connection/index.js'
@@ -67,6 +67,7 @@ export function planDiagnose(settings: DiagnoseSettings, env: NodeJS.ProcessEnv 
     warnings.push('--map (accessLog.map) names the columns of a ClickHouse table, and no access log is one: ignored')
     columnMap = undefined
   }
+  warnings.push(...urlPasswordWarnings(access ?? []))
   if (access) {
     request.request.accessLog = {
       paths: access,

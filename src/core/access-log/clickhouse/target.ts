@@ -83,3 +83,14 @@ export function clickhouseTarget(spec: string, env: NodeJS.ProcessEnv = process.
     warnings,
   }
 }
+
+/** For stderr, also under --json or -o: a ClickHouse URL among `paths` that carries its password. */
+export function urlPasswordWarnings(paths: readonly string[]): string[] {
+  return paths.filter(isClickHouseUrl).flatMap((path) => {
+    try {
+      return clickhouseTarget(path, {}).warnings
+    } catch {
+      return []
+    }
+  })
+}
