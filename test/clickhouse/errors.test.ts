@@ -112,14 +112,15 @@ describe.skipIf(!clickhouseInstalled)('a real server, a user who gets it wrong',
     await ch.query(
       'CREATE TABLE logs.access (ts DateTime, seq UInt64, jsessionid String, upstream String) ENGINE = MergeTree() ORDER BY ts',
     )
-    await ch.query('CREATE TABLE logs.nosort (ts DateTime, jsessionid String) ENGINE = MergeTree() ORDER BY ts')
+    await ch.query('CREATE TABLE logs.nosort (ts DateTime, jsessionid String, line String) ENGINE = MergeTree() ORDER BY ts')
     const rows = [
       '2026-06-01 10:00:00\t3\tA.node1\tnode1',
       '2026-06-01 10:00:00\t2\tA.node1\tnode2',
       '2026-06-01 10:00:00\t1\tA.node1\tnode1',
     ]
     await ch.query('INSERT INTO logs.access FORMAT TabSeparated', `${rows.join('\n')}\n`)
-    await ch.query('INSERT INTO logs.nosort FORMAT TabSeparated', '2026-06-01 10:00:00\tA.node1\n')
+    // `line`: the raw log line, as exporters keep it: text, no order.
+    await ch.query('INSERT INTO logs.nosort FORMAT TabSeparated', '2026-06-01 10:00:00\tA.node1\t10.0.0.1 - - [01/Jun/2026…\n')
   }, 60_000)
   afterAll(async () => ch?.stop())
 

@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {FIGURES_BY_NATURE} from '../../src/core/access-log/clickhouse/index.js'
 import {Run} from '../../src/core/access-log/index.js'
 import {ParsedLine} from '../../src/core/access-log/parsed-line.js'
-import {extractSessionId, findCookie} from '../../src/core/access-log/session-id.js'
+import {extractSessionId} from '../../src/core/access-log/session-id.js'
 import type {AccessLogOptions} from '../../src/core/access-log/types.js'
 import type {TestClickHouse} from '../helpers/clickhouse-server.js'
 
@@ -35,16 +35,8 @@ export function rowsOf(path: string, options: Partial<AccessLogOptions> = {}): {
     const served = slice(line, p.workerStart, p.workerEnd)
     // nginx's upstream list as logged: a retried request names several (the parser keeps the last).
     const worker = p.retried && served !== '' ? `0.0.0.0:1, ${served}` : served
-    // The id the response set: Tomcat's %S is the bare id, HAProxy and Apache log NAME=value.
-    const cookie = format.parser.kind === 'tomcat' ? null : findCookie(line, p.setCookieStart, p.setCookieEnd, format.rules.cookieName)
-    const setCookie =
-      p.setCookieStart < 0
-        ? ''
-        : cookie
-          ? line.slice(cookie[0], cookie[1])
-          : format.parser.kind === 'tomcat'
-            ? slice(line, p.setCookieStart, p.setCookieEnd)
-            : ''
+    // The id the response set, as logged (Tomcat's %S the bare id, HAProxy's capture NAME=value): the SQL reads both.
+    const setCookie = slice(line, p.setCookieStart, p.setCookieEnd)
     out.push(
       [
         Math.floor(p.timeMs / 1000),

@@ -36,6 +36,15 @@ describe('target', () => {
     expect(inUrl.target.display).not.toContain('secret')
     expect(inUrl.warnings[0]).toMatch(/SESSDOC_CLICKHOUSE_PASSWORD/)
   })
+
+  it('a % that is not %XX is a usage error naming the part, never the password', () => {
+    for (const [url, part] of [
+      ['clickhouse://u:p%zz@h/db.t', 'password'],
+      ['clickhouse://h/logs.a%zz', 'table'],
+    ] as const) {
+      expect(() => clickhouseTarget(url, {})).toThrow(`--access-log: the ClickHouse URL's ${part} has a % that is not %XX`)
+    }
+  })
 })
 
 describe.skipIf(!clickhouseInstalled)('against a real clickhouse-server', () => {

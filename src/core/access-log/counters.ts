@@ -60,8 +60,9 @@ export class AccessCounters implements CounterValues {
   /** Adds a part's counts (its times widen ours). */
   absorb(part: Readonly<CounterValues>): void {
     for (const name of ADDITIVE_COUNTS) this[name] += part[name]
-    if (!(part.firstSeen >= this.firstSeen)) this.firstSeen = part.firstSeen
-    if (!(part.lastSeen <= this.lastSeen)) this.lastSeen = part.lastSeen
+    // A part with no request in the window has no times (NaN): it leaves ours as they are.
+    if (part.firstSeen < this.firstSeen || Number.isNaN(this.firstSeen)) this.firstSeen = part.firstSeen
+    if (part.lastSeen > this.lastSeen || Number.isNaN(this.lastSeen)) this.lastSeen = part.lastSeen
     this.peakActiveSessions = Math.max(this.peakActiveSessions, part.peakActiveSessions)
   }
 

@@ -74,13 +74,12 @@ export function requestParams(target: ClickHouseTarget, limits: QueryLimits): UR
  * The `readonly` of the user's profile, asked with no setting sent (a read-only profile refuses settings: all
  * of them at 1, `readonly` itself at 2). A user given a read-only profile, as the docs advise, is read that way.
  */
-export async function profileReadonly(target: ClickHouseTarget, signal?: AbortSignal): Promise<0 | 1 | 2> {
-  const rows = await query(
-    target,
-    `SELECT value FROM system.settings WHERE name = 'readonly'`,
-    {...DEFAULT_LIMITS, profileReadonly: 1},
-    signal,
-  )
+export async function profileReadonly(
+  target: ClickHouseTarget,
+  limits: QueryLimits = DEFAULT_LIMITS,
+  signal?: AbortSignal,
+): Promise<0 | 1 | 2> {
+  const rows = await query(target, `SELECT value FROM system.settings WHERE name = 'readonly'`, {...limits, profileReadonly: 1}, signal)
   const value = Number(rows[0]?.[0] ?? 0)
   return value === 1 || value === 2 ? value : 0
 }
@@ -102,7 +101,7 @@ export async function query(target: ClickHouseTarget, sql: string, limits: Query
       method: 'POST',
       body: `${sql}\nFORMAT JSONCompact`,
       headers: {Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`},
-      signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+      signal: signal ? eitherSignal(signal, deadline) : deadline,
     })
     text = await response.text()
   } catch (error) {
@@ -133,4 +132,15 @@ export async function query(target: ClickHouseTarget, sql: string, limits: Query
   // Without output_format_json_quote_64bit_integers (a readonly=1 profile takes no setting) 64-bit numbers come quoted: callers read them with Number().
   const parsed = JSON.parse(text) as {data: unknown[][]}
   return parsed.data
+}
+
+/** Aborted when either is (AbortSignal.any, which Node 20.0–20.2 lack; engines says >=20). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b])
+  const controller = new AbortController()
+  for (const signal of [a, b]) {
+    if (signal.aborted) controller.abort(signal.reason)
+    else signal.addEventListener('abort', () => controller.abort(signal.reason), {once: true})
+  }
+  return controller.signal
 }

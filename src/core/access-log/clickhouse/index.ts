@@ -176,7 +176,7 @@ export async function analyzeClickHouseAccessLog(
   const timeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS
   const separator = options.routeSeparator ?? '.'
   try {
-    limits = {...limits, profileReadonly: await profileReadonly(target, options.signal)}
+    limits = {...limits, profileReadonly: await profileReadonly(target, limits, options.signal)}
     if (limits.profileReadonly === 1)
       notes.push({
         input: target.display,
@@ -185,7 +185,7 @@ export async function analyzeClickHouseAccessLog(
     const table = await describeTable(target, limits, options.signal)
     if (!table) return errorResult(await noSuchTable(target, limits, options.signal), notes)
     const resolved = resolveColumns(map, table.columns, `${target.database}.${target.table}`)
-    if (resolved.columns.order === undefined && /^(Nullable\()?DateTime\b/.test(resolved.types.time ?? ''))
+    if (resolved.columns.order === undefined)
       notes.push({
         input: target.display,
         message: `no order column: requests within one second are taken in no set order, so flips, losses and churn among them can differ from the log's; map order=COLUMN (a sequence, or the time's sub-second part)`,

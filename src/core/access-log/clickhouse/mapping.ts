@@ -18,6 +18,8 @@ export const DEFAULT_COLUMNS: Record<Field, readonly string[]> = {
   setcookie: ['set_cookie', 'response_cookie', 'set_cookie_jsessionid', 'upstream_cookie_jsessionid'],
 }
 
+const NUMERIC = /^(Nullable\()?(U?Int|Float|Decimal|DateTime)/
+
 export class MappingError extends Error {
   constructor(
     message: string,
@@ -122,7 +124,10 @@ export function resolveColumns(map: ColumnMap, tableColumns: ReadonlyMap<string,
       }
       columns[field] = given
     } else {
-      const found = DEFAULT_COLUMNS[field].find((name) => tableColumns.has(name))
+      // A role left out takes a common name only with a type it can read: a text `line` (the raw log line) is no order.
+      const found = DEFAULT_COLUMNS[field].find(
+        (name) => tableColumns.has(name) && (field !== 'order' || NUMERIC.test(tableColumns.get(name)!)),
+      )
       if (found === undefined) continue
       columns[field] = found
       guessed.push(field)

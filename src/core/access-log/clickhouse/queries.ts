@@ -92,7 +92,9 @@ export function rowsSql(ctx: FoldContext, extra: string[] = []): string {
     `if(w != '', w, x) AS v`,
     `${client} AS c`,
     // The id the response set (HAProxy's captured response cookie, Tomcat's %S): another id than the request's replaced it.
-    `${has('setcookie') ? `if(${text(resolved, 'setcookie')} = '-', '', ${text(resolved, 'setcookie')})` : "''"} AS sc`,
+    // As logged: the bare id (Tomcat's %S, '-' for none) or NAME=value (HAProxy's capture, a Set-Cookie header).
+    `${has('setcookie') ? text(resolved, 'setcookie') : "''"} AS sc0`,
+    `if(sc0 = '-', '', if(position(sc0, '=') > 0, extract(sc0, '=([^;, ]*)'), sc0)) AS sc`,
     `${ctx.separator === '' ? '0' : `position(sc, ${sep})`} AS scp`,
     `sc != '' AND b != '' AND if(scp > 0, substring(sc, 1, scp - 1), sc) != b AS replaced`,
     ...extra,

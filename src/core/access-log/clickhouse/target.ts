@@ -48,7 +48,14 @@ export function clickhouseTarget(spec: string, env: NodeJS.ProcessEnv = process.
   }
   const scheme = url.protocol.replace(/:$/, '').toLowerCase()
   const tls = scheme === 'https' || scheme === 'clickhouses'
-  const path = decodeURIComponent(url.pathname.replace(/^\/+/, ''))
+  const decode = (text: string, what: string): string => {
+    try {
+      return decodeURIComponent(text)
+    } catch {
+      throw new ClickHouseTargetError(`--access-log: the ClickHouse URL's ${what} has a % that is not %XX`, 'write a % as %25')
+    }
+  }
+  const path = decode(url.pathname.replace(/^\/+/, ''), 'table')
   const dot = path.indexOf('.')
   if (dot <= 0 || dot === path.length - 1 || path.includes('/')) {
     throw new ClickHouseTargetError(
@@ -60,10 +67,10 @@ export function clickhouseTarget(spec: string, env: NodeJS.ProcessEnv = process.
   const table = path.slice(dot + 1)
   let password = env.SESSDOC_CLICKHOUSE_PASSWORD ?? env.CLICKHOUSE_PASSWORD ?? ''
   if (url.password) {
-    password = decodeURIComponent(url.password)
+    password = decode(url.password, 'password')
     warnings.push('the password in the ClickHouse URL shows in ps and the shell history: set SESSDOC_CLICKHOUSE_PASSWORD instead')
   }
-  const user = url.username ? decodeURIComponent(url.username) : (env.SESSDOC_CLICKHOUSE_USER ?? env.CLICKHOUSE_USER ?? 'default')
+  const user = url.username ? decode(url.username, 'user') : (env.SESSDOC_CLICKHOUSE_USER ?? env.CLICKHOUSE_USER ?? 'default')
   const port = url.port || (tls ? '8443' : '8123')
   const host = url.hostname
   const params: Record<string, string> = {}
