@@ -8,7 +8,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {DEFAULT_LIMITS, query} from '../../src/core/access-log/clickhouse/client.js'
 import {analyzeClickHouseAccessLog} from '../../src/core/access-log/clickhouse/index.js'
+import {type FoldContext, idGroupsSql} from '../../src/core/access-log/clickhouse/queries.js'
+import {clickhouseTarget} from '../../src/core/access-log/clickhouse/target.js'
 import {type AccessLogOptions, type AccessLogSection, analyzeAccessLogs} from '../../src/core/access-log/index.js'
 import {clickhouseInstalled, startClickHouse, startTwoShards, type TestClickHouse} from '../helpers/clickhouse-server.js'
 import {loadTable, MAP, NOT_COMPARABLE, rowsOf, TABLE_COLUMNS} from './load.js'
@@ -114,5 +117,48 @@ describe.skipIf(!clickhouseInstalled)('ClickHouse source = file reader', () => {
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }
+  })
+
+  it('a table sharded by the session is grouped on its shards; an id split over two shards is joined after', async () => {
+    // The same id put on both shards by hand (its hash would put it on one): grouped where it lies, two groups.
+    for (const [i, s] of shards.servers.entries()) {
+      await s.query(
+        'CREATE TABLE logs.split_local (ts DateTime, seq UInt64, jsessionid String, upstream String) ENGINE = MergeTree() ORDER BY ts',
+      )
+      await s.query(
+        'CREATE TABLE logs.split (ts DateTime, seq UInt64, jsessionid String, upstream String) ENGINE = Distributed(sessdoc_two_shards, logs, split_local, cityHash64(jsessionid))',
+      )
+      await s.query('INSERT INTO logs.split_local FORMAT TabSeparated', `2026-06-01 10:00:0${i}\t${i + 1}\tAAAA.node1\tnode${i + 1}\n`)
+    }
+    const url = `clickhouse://127.0.0.1:${shards.servers[0].httpPort}/logs.split`
+    const {target} = clickhouseTarget(url, {})
+    const ctx = {
+      database: 'logs',
+      table: 'split',
+      resolved: {
+        columns: {time: 'ts', order: 'seq', session: 'jsessionid', route: 'upstream'},
+        types: {time: 'DateTime', order: 'UInt64'},
+        guessed: [],
+      },
+      since: 0,
+      until: 4_000_000_000,
+      separator: '.',
+      evictSeconds: 2100,
+      sessionTimeoutSeconds: 1800,
+      lostGapSeconds: 300,
+      churnWindowSeconds: 600,
+      showSessionIds: false,
+      shardLocal: true,
+    } satisfies FoldContext
+    const groups = (local: boolean) => query(target, `SELECT count() FROM (${idGroupsSql(ctx)})`, {...DEFAULT_LIMITS, shardLocal: local})
+    expect(await groups(true)).toEqual([[2]])
+    expect(await groups(false)).toEqual([[1]])
+    // The fold joins them: one session, one flip from node1 to node2.
+    const result = await analyzeClickHouseAccessLog(
+      url,
+      {paths: [url], window, redact: {}},
+      {map: 'time=ts,order=seq,session=jsessionid,route=upstream', env: {}},
+    )
+    expect(result.section).toMatchObject({sessions: 1, routeFlips: 1})
   })
 })

@@ -203,6 +203,7 @@ export async function analyzeClickHouseAccessLog(
       lostGapSeconds: Math.floor(LOST_SESSION_GAP_MS / 1000),
       churnWindowSeconds: Math.floor(CHURN_WINDOW_MS / 1000),
       showSessionIds: options.redact.showSessionIds === true,
+      shardLocal,
     }
     const run = (sql: string, local = shardLocal) => query(target, sql, {...limits, shardLocal: local}, options.signal)
     const [minutes, routes, sessions, byClient, byResponse] = await Promise.all([

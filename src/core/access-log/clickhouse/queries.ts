@@ -17,6 +17,8 @@ export interface FoldContext {
   churnWindowSeconds: number
   /** Flip samples show `sid:` + 8 hex digits of the id's SHA-256, computed by the server (ids never leave it). */
   showSessionIds: boolean
+  /** A Distributed table sharded by a hash of the session column: its shards group their own rows (sessionRequests). */
+  shardLocal?: boolean
 }
 
 /**
@@ -58,6 +60,22 @@ function timeOf(ctx: FoldContext): {t: string; where: string} {
  * c (the client: address + User-Agent), r (nginx retried: several upstreams), replaced (the response set another id).
  */
 export function rowsSql(ctx: FoldContext, extra: string[] = []): string {
+  const {fields, from} = rowFields(ctx, extra)
+  return `SELECT ${fields.join(', ')} ${from}`
+}
+
+/**
+ * The rows' fields defined where the table is read, for a GROUP BY in that same SELECT: ClickHouse sends the
+ * SELECT that reads a Distributed table to its shards, so the session fold runs on each shard only when it
+ * groups there (with distributed_group_by_no_merge) rather than in a query over a subquery of rows. The
+ * aliases are defined in ignore(…) of the WHERE (always 0) and used anywhere in the SELECT.
+ */
+function readRows(ctx: FoldContext): string {
+  const {fields, from} = rowFields(ctx)
+  return `${from} AND ignore(${fields.join(', ')}) = 0`
+}
+
+function rowFields(ctx: FoldContext, extra: string[] = []): {fields: string[]; from: string} {
   const {resolved} = ctx
   const has = (f: Field) => resolved.columns[f] !== undefined
   const {t, where} = timeOf(ctx)
@@ -99,7 +117,7 @@ export function rowsSql(ctx: FoldContext, extra: string[] = []): string {
     `sc != '' AND b != '' AND if(scp > 0, substring(sc, 1, scp - 1), sc) != b AS replaced`,
     ...extra,
   ]
-  return `SELECT ${fields.join(', ')} FROM ${tableName(ctx.database, ctx.table)} WHERE ${where}`
+  return {fields, from: `FROM ${tableName(ctx.database, ctx.table)} WHERE ${where}`}
 }
 
 /** Requests by minute, and the first and last time (the timeline's requests, firstSeen, lastSeen). */
@@ -129,6 +147,24 @@ export function replacedSql(ctx: FoldContext): string {
 }
 
 /**
+ * Each session's requests (b, rs: sorted by time), grouped where the table is read. On a Distributed table
+ * whose sharding key hashes the session column, each shard groups its own rows (shardLocal, with
+ * distributed_group_by_no_merge); the column holds the id with its route suffix, so one session whose suffix
+ * changed (a failover that re-stamped it) can be on two shards: each shard groups by the id as logged, and
+ * the server sessdoc asks joins those groups by the id without its suffix. Otherwise one GROUP BY, which
+ * ClickHouse itself splits between the shards and the server it asks.
+ */
+function sessionRequests(ctx: FoldContext): string {
+  if (!ctx.shardLocal) return `SELECT b, arraySort(groupArray((t, q, v, x, c))) AS rs ${readRows(ctx)} AND b != '' GROUP BY b`
+  return `SELECT b, arraySort(groupArrayArray(part)) AS rs FROM (${idGroupsSql(ctx)}) GROUP BY b`
+}
+
+/** Each id as logged (with its suffix) and its requests, grouped where the table is read: on each shard when shard-local. */
+export function idGroupsSql(ctx: FoldContext): string {
+  return `SELECT b, sid, groupArray((t, q, v, x, c)) AS part ${readRows(ctx)} AND b != '' GROUP BY b, sid`
+}
+
+/**
  * The per-session fold, as arrays (ClickHouse 18.16: no window functions): each session's requests
  * sorted by time; a gap longer than the eviction time starts a new session (as the file reader
  * forgets an idle one); flips are changes of the serving backend between consecutive requests that
@@ -141,8 +177,7 @@ export function replacedSql(ctx: FoldContext): string {
 function sessionFold(ctx: FoldContext): string {
   const evict = uint(ctx.evictSeconds)
   return `SELECT b, ts, qs, sv, sf, cs, seg, isStart, isEnd, fv, fg, ft, fq, isFlip, xs, xg
-FROM (SELECT b,
-  arraySort(groupArray((t, q, v, x, c))) AS rs,
+FROM (SELECT b, rs,
   arrayMap(e -> e.1, rs) AS ts,
   arrayMap(e -> e.2, rs) AS qs,
   arrayMap(e -> e.3, rs) AS sv,
@@ -158,7 +193,7 @@ FROM (SELECT b,
   arrayMap((v, p, s, ps) -> p != '' AND v != p AND s = ps, fv, ${previous('fv', "''")}, fg, ${previous('fg', 'toUInt64(0)')}) AS isFlip,
   arrayFilter(x -> x != '', sf) AS xs,
   arrayFilter((s, x) -> x != '', seg, sf) AS xg
-FROM (${rowsSql(ctx)}) WHERE b != '' GROUP BY b)`
+FROM (${sessionRequests(ctx)}))`
 }
 
 /** Fact kinds of the session fold's answer. */
