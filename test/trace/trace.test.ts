@@ -131,6 +131,17 @@ describe('trace on the lab logs (fixtures/lab)', () => {
     const s = await trace(LOST, {appLogs: [catalina], timeZone: 'UTC'})
     expect(s.nodeEvents.map((e) => e.kind)).toEqual(['shutdown', 'startup'])
     expect(s.verdict.text).toContain(`node3 was stopped at ${new Date(lossAt - 4000).toISOString().slice(11, 19)} without draining`)
+    // Back up before the request: the restart is the last event, and the verdict names it.
+    writeFileSync(
+      catalina,
+      [
+        `${logTime(lossAt - 8000)} INFO [main] org.apache.catalina.core.StandardService.stopInternal Stopping service [Catalina]`,
+        `${logTime(lossAt - 2000)} INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [812] milliseconds`,
+        '',
+      ].join('\n'),
+    )
+    const back = await trace(LOST, {appLogs: [catalina], timeZone: 'UTC'})
+    expect(back.verdict.text).toContain(`node3 restarted at ${new Date(lossAt - 2000).toISOString().slice(11, 19)} without draining`)
   })
 
   it('a line that straddles two reads of a large file is found whole', async () => {

@@ -75,9 +75,9 @@ const AWAY: ReadonlySet<TraceNodeEvent['kind']> = new Set(['shutdown', 'down', '
 const BACK: ReadonlySet<TraceNodeEvent['kind']> = new Set(['startup', 'deploy'])
 
 /**
- * The node's last event before the loss (within a second after it too: access-log times are to the second), of
- * the kinds that explain it when there is one: a restart logged in the same second as a request misrouted while
- * the node was stopped does not explain that request, the stop does.
+ * The node's last event before the loss. Only when none is, one within the second after it (access-log times
+ * are to the second), of the kind that explains the loss when there is one: a restart logged just after a
+ * request misrouted while the node was stopped does not explain that request, the stop does.
  */
 function nodeEventBefore(
   events: readonly TraceNodeEvent[],
@@ -90,6 +90,8 @@ function nodeEventBefore(
     const t = Date.parse(e.time)
     return t <= at + 1000 && at - t <= RESTART_WINDOW_MS && e.kind !== 'up' && e.kind !== 'ready'
   })
+  const before = near.filter((e) => Date.parse(e.time!) <= at)
+  if (before.length > 0) return before.at(-1)!
   return near.filter((e) => explaining.has(e.kind)).at(-1) ?? near.at(-1) ?? null
 }
 
