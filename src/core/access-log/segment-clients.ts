@@ -197,7 +197,9 @@ class FollowedClients {
  * from cut to cut while one pass would hold them (a short part may not see them at all). Memory: the
  * clients held at a cut, and the steps of those first seen in the eviction time after it.
  *
- * Exact while a client (address and user agent) has one session at a time. Approximate for a client
+ * Exact while a client (address and user agent) has one session at a time, used only from its address
+ * (a session that goes on from another address across the cut is judged by its last request before
+ * the cut: the client may be taken as forgotten). Approximate too for a client
  * that several users share (NAT, a proxy) with sessions continued across the cut: where a new id
  * comes after requests of another continued one, the part saw the id it replaces only as of its
  * last step, so a loss just after the cut may be missed or added (churn, with its 30-minute gap,
